@@ -1,0 +1,111 @@
+"""Forbidden phrases: found exactly or in homophones, ignored when negated, quoted or about the customer."""
+
+import pytest
+
+from trainer.scoring import Rubric, score_transcript
+from trainer.scoring.forbidden import find_forbidden, is_quoted
+from trainer.scoring.normalize import normalize, normalize_with_map
+
+PUSH_OFFS = ["不知道", "不清楚", "不归我管", "问别人", "听不懂", "自己填", "明天再来", "爱投诉就投诉", "没空"]
+
+
+def forbidden_in(transcript):
+    rubric = Rubric(expect=[], forbid=PUSH_OFFS)
+    return [hit.phrase for hit in score_transcript(transcript, rubric).forbidden]
+
+
+@pytest.mark.parametrize(
+    ("transcript", "phrases"),
+    [
+        ("我不知道", ["不知道"]),
+        ("这不归我管", ["不归我管"]),
+        ("不知道,你问别人", ["不知道", "问别人"]),
+        ("不知道你问别人", ["不知道", "问别人"]),  # Whisper often drops punctuation
+        ("你说什么我听不懂", ["听不懂"]),  # nearest subject is 我
+        ("您好不知道", ["不知道"]),  # a greeting is not a subject
+        ("我们现在没空", ["没空"]),
+    ],
+)
+def test_push_offs_said_by_the_clerk_count(transcript, phrases):
+    assert forbidden_in(transcript) == phrases
+
+
+def test_homophones_of_a_forbidden_phrase_count():
+    assert forbidden_in("我不知到") == ["不知道"]
+    assert forbidden_in("表格自己甜") == ["自己填"]
+
+
+def test_forbidden_matching_is_stricter_than_expected_matching():
+    # a confusable sound (n/l) or an inserted filler would be forgiven in an expected phrase, not here
+    assert forbidden_in("我不知道") == ["不知道"]
+    assert forbidden_in("我不吃到") == []
+    assert forbidden_in("不归我们管") == []
+
+
+def test_heard_words_are_reported():
+    rubric = Rubric(expect=[], forbid=["不知道"])
+    (hit,) = score_transcript("我不知到", rubric).forbidden
+    assert (hit.phrase, hit.heard) == ("不知道", "不知到")
+
+
+@pytest.mark.parametrize(
+    "transcript",
+    ["不是不知道", "并非不归我管", "我们并不是不清楚", "不是我们不知道", "这绝不是不归我管"],
+)
+def test_negated_uses_do_not_count(transcript):
+    assert forbidden_in(transcript) == []
+
+
+@pytest.mark.parametrize(
+    "transcript",
+    ["我们不会说'不知道'", "我们不会说“不知道”", "规范里写着「不归我管」这样的话", '把"问别人"换成"我帮您问"'],
+)
+def test_quoted_mentions_do_not_count(transcript):
+    assert forbidden_in(transcript) == []
+
+
+@pytest.mark.parametrize("transcript", ["我们不会说不知道", "千万别说不清楚", "从来不说不归我管", "禁止说问别人"])
+def test_mentions_after_a_negated_verb_of_saying_do_not_count(transcript):
+    assert forbidden_in(transcript) == []
+
+
+def test_unnegated_saying_still_counts():
+    assert forbidden_in("我只能说不知道") == ["不知道"]
+
+
+@pytest.mark.parametrize(
+    "transcript",
+    ["您可能不知道", "如果您不知道也没关系", "您不清楚的话我再说一遍", "你们也许还不清楚", "您要是听不懂我慢慢讲"],
+)
+def test_negative_predicates_about_the_customer_do_not_count(transcript):
+    assert forbidden_in(transcript) == []
+
+
+@pytest.mark.parametrize(
+    ("transcript", "phrase"),
+    [("你问别人", "问别人"), ("您明天再来吧", "明天再来"), ("你爱投诉就投诉", "爱投诉就投诉"), ("您自己填", "自己填")],
+)
+def test_push_offs_aimed_at_the_customer_still_count(transcript, phrase):
+    # Only negative predicates (不…/没…/听不…) read as "about the customer"; an order to the customer
+    # is exactly the push-off the codes forbid.
+    assert forbidden_in(transcript) == [phrase]
+
+
+def test_customer_subject_must_be_close():
+    assert forbidden_in("您那个表格的事情我们这边不清楚") == ["不清楚"]  # nearest pronoun is 我们
+    assert forbidden_in("您那个表格的事情不清楚") == ["不清楚"]  # 您 too far away to be the subject
+
+
+def test_each_occurrence_is_judged_on_its_own():
+    assert forbidden_in("不是不知道,是真的不知道") == ["不知道"]
+    assert forbidden_in("您可能不清楚,我也不清楚") == ["不清楚"]
+
+
+def test_quote_detection_needs_both_marks_in_the_same_sentence():
+    clean = normalize_with_map("他说“不知道。不知道”").clean
+    first = clean.index("不知道")
+    assert not is_quoted(clean, first, first + 3)
+
+
+def test_find_forbidden_returns_none_when_absent():
+    assert find_forbidden(normalize("不知道"), normalize_with_map("您好,请坐")) is None

@@ -1,0 +1,77 @@
+"""The service-conduct training and certification platform."""
+
+import logging
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from trainer import config as default_config
+from trainer.extensions import csrf, db, login_manager, migrate
+
+# Feature packages, each exposing ``bp`` (a Blueprint) in ``views``. Order is the menu order.
+FEATURES = ["auth", "home", "courses", "roleplay", "admin", "api"]
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True, static_folder=str(REPO_ROOT / "static"))
+    app.config.from_mapping({k: v for k, v in default_config.DEFAULTS.items()})
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_mapping(default_config.from_environment())
+    if test_config:
+        app.config.from_mapping(test_config)
+    _fill_instance_defaults(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录。"
+    login_manager.login_message_category = "warning"
+
+    from trainer import models  # noqa: F401  (register every table with the metadata)
+    from trainer.web import register_web
+
+    register_web(app, FEATURES)
+    _configure_logging(app)
+    return app
+
+
+def _fill_instance_defaults(app: Flask) -> None:
+    """Defaults that live in the instance folder: the SQLite file, audio, and a persistent secret key."""
+    instance = Path(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'trainer.sqlite'}"
+    if not app.config.get("AUDIO_DIR"):
+        app.config["AUDIO_DIR"] = str(instance / "audio")
+    if not app.config.get("CONTENT_DIR"):
+        app.config["CONTENT_DIR"] = str(REPO_ROOT)
+    if not app.config.get("SECRET_KEY"):
+        # A key generated once and kept, so sessions survive restarts without anyone configuring it.
+        key_file = instance / "secret_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_hex(32))
+            key_file.chmod(0o600)
+        app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    """SQLite: enforce foreign keys, write-ahead log for concurrent readers, wait instead of failing on locks."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+def _configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

@@ -1,0 +1,50 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from trainer.auth.forms import MIN_PASSWORD
+from trainer.auth.models import ROLES
+from trainer.org.models import UNIT_KINDS
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms 3.3+ wants them."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class UnitForm(FlaskForm):
+    name = StringField("单位名称", validators=[DataRequired("请输入单位名称。"), Length(max=100)])
+    kind = SelectField("类型", choices=choices(UNIT_KINDS.items()))
+    parent_id = SelectField("上级单位", coerce=int, choices=[])
+    submit = SubmitField("保存")
+
+
+class UserForm(FlaskForm):
+    username = StringField(
+        "用户名", validators=[DataRequired("请输入用户名。"), Length(max=64),
+                           Regexp(r"^[A-Za-z0-9_.-]+$", message="用户名只能包含字母、数字、下划线、点和横线。")]
+    )
+    display_name = StringField("姓名", validators=[DataRequired("请输入姓名。"), Length(max=64)])
+    employee_no = StringField("工号", validators=[Optional(), Length(max=32)])
+    role = SelectField("角色", choices=choices(ROLES.items()))
+    position = StringField("岗位", validators=[Optional(), Length(max=32)])
+    unit_id = SelectField("单位", coerce=int, choices=[])
+    active = BooleanField("启用", default=True)
+    password = PasswordField(
+        "初始密码", validators=[Optional(), Length(min=MIN_PASSWORD, max=128, message=f"密码至少 {MIN_PASSWORD} 位。")]
+    )
+    submit = SubmitField("保存")
+
+
+class StaffImportForm(FlaskForm):
+    file = FileField(
+        "人员名单(.xlsx 或 .csv)",
+        validators=[FileRequired("请选择文件。"), FileAllowed(["xlsx", "csv"], "只支持 .xlsx 或 .csv 文件。")],
+    )
+    initial_password = PasswordField(
+        "新账号的初始密码", validators=[DataRequired("请输入初始密码。"), Length(min=MIN_PASSWORD, message=f"密码至少 {MIN_PASSWORD} 位。")]
+    )
+    dry_run = BooleanField("只检查,不导入", default=False)
+    submit = SubmitField("导入")

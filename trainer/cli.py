@@ -1,0 +1,34 @@
+"""The ``trainer`` command: Flask's CLI plus the project's own commands."""
+
+import click
+from flask.cli import FlaskGroup
+
+from trainer import create_app
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True)
+def cli():
+    """培训平台命令行 / Service-conduct training platform."""
+
+
+@cli.group()
+def bench():
+    """Benchmarks that print figures."""
+
+
+def _register_feature_commands():
+    # Each feature keeps its commands next to its code; this is the one place they are attached.
+    from trainer.courses.cli import content
+    from trainer.demo import demo_command, setup_command
+
+    cli.add_command(content)
+    cli.add_command(setup_command)
+    cli.add_command(demo_command)
+    # --- speech commands (score-audio, bench speech) are attached below ---
+
+
+_register_feature_commands()
+
+
+def main():
+    cli(prog_name="trainer")

@@ -1,0 +1,90 @@
+"""Plain dataclasses for parsed content. Importers turn these into database rows."""
+
+from dataclasses import dataclass, field
+
+CREDIT_CATEGORIES = {"ethics": "职业道德", "law": "法律法规", "service": "文明服务", "business": "业务技能"}
+SETTINGS = {"counter": "柜台", "phone": "电话", "field": "现场"}
+
+
+@dataclass
+class Credit:
+    category: str
+    minutes: int
+
+
+@dataclass
+class SectionDef:
+    key: str
+    title: str
+    body: str
+
+
+@dataclass
+class ModuleDef:
+    id: str
+    title: str
+    credit: Credit
+    sources: list[str]
+    quiz_bank: str | None
+    quiz_count: int
+    quiz_pass_percent: int
+    scenarios: list[str]
+    sections: list[SectionDef]
+    path: str
+    course_id: str = ""
+
+
+@dataclass
+class CourseDef:
+    id: str
+    title: str
+    description: str
+    audience: list[str]
+    module_ids: list[str]
+    path: str
+    modules: list[ModuleDef] = field(default_factory=list)
+
+
+@dataclass
+class QuestionDef:
+    id: str
+    type: str
+    stem: str
+    options: list[str]
+    answer: list
+    explanation: str
+    source: str
+    difficulty: int
+    tags: list[str]
+
+
+@dataclass
+class BankDef:
+    id: str
+    title: str
+    questions: list[QuestionDef]
+    path: str
+
+
+@dataclass
+class TurnDef:
+    customer: str
+    expect: list[str]
+    forbid: list[str]
+    model_answer: str
+    max_seconds: int
+    tips: str
+    audio: str | None = None
+
+
+@dataclass
+class ScenarioDef:
+    id: str
+    title: str
+    setting: str
+    situation: str
+    roles: list[str]
+    sources: list[str]
+    credit: Credit
+    turns: list[TurnDef]
+    path: str

@@ -1,0 +1,145 @@
+"""Load validated content into the database, idempotently.
+
+Rows are matched by the content id (``key``). Text is updated in place; rows whose files disappeared are
+marked ``retired`` (hidden from learners) but never deleted, so reads, attempts and hours that point at
+them survive. The caller commits once; nothing is written when the content has errors.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from trainer.content import ContentSet
+from trainer.courses.models import Course, Module, Question, QuestionBank, Section
+from trainer.extensions import db
+from trainer.roleplay.models import Scenario, ScenarioTurn
+
+
+@dataclass
+class ImportReport:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    retired: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str, what: str) -> None:
+        bucket = getattr(self, what)
+        bucket[kind] = bucket.get(kind, 0) + 1
+
+    def summary(self) -> str:
+        kinds = sorted(set(self.created) | set(self.updated) | set(self.retired))
+        return "; ".join(
+            f"{k}: {self.created.get(k, 0)} created, {self.updated.get(k, 0)} updated, {self.retired.get(k, 0)} retired"
+            for k in kinds
+        )
+
+
+def _upsert(model, key: str, report: ImportReport, kind: str, existing: dict, **values):
+    """Find by key (or make), set values, count what changed."""
+    row = existing.pop(key, None)
+    if row is None:
+        row = model(key=key, **values)
+        db.session.add(row)
+        report.count(kind, "created")
+        return row
+    changed = any(getattr(row, name) != value for name, value in values.items())
+    for name, value in values.items():
+        setattr(row, name, value)
+    if changed:
+        report.count(kind, "updated")
+    return row
+
+
+def _retire(leftovers: dict, report: ImportReport, kind: str) -> None:
+    for row in leftovers.values():
+        if not row.retired:
+            row.retired = True
+            report.count(kind, "retired")
+
+
+def _by_key(model, **filters) -> dict:
+    return {row.key: row for row in db.session.scalars(select(model).filter_by(**filters))}
+
+
+def import_content(content: ContentSet) -> ImportReport:
+    report = ImportReport()
+    _import_banks(content, report)
+    _import_courses(content, report)
+    _import_scenarios(content, report)
+    db.session.flush()
+    return report
+
+
+def _import_banks(content: ContentSet, report: ImportReport) -> None:
+    banks, questions = _by_key(QuestionBank), _by_key(Question)
+    for bank_def in content.banks.values():
+        bank = _upsert(QuestionBank, bank_def.id, report, "banks", banks, title=bank_def.title, retired=False)
+        for position, q in enumerate(bank_def.questions):
+            _upsert(
+                Question, q.id, report, "questions", questions,
+                bank=bank, position=position, type=q.type, stem=q.stem,
+                options_json=json.dumps(q.options, ensure_ascii=False),
+                answer_json=json.dumps(q.answer, ensure_ascii=False),
+                explanation=q.explanation, source=q.source, difficulty=q.difficulty,
+                tags_json=json.dumps(q.tags, ensure_ascii=False), retired=False,
+            )
+    _retire(banks, report, "banks")
+    _retire(questions, report, "questions")
+
+
+def _import_courses(content: ContentSet, report: ImportReport) -> None:
+    courses, modules = _by_key(Course), _by_key(Module)
+    for position, course_def in enumerate(content.courses.values()):
+        course = _upsert(
+            Course, course_def.id, report, "courses", courses,
+            title=course_def.title, description=course_def.description,
+            audience_json=json.dumps(course_def.audience, ensure_ascii=False), position=position, retired=False,
+        )
+        for module_position, m in enumerate(course_def.modules):
+            module = _upsert(
+                Module, m.id, report, "modules", modules,
+                course=course, position=module_position, title=m.title,
+                credit_category=m.credit.category, credit_minutes=m.credit.minutes,
+                sources_json=json.dumps(m.sources, ensure_ascii=False),
+                quiz_bank_key=m.quiz_bank, quiz_count=m.quiz_count, quiz_pass_percent=m.quiz_pass_percent,
+                scenario_keys_json=json.dumps(m.scenarios, ensure_ascii=False), retired=False,
+            )
+            sections = {s.key: s for s in module.sections} if module.id else {}
+            for section_position, s in enumerate(m.sections):
+                _upsert(Section, s.key, report, "sections", sections, module=module,
+                        position=section_position, title=s.title, body_markdown=s.body, retired=False)
+            _retire(sections, report, "sections")
+    _retire(courses, report, "courses")
+    _retire(modules, report, "modules")
+
+
+def _import_scenarios(content: ContentSet, report: ImportReport) -> None:
+    scenarios = _by_key(Scenario)
+    for s in content.scenarios.values():
+        scenario = _upsert(
+            Scenario, s.id, report, "scenarios", scenarios,
+            title=s.title, setting=s.setting, situation=s.situation,
+            roles_json=json.dumps(s.roles, ensure_ascii=False), sources_json=json.dumps(s.sources, ensure_ascii=False),
+            credit_category=s.credit.category, credit_minutes=s.credit.minutes, retired=False,
+        )
+        turns = {t.position: t for t in scenario.turns} if scenario.id else {}
+        for position, t in enumerate(s.turns, start=1):
+            values = dict(
+                customer=t.customer, audio=t.audio,
+                expect_json=json.dumps(t.expect, ensure_ascii=False), forbid_json=json.dumps(t.forbid, ensure_ascii=False),
+                model_answer=t.model_answer, max_seconds=t.max_seconds, tips=t.tips, retired=False,
+            )
+            row = turns.pop(position, None)
+            if row is None:
+                db.session.add(ScenarioTurn(scenario=scenario, position=position, **values))
+                report.count("turns", "created")
+            else:
+                if any(getattr(row, k) != v for k, v in values.items()):
+                    report.count("turns", "updated")
+                for k, v in values.items():
+                    setattr(row, k, v)
+        for row in turns.values():
+            if not row.retired:
+                row.retired = True
+                report.count("turns", "retired")
+    _retire(scenarios, report, "scenarios")

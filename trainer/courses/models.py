@@ -1,0 +1,130 @@
+"""Content tables. Rows are keyed by the content files' ids (``key``) so re-import updates in place;
+content that disappears from the files is marked ``retired``, never deleted, because learner history
+points at it."""
+
+import json
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from trainer.extensions import db
+from trainer.timeutil import utcnow
+
+
+class Course(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    audience_json: Mapped[str] = mapped_column(Text, default="[]")
+    position: Mapped[int] = mapped_column(default=0)
+    retired: Mapped[bool] = mapped_column(default=False)
+
+    modules: Mapped[list["Module"]] = relationship(back_populates="course", order_by="Module.position")
+
+    @property
+    def audience(self) -> list[str]:
+        return json.loads(self.audience_json)
+
+    @property
+    def active_modules(self) -> list["Module"]:
+        return [m for m in self.modules if not m.retired]
+
+
+class Module(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(String(200))
+    credit_category: Mapped[str] = mapped_column(String(20))
+    credit_minutes: Mapped[int]
+    sources_json: Mapped[str] = mapped_column(Text, default="[]")
+    quiz_bank_key: Mapped[str | None] = mapped_column(String(80))
+    quiz_count: Mapped[int] = mapped_column(default=10)
+    quiz_pass_percent: Mapped[int] = mapped_column(default=80)
+    scenario_keys_json: Mapped[str] = mapped_column(Text, default="[]")
+    retired: Mapped[bool] = mapped_column(default=False)
+
+    course: Mapped[Course] = relationship(back_populates="modules")
+    sections: Mapped[list["Section"]] = relationship(back_populates="module", order_by="Section.position")
+
+    @property
+    def sources(self) -> list[str]:
+        return json.loads(self.sources_json)
+
+    @property
+    def scenario_keys(self) -> list[str]:
+        return json.loads(self.scenario_keys_json)
+
+    @property
+    def active_sections(self) -> list["Section"]:
+        return [s for s in self.sections if not s.retired]
+
+
+class Section(db.Model):
+    """One ``## `` heading of a module and the Markdown below it. ``key`` is the heading's slug."""
+
+    __table_args__ = (UniqueConstraint("module_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("module.id"), index=True)
+    key: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(String(200))
+    body_markdown: Mapped[str] = mapped_column(Text, default="")
+    retired: Mapped[bool] = mapped_column(default=False)
+
+    module: Mapped[Module] = relationship(back_populates="sections")
+
+
+class SectionRead(db.Model):
+    """A learner marked a section read. Kept even if the section is later retired."""
+
+    __table_args__ = (UniqueConstraint("user_id", "section_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("section.id"), index=True)
+    read_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QuestionBank(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    retired: Mapped[bool] = mapped_column(default=False)
+
+    questions: Mapped[list["Question"]] = relationship(back_populates="bank", order_by="Question.position")
+
+
+class Question(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("question_bank.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    type: Mapped[str] = mapped_column(String(20))
+    stem: Mapped[str] = mapped_column(Text)
+    options_json: Mapped[str] = mapped_column(Text, default="[]")
+    answer_json: Mapped[str] = mapped_column(Text)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(80), default="")
+    difficulty: Mapped[int] = mapped_column(default=1)
+    tags_json: Mapped[str] = mapped_column(Text, default="[]")
+    retired: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    bank: Mapped[QuestionBank] = relationship(back_populates="questions")
+
+    @property
+    def options(self) -> list[str]:
+        return json.loads(self.options_json)
+
+    @property
+    def answer(self) -> list:
+        return json.loads(self.answer_json)
+
+    @property
+    def tags(self) -> list[str]:
+        return json.loads(self.tags_json)

@@ -1,0 +1,116 @@
+"""``trainer setup`` (schema + content + demo data) and ``trainer demo`` (setup, then serve)."""
+
+import ipaddress
+import os
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from trainer.auth.models import User
+from trainer.extensions import db
+from trainer.org.models import Unit
+
+# (name, kind, children)
+DEMO_UNITS = (
+    "南城供电公司", "company", [
+        ("城东供电所", "station", [("城东营业班", "team", []), ("城东抄表班", "team", [])]),
+        ("城西供电所", "station", [("城西营业班", "team", []), ("95598客服班", "team", [])]),
+    ],
+)
+# username, name, role, position, unit name, employee no
+DEMO_USERS = [
+    ("admin", "系统管理员", "admin", "", "南城供电公司", None),
+    ("trainer1", "王培训", "trainer", "培训师", "城东供电所", "T0001"),
+    ("trainer2", "李培训", "trainer", "培训师", "城西供电所", "T0002"),
+    ("trainee1", "张晓梅", "trainee", "营业厅", "城东营业班", "E1001"),
+    ("trainee2", "刘强", "trainee", "抄表", "城东抄表班", "E1002"),
+    ("trainee3", "陈静", "trainee", "营业厅", "城西营业班", "E2001"),
+    ("trainee4", "赵敏", "trainee", "95598", "95598客服班", "E2002"),
+    ("trainee5", "孙磊", "trainee", "用电检查", "城东抄表班", "E1003"),
+]
+
+
+def _ensure_unit(name: str, kind: str, parent: Unit | None) -> Unit:
+    unit = db.session.scalar(select(Unit).where(Unit.name == name, Unit.parent_id == (parent.id if parent else None)))
+    if unit is None:
+        unit = Unit(name=name, kind=kind, parent=parent)
+        db.session.add(unit)
+        db.session.flush()
+        unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    return unit
+
+
+def load_demo_data(password: str) -> dict[str, Unit]:
+    """Idempotent: units and accounts are created once; existing passwords are left alone."""
+    units: dict[str, Unit] = {}
+
+    def walk(node, parent):
+        name, kind, children = node
+        units[name] = _ensure_unit(name, kind, parent)
+        for child in children:
+            walk(child, units[name])
+
+    walk(DEMO_UNITS, None)
+    for username, name, role, position, unit_name, employee_no in DEMO_USERS:
+        if db.session.scalar(select(User).where(User.username == username)) is None:
+            user = User(username=username, display_name=name, role=role, position=position,
+                        unit=units[unit_name], employee_no=employee_no)
+            user.set_password(password)
+            db.session.add(user)
+    db.session.flush()
+    return units
+
+
+def run_setup(*, demo: bool) -> None:
+    from trainer.content import load_content
+    from trainer.courses.importer import import_content
+
+    upgrade()
+    content, errors = load_content(current_app.config["CONTENT_DIR"])
+    if errors:
+        for error in errors:
+            click.echo(f"ERROR {error}", err=True)
+        raise click.ClickException(f"{len(errors)} content error(s); run 'trainer content check'")
+    report = import_content(content)
+    click.echo("Content: " + (report.summary() or "up to date"))
+    if demo:
+        load_demo_data(current_app.config["DEMO_PASSWORD"])
+        click.echo(f"Demo accounts: {', '.join(u[0] for u in DEMO_USERS)}")
+    db.session.commit()
+
+
+@click.command("setup")
+@click.option("--demo/--no-demo", default=True, help="Also create the demo unit tree and accounts.")
+@with_appcontext
+def setup_command(demo):
+    """Create or upgrade the database, import all content, and (by default) load demo data."""
+    run_setup(demo=demo)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@with_appcontext
+def demo_command(host, port):
+    """Set up everything and serve the demo at http://HOST:PORT."""
+    run_setup(demo=True)
+    if not _is_loopback(host):
+        click.secho(
+            f"WARNING: serving on {host}, reachable beyond this machine, with demo accounts whose password is "
+            "known. Set TRAINER_DEMO_PASSWORD or use --host 127.0.0.1.", fg="red", err=True,
+        )
+    password_note = "(TRAINER_DEMO_PASSWORD)" if os.environ.get("TRAINER_DEMO_PASSWORD") else current_app.config["DEMO_PASSWORD"]
+    click.echo(f"Demo at http://{host}:{port}  — log in as admin / trainer1 / trainee1 with password {password_note}")
+    current_app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)

@@ -1,0 +1,108 @@
+"""Wiring of the web tier: blueprints, login loading, error pages, security headers."""
+
+import importlib
+import logging
+
+from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from trainer.errors import TrainerError
+from trainer.extensions import db, login_manager
+
+log = logging.getLogger(__name__)
+
+ERROR_PAGES = {
+    400: "请求有误。",
+    403: "您没有权限访问此页面。",
+    404: "页面不存在。",
+    405: "不支持此操作。",
+    413: "上传的文件太大。",
+    429: "操作过于频繁,请稍后再试。",
+    500: "服务器出错了,请稍后再试。您已保存的内容不会丢失。",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def register_web(app: Flask, features: list[str]) -> None:
+    for name in features:
+        module = importlib.import_module(f"trainer.{name}.views")
+        app.register_blueprint(module.bp)
+
+    from trainer.auth.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id))
+
+    @app.before_request
+    def force_password_change():
+        """Accounts an admin created must set their own password before doing anything else."""
+        if (
+            current_user.is_authenticated
+            and current_user.must_change_password
+            and request.endpoint not in {"auth.change_password", "auth.logout", "static"}
+            and not wants_json()
+        ):
+            return redirect(url_for("auth.change_password"))
+        return None
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; style-src 'self'; "
+            "script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+        )
+        response.headers.setdefault("Permissions-Policy", "microphone=(self), camera=()")
+        return response
+
+    @app.errorhandler(TrainerError)
+    def trainer_error(error: TrainerError):
+        log.info("%s: %s", type(error).__name__, error.detail)
+        if wants_json():
+            return jsonify(error=error.message, detail=error.detail), error.status_code
+        return render_template("error.html", code=error.status_code, message=error.message), error.status_code
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        if wants_json():
+            return jsonify(error="请求已过期,请刷新页面后重试。"), 400
+        flash("页面已过期,请重新提交。", "warning")
+        return redirect(request.referrer or url_for("home.index"))
+
+    for code, message in ERROR_PAGES.items():
+        app.register_error_handler(code, _error_page(code, message))
+
+    app.jinja_env.globals["nav_items"] = _nav_items
+    app.jinja_env.globals["ROLE_LABELS"] = User.ROLE_LABELS
+
+
+def _error_page(code: int, message: str):
+    def handler(_error):
+        if code == 500:
+            db.session.rollback()
+        if wants_json():
+            return jsonify(error=message), code
+        return render_template("error.html", code=code, message=message), code
+
+    return handler
+
+
+def _nav_items():
+    """Menu entries for the current user: (endpoint, label). Roles decide, in one table."""
+    if not current_user.is_authenticated:
+        return []
+    items = [("home.index", "首页"), ("courses.catalogue", "课程"), ("roleplay.catalogue", "情景演练")]
+    if current_user.role in ("trainer", "admin"):
+        items.append(("admin.users", "人员"))
+    if current_user.role == "admin":
+        items += [("admin.units", "单位"), ("admin.import_staff", "导入人员")]
+    return items
+
