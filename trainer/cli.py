@@ -20,11 +20,18 @@ def _register_feature_commands():
     # Each feature keeps its commands next to its code; this is the one place they are attached.
     from trainer.courses.cli import content
     from trainer.demo import demo_command, setup_command
+    from trainer.ops.cli import backup_command, restore_command
 
     cli.add_command(content)
     cli.add_command(setup_command)
     cli.add_command(demo_command)
+    cli.add_command(backup_command)
+    cli.add_command(restore_command)
     # --- speech commands (score-audio, bench speech) are attached below ---
+    from trainer.roleplay.cli import bench_speech, score_audio
+
+    cli.add_command(score_audio, "score-audio")
+    bench.add_command(bench_speech, "speech")
 
 
 _register_feature_commands()

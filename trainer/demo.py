@@ -68,7 +68,7 @@ def run_setup(*, demo: bool) -> None:
     from trainer.content import load_content
     from trainer.courses.importer import import_content
 
-    upgrade()
+    upgrade(revision="heads")  # feature migrations branch from 0001; "heads" applies them all
     content, errors = load_content(current_app.config["CONTENT_DIR"])
     if errors:
         for error in errors:
@@ -113,4 +113,7 @@ def demo_command(host, port):
         )
     password_note = "(TRAINER_DEMO_PASSWORD)" if os.environ.get("TRAINER_DEMO_PASSWORD") else current_app.config["DEMO_PASSWORD"]
     click.echo(f"Demo at http://{host}:{port}  — log in as admin / trainer1 / trainee1 with password {password_note}")
-    current_app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    # Flask refuses app.run() inside its own CLI, so serve with werkzeug directly.
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
