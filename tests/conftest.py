@@ -39,7 +39,7 @@ def _schema(_database_url, tmp_path_factory):
         if _database_url.startswith("postgresql"):
             db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
             db.session.commit()
-        upgrade()
+        upgrade(revision="heads")
     return _database_url
 
 

@@ -44,9 +44,9 @@ class NormalizedText:
 
 
 @lru_cache(maxsize=1)
-def _t2s() -> opencc.OpenCC:
+def _to_simplified() -> opencc.OpenCC:
     # Building the converter reads OpenCC's dictionaries: do it once per process.
-    return opencc.OpenCC("t2s")
+    return opencc.OpenCC("tw2s")
 
 
 def _digits_one_by_one(digits: str) -> str:
@@ -121,7 +121,7 @@ def _is_kept(char: str) -> bool:
 def clean_text(text: str) -> str:
     """Steps 1–4: half-width, Simplified, lower-case, numbers spelled out; punctuation kept."""
     text = unicodedata.normalize("NFKC", text)
-    text = _t2s().convert(text)
+    text = _to_simplified().convert(text)
     text = text.lower().replace("〇", "零")
     return _spell_numbers(text)
 

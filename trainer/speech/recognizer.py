@@ -25,6 +25,10 @@ from trainer.speech.hallucination import check_transcript
 from trainer.speech.model_store import ensure_whisper_base
 
 DEFAULT_BEAM_SIZE = 5  # measured against 1 on the labelled clips: see the module docstring of bench.py
+# Greedy/beam decoding only, no sampling fallback: Whisper's default retries at temperatures 0.2…1.0 when a
+# short clip decodes with low confidence, which makes the transcript (and so the score) differ from run to
+# run on the same recording and can take 5–10 s. A trainee must get the same score for the same answer.
+DEFAULT_TEMPERATURES: tuple[float, ...] = (0.0,)
 
 
 @dataclass(frozen=True)
@@ -139,10 +143,12 @@ class FasterWhisperRecognizer:
         compute_type: str = "int8",
         cpu_threads: int = 0,
         beam_size: int = DEFAULT_BEAM_SIZE,
+        temperatures: tuple[float, ...] = DEFAULT_TEMPERATURES,
     ):
         self.model_path = Path(model_path)
         self.model = self.model_path.name
         self.beam_size = int(beam_size)
+        self.temperatures = tuple(temperatures)
         self._model = load_whisper_model(self.model_path, device, compute_type, cpu_threads)
 
     def transcribe(self, audio: sr.AudioData, *, prompt: str | None = None) -> Transcript:
@@ -152,6 +158,7 @@ class FasterWhisperRecognizer:
             samples,
             language="zh",
             beam_size=self.beam_size,
+            temperature=list(self.temperatures),
             vad_filter=True,
             condition_on_previous_text=False,
             initial_prompt=prompt or None,

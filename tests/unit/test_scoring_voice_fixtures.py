@@ -1,0 +1,93 @@
+"""Agreement with labelled speech: the clip texts, hand-made ASR slips, and real Whisper transcripts.
+
+``tests/fixtures/voice/transcripts.json`` holds Whisper base transcripts of the labelled clips, decoded
+without (``transcript``) and with (``transcript_prompted``) an ``initial_prompt`` of expected phrases.
+The rubrics live in the voice manifest; the repository copy may carry only the specs of the clips it
+ships audio for, so the full shared manifest (``../shared``, as for the seeds) fills the gaps.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from trainer.scoring import Rubric, score_transcript
+
+REPO = Path(__file__).resolve().parents[2]
+VOICE = REPO / "tests" / "fixtures" / "voice"
+MANIFESTS = (VOICE / "manifest.json", REPO.parent / "shared" / "fixtures" / "voice" / "manifest.json")
+MIN_AGREEMENT = 0.97
+
+
+def load_specs() -> dict[str, Rubric]:
+    specs: dict[str, Rubric] = {}
+    for path in reversed(MANIFESTS):  # the repository copy wins where both define a spec
+        if path.exists():
+            specs |= {name: Rubric.from_dict(spec) for name, spec in json.loads(path.read_text())["specs"].items()}
+    return specs
+
+
+def load_clips() -> list[dict]:
+    return json.loads((VOICE / "transcripts.json").read_text(encoding="utf-8"))
+
+
+SPECS = load_specs()
+CLIPS = load_clips()
+
+
+def test_every_clip_has_its_rubric():
+    assert {clip["spec"] for clip in CLIPS} <= set(SPECS)
+
+
+def test_spoken_texts_all_agree_with_their_labels():
+    for clip in CLIPS:
+        assert score_transcript(clip["text"], SPECS[clip["spec"]]).passed is clip["passed"], clip["text"]
+
+
+@pytest.mark.parametrize("field", ["transcript", "transcript_prompted"])
+def test_whisper_transcripts_agree_with_labels(field):
+    disagreements = []
+    for clip in CLIPS:
+        result = score_transcript(clip[field], SPECS[clip["spec"]])
+        if result.passed is not clip["passed"]:
+            missed = [item.expect for item in result.items if not item.hit]
+            disagreements.append((clip["file"], clip[field], missed, [hit.phrase for hit in result.forbidden]))
+    agreement = 1 - len(disagreements) / len(CLIPS)
+    assert agreement >= MIN_AGREEMENT, disagreements
+
+
+@pytest.mark.parametrize("field", ["transcript", "transcript_prompted"])
+def test_no_negative_clip_with_a_push_off_passes(field):
+    for clip in CLIPS:
+        rubric = SPECS[clip["spec"]]
+        said = score_transcript(clip["text"], rubric).forbidden
+        if clip["passed"] or not said:
+            continue
+        result = score_transcript(clip[field], rubric)
+        assert not result.passed, clip["file"]
+        assert result.forbidden, (clip["file"], clip[field])
+
+
+# Slips Whisper makes on this material (DESIGN.md), applied by hand to model answers.
+COUNTER = Rubric(
+    expect=["您好", "请坐", "请问您需要什么帮助|请问您要办理什么业务|有什么可以帮您"],
+    forbid=["不知道", "不清楚", "不归我管", "问别人"],
+)
+WAIT = Rubric(expect=["请稍候|请您稍候|请稍等", "马上|立即"], forbid=["没空", "等着吧"])
+
+
+@pytest.mark.parametrize(
+    ("transcript", "rubric", "passed"),
+    [
+        ("你好请做有什么可以帮你", COUNTER, True),  # 您→你, 坐→做, no punctuation
+        ("您好,請坐,請問您需要甚麼幫助", COUNTER, True),  # Traditional output
+        ("您好请问您需要什么帮助吗", COUNTER, False),  # 请坐 lost: nothing left to credit
+        ("您好请坐电费的是不归我管", COUNTER, False),  # push-off heard through other slips
+        ("您好请坐您要是不清楚我再说一遍有什么可以帮您", COUNTER, True),  # 不清楚 about the customer
+        ("请您稍等一下我马上为您办理", WAIT, True),  # 请稍等 with fillers
+        ("请稍后我们马上为您办理", WAIT, True),  # 候→后
+        ("等著把我现在没空", WAIT, False),  # 吧→把, Traditional 著
+    ],
+)
+def test_hand_made_asr_slips(transcript, rubric, passed):
+    assert score_transcript(transcript, rubric).passed is passed

@@ -1,0 +1,199 @@
+"""``trainer score-audio`` and ``trainer bench speech``: recognition and scoring from the command line.
+
+Both run without a Flask app or a database: the models folder is ``$TRAINER_INSTANCE/models`` (default
+``<repo>/instance/models``), scenarios come from ``$TRAINER_CONTENT_DIR`` (default the repository root),
+and the recognizer is built once for all files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from trainer.scoring import Rubric, prompt_for, score_transcript
+from trainer.speech.audio import AudioRejected, decode_upload
+from trainer.speech.model_store import ensure_whisper_base
+from trainer.speech.recognizer import ENGINES, RecognizerError, build_recognizer, load_seconds
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CLI_MAX_BYTES = 64 * 1024 * 1024  # files on disk, not uploads: generous limits
+CLI_MAX_SECONDS = 600.0
+
+
+def instance_dir() -> Path:
+    return Path(os.environ.get("TRAINER_INSTANCE") or REPO_ROOT / "instance")
+
+
+def content_dir() -> Path:
+    return Path(os.environ.get("TRAINER_CONTENT_DIR") or REPO_ROOT)
+
+
+def rubric_from_scenario(scenario_id: str, turn: int, root: Path | None = None) -> Rubric:
+    """The rubric of turn ``turn`` (1-based) of scenario ``scenario_id``; ``click.BadParameter`` if absent."""
+    root = Path(root or content_dir())
+    try:
+        from trainer.content.loader import load_scenario_file
+    except ImportError:  # content package not there: read the YAML directly
+        load_scenario_file = None
+    try:
+        if load_scenario_file is not None:
+            turns = [{"expect": t.expect, "forbid": t.forbid} for t in load_scenario_file(root, scenario_id).turns]
+        else:
+            import yaml
+
+            path = root / "scenarios" / f"{scenario_id}.yaml"
+            turns = yaml.safe_load(path.read_text(encoding="utf-8"))["turns"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise click.BadParameter(f"scenario {scenario_id!r}: {exc}", param_hint="--scenario") from exc
+    if not 1 <= turn <= len(turns):
+        raise click.BadParameter(f"scenario {scenario_id!r} has turns 1–{len(turns)}", param_hint="--turn")
+    return Rubric.from_dict(turns[turn - 1])
+
+
+def _recognizer(engine: str, model: str | None, beam: int | None):
+    opts = {"beam_size": beam} if beam and engine == "faster-whisper" else {}
+    try:
+        return build_recognizer(engine, model, instance_dir() / "models", **opts)
+    except RecognizerError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except RuntimeError as exc:  # ModelStoreError: the packaged model failed its check
+        raise click.ClickException(f"ASR model: {exc}") from exc
+
+
+_engine_option = click.option(
+    "--engine",
+    type=click.Choice(sorted(ENGINES)),
+    default="faster-whisper",
+    envvar="TRAINER_ASR_ENGINE",
+    show_default=True,
+    help="Recognition engine.",
+)
+_model_option = click.option(
+    "--model",
+    envvar="TRAINER_ASR_MODEL",
+    help="Model folder (default: Whisper base assembled into the instance folder). For 'fake': the text.",
+)
+_beam_option = click.option("--beam", type=int, default=None, help="Beam size (faster-whisper; default 5).")
+
+
+@click.command("score-audio")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--expect", multiple=True, help="An expected phrase; alternatives separated by '|'. Repeatable.")
+@click.option("--forbid", multiple=True, help="A forbidden phrase. Repeatable.")
+@click.option("--scenario", help="Take expect/forbid from this scenario id instead.")
+@click.option("--turn", type=int, default=1, show_default=True, help="Turn of --scenario (1-based).")
+@_engine_option
+@_model_option
+@_beam_option
+@click.option("--no-prompt", is_flag=True, help="Do not bias recognition with the expected phrases.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file per line.")
+def score_audio(files, expect, forbid, scenario, turn, engine, model, beam, no_prompt, as_json):
+    """Recognise WAV FILES and score each against a rubric."""
+    if scenario and (expect or forbid):
+        raise click.UsageError("use either --scenario/--turn or --expect/--forbid, not both")
+    if scenario:
+        rubric = rubric_from_scenario(scenario, turn)
+    elif expect:
+        try:
+            rubric = Rubric(expect=list(expect), forbid=list(forbid))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--expect/--forbid") from exc
+    else:
+        raise click.UsageError("give --expect (repeatable) or --scenario")
+    recognizer = _recognizer(engine, model, beam)
+    prompt = None if no_prompt else prompt_for(rubric) or None
+    failures = 0
+    for path in files:
+        try:
+            audio = decode_upload(path.read_bytes(), max_bytes=CLI_MAX_BYTES, max_seconds=CLI_MAX_SECONDS)
+        except AudioRejected as exc:
+            failures += 1
+            row = {"file": str(path), "error": exc.code, "message": exc.message_zh, "detail": exc.detail}
+            click.echo(json.dumps(row, ensure_ascii=False) if as_json else f"{path}: rejected ({exc.code}) {exc.detail}")
+            continue
+        heard = recognizer.transcribe(audio, prompt=prompt)
+        result = score_transcript(heard.text, rubric, audio_seconds=heard.audio_seconds).to_dict()
+        row = {
+            "file": str(path),
+            "transcript": heard.text,
+            "items": result["items"],
+            "forbidden": result["forbidden"],
+            "passed": result["passed"],
+            "score": result["score"],
+            "audio_seconds": heard.audio_seconds,
+            "asr_seconds": heard.asr_seconds,
+            "chars_per_second": result["chars_per_second"],
+            "nothing_heard": heard.nothing_heard,
+            "reason": heard.reason,
+        }
+        click.echo(json.dumps(row, ensure_ascii=False) if as_json else _human_line(row))
+    if failures:
+        sys.exit(1)
+
+
+def _human_line(row: dict) -> str:
+    missing = [item["expect"] for item in row["items"] if not item["hit"]]
+    said = f"({row['reason']})" if row["nothing_heard"] else row["transcript"]
+    return (
+        f"{row['file']}: {'PASS' if row['passed'] else 'FAIL'} {row['score']:>3}  「{said}」"
+        f"  missing: {' / '.join(missing) or '-'}  forbidden: {' / '.join(row['forbidden']) or '-'}"
+        f"  ({row['audio_seconds']:.2f} s audio, ASR {row['asr_seconds']:.2f} s)"
+    )
+
+
+@click.command("speech")
+@click.argument(
+    "folder",
+    required=False,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=REPO_ROOT / "tests" / "fixtures" / "voice",
+)
+@_engine_option
+@_model_option
+@_beam_option
+@click.option(
+    "--prompt",
+    "prompt_mode",
+    type=click.Choice(["none", "rubric", "both"]),
+    default="both",
+    show_default=True,
+    help="Recognise without a prompt, with prompt_for(rubric), or both (two passes).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of tables.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the JSON report here.")
+@click.option("--fail-on-false-pass", is_flag=True, help="Exit 1 if any negative clip passes.")
+def bench_speech(folder, engine, model, beam, prompt_mode, as_json, out, fail_on_false_pass):
+    """Recognise and score a labelled FOLDER (manifest.json + WAVs); print agreement and timings."""
+    from trainer.speech.bench import run_speech_bench
+
+    meta = {"cpu_count": os.cpu_count(), "beam_size": (beam or 5) if engine == "faster-whisper" else None}
+    if engine == "faster-whisper" and not model:
+        started = time.perf_counter()
+        model = str(ensure_whisper_base(instance_dir() / "models"))
+        meta["model_assembly_or_check_s"] = round(time.perf_counter() - started, 3)
+    before = dict(load_seconds)
+    recognizer = _recognizer(engine, model, beam)
+    loaded = {k: v for k, v in load_seconds.items() if k not in before}
+    if loaded:
+        meta["model_load_s"] = round(next(iter(loaded.values())), 3)
+    modes = ["none", "rubric"] if prompt_mode == "both" else [prompt_mode]
+    reports = []
+    for mode in modes:
+        report = run_speech_bench(folder, recognizer, prompt_mode=mode)
+        report.meta = meta
+        reports.append(report)
+        if not as_json:
+            click.echo(report.format_table())
+            click.echo("")
+    payload = {"meta": meta, "reports": [r.to_dict() for r in reports]}
+    if as_json:
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+    if out:
+        out.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+    if fail_on_false_pass and any(r.false_passes for r in reports):
+        sys.exit(1)

@@ -1,0 +1,18 @@
+"""Events that cross feature boundaries. Senders don't know who listens (the hours ledger,
+qualifications, assignments), so features can land in any order.
+
+Every signal is sent with the acting ``user`` (a User) as sender and keyword arguments:
+- ``module_completed``: module (Module), completed_at (naive UTC datetime).
+  Sent when a module is complete: all its sections read and its quiz passed (or it has no quiz).
+- ``scenario_passed``: scenario (Scenario), score (int), attempt_id (int), passed_at (naive UTC datetime).
+- ``exam_passed``: exam_key (str), score (int), attempt_id (int), passed_at (naive UTC datetime).
+Receivers must be idempotent: a signal may be sent again for the same event (retries, re-grading).
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+module_completed = _signals.signal("module-completed")
+scenario_passed = _signals.signal("scenario-passed")
+exam_passed = _signals.signal("exam-passed")
