@@ -51,3 +51,46 @@ def import_command(root):
     report = import_content(loaded)
     db.session.commit()
     click.echo("Imported: " + (report.summary() or "nothing changed"))
+
+
+@content.command("coverage")
+@click.option("--root", type=click.Path(file_okay=False), help="Content root (default: CONTENT_DIR).")
+@click.option("--seeds", type=click.Path(file_okay=False), help="Seeds folder (default: SEEDS_DIR or <repo>/../shared/seeds).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--uncovered-only", is_flag=True, help="List only the clauses nothing cites.")
+@click.option("--declared-only", is_flag=True, help="Count only declared sources, not citations quoted in text.")
+@click.option("--write-index", is_flag=True, help="Regenerate the vendored clause index from the seeds and exit.")
+@with_appcontext
+def coverage_command(root, seeds, as_json, uncovered_only, declared_only, write_index):
+    """For every clause of the source documents: the modules, questions and scenarios that cite it.
+
+    Exit 2 when the seeds folder is missing (without --seeds, the vendored index
+    trainer/content/clauses.json is used instead)."""
+    import json
+
+    from trainer import REPO_ROOT
+    from trainer.content import coverage as cov
+    from trainer.content.coverage_text import render
+
+    explicit = seeds or current_app.config.get("SEEDS_DIR")
+    seeds_dir = Path(explicit) if explicit else REPO_ROOT.parent / "shared" / "seeds"
+    try:
+        clauses, origin = cov.load_clauses(seeds_dir, required=bool(explicit) or write_index)
+    except cov.SeedError as exc:
+        click.echo(f"ERROR {exc}. Pass --seeds PATH or set TRAINER_SEEDS_DIR.", err=True)
+        sys.exit(2)
+    if write_index:
+        path = cov.write_index(clauses, seeds_dir, cov.INDEX_PATH)
+        click.echo(f"Wrote {sum(map(len, clauses.values()))} clauses to {path}")
+        return
+    if not explicit and origin.startswith("vendored"):
+        click.echo(f"NOTE using the {origin}", err=True)
+    loaded, errors = load_content(_root(root))
+    if errors:
+        click.echo(f"WARNING {len(errors)} content error(s) (see `trainer content check`); "
+                   "coverage counts what could be read.", err=True)
+    report = cov.coverage(loaded, clauses, declared_only=declared_only)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(uncovered_only=uncovered_only), ensure_ascii=False, indent=1))
+    else:
+        click.echo("\n".join(render(report, uncovered_only=uncovered_only)))
