@@ -58,13 +58,20 @@ def test_negated_uses_do_not_count(transcript):
 
 @pytest.mark.parametrize(
     "transcript",
-    ["我们不会说'不知道'", "我们不会说“不知道”", "规范里写着「不归我管」这样的话", '把"问别人"换成"我帮您问"'],
+    [
+        "我们不会说'不知道'",
+        "我们不会说“不知道”",
+        "规范里写着「不归我管」这样的话",
+        '把"问别人"换成"我帮您问"',
+    ],
 )
 def test_quoted_mentions_do_not_count(transcript):
     assert forbidden_in(transcript) == []
 
 
-@pytest.mark.parametrize("transcript", ["我们不会说不知道", "千万别说不清楚", "从来不说不归我管", "禁止说问别人"])
+@pytest.mark.parametrize(
+    "transcript", ["我们不会说不知道", "千万别说不清楚", "从来不说不归我管", "禁止说问别人"]
+)
 def test_mentions_after_a_negated_verb_of_saying_do_not_count(transcript):
     assert forbidden_in(transcript) == []
 
@@ -75,7 +82,13 @@ def test_unnegated_saying_still_counts():
 
 @pytest.mark.parametrize(
     "transcript",
-    ["您可能不知道", "如果您不知道也没关系", "您不清楚的话我再说一遍", "你们也许还不清楚", "您要是听不懂我慢慢讲"],
+    [
+        "您可能不知道",
+        "如果您不知道也没关系",
+        "您不清楚的话我再说一遍",
+        "你们也许还不清楚",
+        "您要是听不懂我慢慢讲",
+    ],
 )
 def test_negative_predicates_about_the_customer_do_not_count(transcript):
     assert forbidden_in(transcript) == []
@@ -83,7 +96,12 @@ def test_negative_predicates_about_the_customer_do_not_count(transcript):
 
 @pytest.mark.parametrize(
     ("transcript", "phrase"),
-    [("你问别人", "问别人"), ("您明天再来吧", "明天再来"), ("你爱投诉就投诉", "爱投诉就投诉"), ("您自己填", "自己填")],
+    [
+        ("你问别人", "问别人"),
+        ("您明天再来吧", "明天再来"),
+        ("你爱投诉就投诉", "爱投诉就投诉"),
+        ("您自己填", "自己填"),
+    ],
 )
 def test_push_offs_aimed_at_the_customer_still_count(transcript, phrase):
     # Only negative predicates (不…/没…/听不…) read as "about the customer"; an order to the customer

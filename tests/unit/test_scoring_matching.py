@@ -160,3 +160,9 @@ def test_alignment_span_and_semi_global_window():
     assert normalize("好的请您稍等一下马上")[found.start : found.end] == "请您稍等"
     assert align("", "您好") is None
     assert align("您好", "") is None
+
+
+def test_a_dropped_filler_costs_more_than_an_extra_one():
+    assert hit("帮您填", "帮填")  # ASR dropped 您
+    assert not hit("帮您填", "办填")  # …but dropped 您 plus an an/ang slip is too much for three syllables
+    assert hit("帮您填", "帮您一下填")  # while an extra filler plus nothing else is fine

@@ -11,6 +11,13 @@ def test_traditional_becomes_simplified():
     assert normalize("電費業務") == "电费业务"
 
 
+def test_taiwan_usage_becomes_mainland_usage():
+    # t2s alone keeps 著, a valid Simplified character; Whisper writes it for 着
+    assert normalize("您別著急") == "您别着急"
+    assert normalize("等著吧") == "等着吧"
+    assert normalize("著名") == "著名"
+
+
 def test_punctuation_and_spaces_are_stripped():
     assert normalize("您好，请坐！ 请问…您需要什么帮助？") == "您好请坐请问您需要什么帮助"
     assert normalize("“不知道”、‘问别人’") == "不知道问别人"

@@ -4,7 +4,6 @@ import pytest
 
 from trainer.scoring.phonetics import (
     CONFUSABLE_COST,
-    HETERONYM_COST,
     HOMOPHONE_COST,
     PLAIN_ERROR_COST,
     is_homophone,
@@ -39,9 +38,18 @@ def test_same_character_is_free_and_homophone_nearly_free():
     assert syllable_cost(one("坐"), one("做")) == HOMOPHONE_COST
 
 
-def test_heteronym_reading_counts_as_cheap():
-    # 了 is read le in context but can be liao (了解): a short phrase's context may pick the other reading.
-    assert syllable_cost(one("了"), one("廖")) == HETERONYM_COST
+def test_heteronyms_are_read_in_context():
+    assert [s.reading for s in to_syllables("了解")] == ["liao", "jie"]
+    assert [s.reading for s in to_syllables("好了")] == ["hao", "le"]
+    # the same character matches itself whichever reading each context gave it
+    liao, le = to_syllables("了解")[0], to_syllables("好了")[1]
+    assert syllable_cost(liao, le) == 0
+
+
+def test_rare_readings_of_other_characters_do_not_count():
+    # pypinyin lists 立 with an archaic reading wei and 其 with ji; 立即 is not 微机 or 理其
+    assert syllable_cost(one("立"), one("微")) == PLAIN_ERROR_COST
+    assert syllable_cost(one("即"), one("其")) == PLAIN_ERROR_COST
 
 
 @pytest.mark.parametrize(
@@ -69,7 +77,9 @@ def test_two_confusable_parts_cost_twice():
     assert reading_cost("nan", "lang") == pytest.approx(2 * CONFUSABLE_COST)
 
 
-@pytest.mark.parametrize(("expected", "heard"), [("zuo", "zou"), ("liang", "liao"), ("nin", "yu"), ("b", "p")])
+@pytest.mark.parametrize(
+    ("expected", "heard"), [("zuo", "zou"), ("liang", "liao"), ("nin", "yu"), ("b", "p")]
+)
 def test_other_differences_are_plain_errors(expected, heard):
     assert reading_cost(expected, heard) == PLAIN_ERROR_COST
 

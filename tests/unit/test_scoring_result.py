@@ -4,12 +4,19 @@ import json
 
 import pytest
 
-from trainer.scoring import PASS_SCORE, ForbiddenHit, ItemResult, Rubric, ScoreResult, prompt_for, score_transcript
+from trainer.scoring import (
+    PASS_SCORE,
+    ForbiddenHit,
+    ItemResult,
+    Rubric,
+    ScoreResult,
+    prompt_for,
+    score_transcript,
+)
+from trainer.scoring.prompt import MAX_PROMPT_CHARS
 from trainer.scoring.scorer import compute_score, pace_penalty, speaking_rate
 
-GREETING = Rubric(
-    expect=["您好", "请坐", "请问您需要什么帮助|有什么可以帮您"], forbid=["不知道", "不归我管"]
-)
+GREETING = Rubric(expect=["您好", "请坐", "请问您需要什么帮助|有什么可以帮您"], forbid=["不知道", "不归我管"])
 MODEL_ANSWER = "您好,请坐,请问您需要什么帮助?"
 
 
@@ -50,7 +57,8 @@ def test_passed_means_every_item_and_no_forbidden_phrase():
 
 
 @pytest.mark.parametrize(
-    ("rate", "penalty"), [(2.0, 0), (4.5, 0), (7.0, 0), (8.0, 5), (9.0, 10), (12.0, 10), (1.5, 2.5), (0.5, 7.5)]
+    ("rate", "penalty"),
+    [(2.0, 0), (4.5, 0), (7.0, 0), (8.0, 5), (9.0, 10), (12.0, 10), (1.5, 2.5), (0.5, 7.5)],
 )
 def test_rate_outside_two_to_seven_costs_up_to_ten(rate, penalty):
     assert pace_penalty(rate, None) == pytest.approx(penalty)
@@ -105,8 +113,15 @@ def test_to_dict_shape_is_json_ready():
     result = score_transcript("您好,请坐,我不知道", GREETING, audio_seconds=3.0, response_delay_seconds=1.2)
     data = result.to_dict()
     assert set(data) == {
-        "transcript", "normalized", "items", "forbidden", "passed", "score",
-        "chars_per_second", "response_delay_seconds", "feedback",
+        "transcript",
+        "normalized",
+        "items",
+        "forbidden",
+        "passed",
+        "score",
+        "chars_per_second",
+        "response_delay_seconds",
+        "feedback",
     }
     assert data["items"][0] == {"expect": "您好", "hit": True, "heard": "您好"}
     assert data["items"][2] == {"expect": "请问您需要什么帮助|有什么可以帮您", "hit": False, "heard": ""}
@@ -127,16 +142,20 @@ def test_rubric_accepts_lists_and_dicts_and_rejects_empty_items():
         Rubric(expect=["您好"], forbid=["!"])
 
 
-def test_prompt_lists_every_expected_phrase_as_polite_sentences():
+def test_prompt_is_one_polite_sentence_listing_every_expected_phrase():
     prompt = prompt_for(GREETING)
-    assert prompt == "您好，请坐，请问您需要什么帮助？有什么可以帮您？"
-    for phrase in ("您好", "请坐", "请问您需要什么帮助", "有什么可以帮您"):
-        assert phrase in prompt
+    assert prompt == "您好，请坐，请问您需要什么帮助，有什么可以帮您。"
     assert "不知道" not in prompt  # never bias toward a push-off
 
 
-def test_prompt_skips_duplicates_ends_statements_with_a_full_stop_and_stays_short():
+def test_prompt_lists_a_phrase_once_and_is_empty_without_items():
     assert prompt_for(Rubric(expect=["再见", "慢走|再见"])) == "再见，慢走。"
-    long_items = [f"第{n}项很长很长很长很长很长的服务用语" for n in range(20)]
-    assert len(prompt_for(Rubric(expect=long_items))) <= 80
     assert prompt_for(Rubric(expect=[])) == ""
+
+
+def test_long_prompt_drops_extra_alternatives_before_first_ones():
+    items = [f"第{n}项服务用语很长很长|第{n}项备选说法也很长很长" for n in "一二三四五"]
+    prompt = prompt_for(Rubric(expect=items))
+    assert len(prompt) <= MAX_PROMPT_CHARS
+    assert all(f"第{n}项服务用语很长很长" in prompt for n in "一二三四五")
+    assert "第五项备选说法也很长很长" not in prompt

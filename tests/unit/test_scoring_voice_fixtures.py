@@ -2,8 +2,7 @@
 
 ``tests/fixtures/voice/transcripts.json`` holds Whisper base transcripts of the labelled clips, decoded
 without (``transcript``) and with (``transcript_prompted``) an ``initial_prompt`` of expected phrases.
-The rubrics live in the voice manifest; the repository copy may carry only the specs of the clips it
-ships audio for, so the full shared manifest (``../shared``, as for the seeds) fills the gaps.
+The rubrics (all nine specs of the shared voice set) live in the repository's copy of the manifest.
 """
 
 import json
@@ -11,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from trainer.scoring import Rubric, score_transcript
+from trainer.scoring import Rubric, merge_results, score_transcript
 
 REPO = Path(__file__).resolve().parents[2]
 VOICE = REPO / "tests" / "fixtures" / "voice"
-MANIFESTS = (VOICE / "manifest.json", REPO.parent / "shared" / "fixtures" / "voice" / "manifest.json")
+MANIFESTS = (VOICE / "manifest.json",)
 MIN_AGREEMENT = 0.97
 
 
@@ -23,7 +22,9 @@ def load_specs() -> dict[str, Rubric]:
     specs: dict[str, Rubric] = {}
     for path in reversed(MANIFESTS):  # the repository copy wins where both define a spec
         if path.exists():
-            specs |= {name: Rubric.from_dict(spec) for name, spec in json.loads(path.read_text())["specs"].items()}
+            specs |= {
+                name: Rubric.from_dict(spec) for name, spec in json.loads(path.read_text())["specs"].items()
+            }
     return specs
 
 
@@ -44,16 +45,42 @@ def test_spoken_texts_all_agree_with_their_labels():
         assert score_transcript(clip["text"], SPECS[clip["spec"]]).passed is clip["passed"], clip["text"]
 
 
-@pytest.mark.parametrize("field", ["transcript", "transcript_prompted"])
-def test_whisper_transcripts_agree_with_labels(field):
+def two_pass(clip: dict, rubric: Rubric):
+    """What trainer.speech.assess does: the prompted decode only rescues an answer the plain one fails
+    without a forbidden phrase, and the two results are merged."""
+    first = score_transcript(clip["transcript"], rubric)
+    if first.passed or first.forbidden or not clip["transcript"]:
+        return first
+    return merge_results(first, score_transcript(clip["transcript_prompted"], rubric))
+
+
+def test_two_pass_recognition_agrees_with_labels():
+    # Single passes reach 42/44 each (plain: d05-phone, d21-slow mis-heard; prompted: 请坐 dropped in d01);
+    # they fail on different clips, which is why production uses the rescue pass.
     disagreements = []
     for clip in CLIPS:
-        result = score_transcript(clip[field], SPECS[clip["spec"]])
+        result = two_pass(clip, SPECS[clip["spec"]])
         if result.passed is not clip["passed"]:
-            missed = [item.expect for item in result.items if not item.hit]
-            disagreements.append((clip["file"], clip[field], missed, [hit.phrase for hit in result.forbidden]))
-    agreement = 1 - len(disagreements) / len(CLIPS)
-    assert agreement >= MIN_AGREEMENT, disagreements
+            disagreements.append((clip["file"], result.transcript, [i.expect for i in result.items if not i.hit]))
+    assert 1 - len(disagreements) / len(CLIPS) >= MIN_AGREEMENT, disagreements
+
+
+def test_merge_never_hides_a_forbidden_phrase():
+    rubric = Rubric(expect=["您好", "请坐"], forbid=["不知道"])
+    merged = merge_results(score_transcript("您好,不知道", rubric), score_transcript("您好请坐", rubric))
+    assert not merged.passed and [f.phrase for f in merged.forbidden] == ["不知道"]
+    assert [i.hit for i in merged.items] == [True, True]
+
+
+@pytest.mark.parametrize("field", ["transcript", "transcript_prompted"])
+def test_no_negative_clip_passes(field):
+    # A false pass is the error a trainee could exploit; biasing the recogniser must not create one.
+    false_passes = [
+        (clip["file"], clip[field])
+        for clip in CLIPS
+        if not clip["passed"] and score_transcript(clip[field], SPECS[clip["spec"]]).passed
+    ]
+    assert false_passes == []
 
 
 @pytest.mark.parametrize("field", ["transcript", "transcript_prompted"])

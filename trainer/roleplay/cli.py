@@ -15,7 +15,8 @@ from pathlib import Path
 
 import click
 
-from trainer.scoring import Rubric, prompt_for, score_transcript
+from trainer.scoring import Rubric
+from trainer.speech.assess import assess
 from trainer.speech.audio import AudioRejected, decode_upload
 from trainer.speech.model_store import ensure_whisper_base
 from trainer.speech.recognizer import ENGINES, RecognizerError, build_recognizer, load_seconds
@@ -90,7 +91,7 @@ _beam_option = click.option("--beam", type=int, default=None, help="Beam size (f
 @_engine_option
 @_model_option
 @_beam_option
-@click.option("--no-prompt", is_flag=True, help="Do not bias recognition with the expected phrases.")
+@click.option("--no-prompt", is_flag=True, help="No second, phrase-biased pass for answers the first pass fails.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file per line.")
 def score_audio(files, expect, forbid, scenario, turn, engine, model, beam, no_prompt, as_json):
     """Recognise WAV FILES and score each against a rubric."""
@@ -106,7 +107,6 @@ def score_audio(files, expect, forbid, scenario, turn, engine, model, beam, no_p
     else:
         raise click.UsageError("give --expect (repeatable) or --scenario")
     recognizer = _recognizer(engine, model, beam)
-    prompt = None if no_prompt else prompt_for(rubric) or None
     failures = 0
     for path in files:
         try:
@@ -116,17 +116,18 @@ def score_audio(files, expect, forbid, scenario, turn, engine, model, beam, no_p
             row = {"file": str(path), "error": exc.code, "message": exc.message_zh, "detail": exc.detail}
             click.echo(json.dumps(row, ensure_ascii=False) if as_json else f"{path}: rejected ({exc.code}) {exc.detail}")
             continue
-        heard = recognizer.transcribe(audio, prompt=prompt)
-        result = score_transcript(heard.text, rubric, audio_seconds=heard.audio_seconds).to_dict()
+        assessment = assess(audio, rubric, recognizer, second_pass=not no_prompt)
+        heard, result = assessment.heard, assessment.result.to_dict()
         row = {
             "file": str(path),
-            "transcript": heard.text,
+            "transcript": result["transcript"],
             "items": result["items"],
             "forbidden": result["forbidden"],
             "passed": result["passed"],
             "score": result["score"],
             "audio_seconds": heard.audio_seconds,
-            "asr_seconds": heard.asr_seconds,
+            "asr_seconds": round(assessment.asr_seconds, 3),
+            "recognition_passes": assessment.passes,
             "chars_per_second": result["chars_per_second"],
             "nothing_heard": heard.nothing_heard,
             "reason": heard.reason,
@@ -159,17 +160,26 @@ def _human_line(row: dict) -> str:
 @click.option(
     "--prompt",
     "prompt_mode",
-    type=click.Choice(["none", "rubric", "both"]),
-    default="both",
+    type=click.Choice(["rescue", "none", "rubric", "both", "all"]),
+    default="rescue",
     show_default=True,
-    help="Recognise without a prompt, with prompt_for(rubric), or both (two passes).",
+    help="rescue: the production path (unbiased pass, biased second pass only for failing answers); "
+    "none / rubric: one pass without / with the prompt; both: none and rubric; all: all three.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of tables.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the JSON report here.")
+@click.option(
+    "--transcripts",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --prompt both: write the transcripts fixture (tests/fixtures/voice/transcripts.json format).",
+)
 @click.option("--fail-on-false-pass", is_flag=True, help="Exit 1 if any negative clip passes.")
-def bench_speech(folder, engine, model, beam, prompt_mode, as_json, out, fail_on_false_pass):
+def bench_speech(folder, engine, model, beam, prompt_mode, as_json, out, transcripts, fail_on_false_pass):
     """Recognise and score a labelled FOLDER (manifest.json + WAVs); print agreement and timings."""
-    from trainer.speech.bench import run_speech_bench
+    from trainer.speech.bench import run_speech_bench, transcripts_fixture
+
+    if transcripts and prompt_mode != "both":
+        raise click.UsageError("--transcripts needs --prompt both")
 
     meta = {"cpu_count": os.cpu_count(), "beam_size": (beam or 5) if engine == "faster-whisper" else None}
     if engine == "faster-whisper" and not model:
@@ -181,7 +191,7 @@ def bench_speech(folder, engine, model, beam, prompt_mode, as_json, out, fail_on
     loaded = {k: v for k, v in load_seconds.items() if k not in before}
     if loaded:
         meta["model_load_s"] = round(next(iter(loaded.values())), 3)
-    modes = ["none", "rubric"] if prompt_mode == "both" else [prompt_mode]
+    modes = {"both": ["none", "rubric"], "all": ["rescue", "none", "rubric"]}.get(prompt_mode, [prompt_mode])
     reports = []
     for mode in modes:
         report = run_speech_bench(folder, recognizer, prompt_mode=mode)
@@ -195,5 +205,8 @@ def bench_speech(folder, engine, model, beam, prompt_mode, as_json, out, fail_on
         click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
     if out:
         out.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+    if transcripts:
+        rows = transcripts_fixture(folder, *reports)
+        transcripts.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if fail_on_false_pass and any(r.false_passes for r in reports):
         sys.exit(1)

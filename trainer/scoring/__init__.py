@@ -15,7 +15,7 @@ formula) → ``result`` (what comes back, feedback). ``prompt`` builds Whisper's
 from trainer.scoring.normalize import normalize
 from trainer.scoring.prompt import prompt_for
 from trainer.scoring.result import ForbiddenHit, ItemResult, ScoreResult
-from trainer.scoring.scorer import PASS_SCORE, Rubric, score_transcript
+from trainer.scoring.scorer import PASS_SCORE, Rubric, merge_results, score_transcript
 
 __all__ = [
     "PASS_SCORE",
@@ -25,5 +25,6 @@ __all__ = [
     "ScoreResult",
     "normalize",
     "prompt_for",
+    "merge_results",
     "score_transcript",
 ]

@@ -8,9 +8,10 @@ edit distance: free start and end in the transcript). Operations and their costs
 * an extra transcript syllable inside the phrase: 1.0, but only ``FILLER_COST`` for a polite filler
   from ``FILLERS`` (请稍等 said as 请您稍等一下), a filler being recognised by sound, so 你 standing for
   您 is a filler at ``FILLER_COST`` plus the nin/ni confusion;
-* a phrase syllable missing from the transcript: 1.0, but only ``FILLER_COST`` when it is a filler
-  *inside* the phrase (请您稍候 heard as 请稍候). A filler at the start or end of the phrase is the
-  point of it (请坐 heard as 坐 is not polite), so dropping it costs the full 1.0.
+* a phrase syllable missing from the transcript: 1.0, but only ``DROPPED_FILLER_COST`` when it is a
+  filler *inside* the phrase (请您稍候 heard as 请稍候). That is a little dearer than an extra filler:
+  saying more is harmless, saying less may really be less polite. A filler at the start or end of the
+  phrase is the point of it (请坐 heard as 坐 is not polite), so dropping it costs the full 1.0.
 
 A phrase of ``L`` syllables matches when the cheapest alignment costs at most :func:`tolerance` (L):
 1–2 syllables allow one confusable syllable or one filler and no real error; each further syllable adds
@@ -21,11 +22,11 @@ forgiven only from six syllables on.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from trainer.scoring.phonetics import (
     CONFUSABLE_COST,
     PLAIN_ERROR_COST,
-    Syllable,
     is_homophone,
     syllable_cost,
     to_syllables,
@@ -33,6 +34,7 @@ from trainer.scoring.phonetics import (
 
 FILLERS = ("您", "一下", "一点", "请", "的", "了", "啊", "呢")
 FILLER_COST = 0.2
+DROPPED_FILLER_COST = 0.3
 
 SHORT_PHRASE_SYLLABLES = 2
 SHORT_TOLERANCE = 0.5
@@ -56,24 +58,23 @@ def tolerance(syllables: int) -> float:
     return SHORT_TOLERANCE + TOLERANCE_PER_SYLLABLE * extra
 
 
-def _filler_syllables() -> tuple[tuple[Syllable, ...], ...]:
-    return tuple(to_syllables(filler) for filler in FILLERS)
-
-
-def _inserted_fillers(heard: tuple[Syllable, ...]) -> list[list[tuple[int, float]]]:
-    """For each end position j of the transcript: (length, cost) of every filler ending there.
+@lru_cache(maxsize=256)
+def _inserted_fillers(transcript: str) -> tuple[tuple[tuple[int, float], ...], ...]:
+    """For each end position j of ``transcript``: (length, cost) of every filler ending there.
 
     A filler is recognised by sound (each syllable at most a confusable error away), because ASR writes
-    a filler with whatever character it likes (你 for 您, 地 for 的).
+    a filler with whatever character it likes (你 for 您, 地 for 的). Cached: every alternative of every
+    item is aligned against the same transcript.
     """
+    heard = to_syllables(transcript)
     ends: list[list[tuple[int, float]]] = [[] for _ in range(len(heard) + 1)]
-    for filler in _filler_syllables():
+    for filler in map(to_syllables, FILLERS):
         size = len(filler)
         for start in range(len(heard) - size + 1):
             costs = [syllable_cost(f, h) for f, h in zip(filler, heard[start : start + size], strict=True)]
             if max(costs) <= CONFUSABLE_COST:
                 ends[start + size].append((size, FILLER_COST + sum(costs)))
-    return ends
+    return tuple(map(tuple, ends))
 
 
 def _droppable_fillers(phrase: str) -> list[list[int]]:
@@ -98,9 +99,10 @@ def align(phrase: str, transcript: str) -> Alignment | None:
     m, n = len(expected), len(heard)
     if m == 0 or n == 0:
         return None
-    inserted = _inserted_fillers(heard)
+    inserted = _inserted_fillers(transcript)
     dropped = _droppable_fillers(phrase)
-    # cost[i][j]: cheapest way to match expected[:i] ending at heard[j]; start[i][j]: where it began.
+    # cost[i][j]: cheapest way to say expected[:i] with a span of heard ending just before heard[j];
+    # start[i][j]: where that span began.
     cost = [[0.0] * (n + 1)] + [[_INFINITY] * (n + 1) for _ in range(m)]
     start = [list(range(n + 1))] + [[0] * (n + 1) for _ in range(m)]
     for i in range(1, m + 1):
@@ -108,8 +110,8 @@ def align(phrase: str, transcript: str) -> Alignment | None:
         for j in range(n + 1):
             best, best_start = above[j] + PLAIN_ERROR_COST, start[i - 1][j]
             for size in dropped[i]:
-                if cost[i - size][j] + FILLER_COST < best:
-                    best, best_start = cost[i - size][j] + FILLER_COST, start[i - size][j]
+                if cost[i - size][j] + DROPPED_FILLER_COST < best:
+                    best, best_start = cost[i - size][j] + DROPPED_FILLER_COST, start[i - size][j]
             if j:
                 candidate = above[j - 1] + syllable_cost(expected[i - 1], heard[j - 1])
                 if candidate < best:

@@ -4,7 +4,9 @@ Both sides of every comparison go through the same pipeline, so a rubric written
 transcript that says "五号" meet in one form:
 
 1. NFKC: full-width letters, digits and punctuation become half-width (``，１Ａ`` → ``,1A``).
-2. OpenCC ``t2s``: Traditional → Simplified (Whisper sometimes answers in Traditional).
+2. OpenCC Traditional → Simplified, with the ``tw2s`` profile (``t2s`` plus Taiwan usage): Whisper's
+   Chinese leans on Taiwan-style text and writes 著急/等著 where Simplified has 着急/等着, which plain
+   ``t2s`` leaves alone because 著 is also a Simplified character (著名).
 3. Latin letters are lower-cased.
 4. Arabic numerals are spelled out in Chinese characters (see :func:`spell_number`). Chinese is the
    canonical form, not digits, because numeral characters also live inside ordinary words

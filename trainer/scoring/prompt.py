@@ -1,51 +1,49 @@
 """The ``initial_prompt`` that biases Whisper toward a turn's expected phrases.
 
-Whisper treats the prompt as the text spoken *before* the audio, so it works best as plausible speech
-in the register it should continue: a clerk's polite lines in Simplified Chinese with full-width
-punctuation (which also nudges the output toward Simplified characters and punctuated clauses).
+Whisper treats the prompt as text spoken *before* the audio, so it works best as plausible speech in the
+register it should continue: one polite clerk's sentence in Simplified Chinese with full-width
+punctuation (which also nudges the output toward Simplified characters and punctuated clauses). Every
+alternative of every item is listed once, in rubric order, joined by "，" and closed by "。", e.g.
+"您好，请坐，请问您需要什么帮助，有什么可以帮您。": whichever alternative the trainee picks is biased.
 
-Layout: the first alternative of every item, in rubric order, joined by "，" — which reads like the
-model answer ("您好，请坐，请问您需要什么帮助？") — then, as a second sentence, the remaining
-alternatives, so that whichever alternative the trainee picks is biased too. A sentence whose last
-phrase asks something ends in "？", otherwise in "。".
+Why one sentence: on the labelled clips (Whisper base, int8) a two-sentence layout (first alternatives,
+then the rest) made Whisper read back its short first sentence instead of the audio ("请稍候，马上。" for
+"请稍候,我们马上为您办理"), while the single sentence transcribed the same clips in full with the same
+agreement (42/44, both losing 请坐 in the two d01 clips). A read-back of a single sentence is also a read-back of
+the *whole* prompt, which the recogniser's prompt-echo check catches.
 
-Forbidden phrases are never included: biasing toward them could invent a push-off the trainee never
-said. The prompt stays under ``MAX_PROMPT_CHARS`` (Whisper reads at most 224 prompt tokens, and a long
-prompt is more likely to be echoed back as a fake transcript); first alternatives are kept before any
-other one.
+Forbidden phrases are never included: biasing toward them could invent a push-off the trainee never said.
+The prompt stays under ``MAX_PROMPT_CHARS`` (Whisper reads at most 224 prompt tokens, and a long prompt is
+more likely to be echoed); when it must shrink, later alternatives go before any item's first one.
 """
 
 from __future__ import annotations
-
-import re
 
 from trainer.scoring.result import split_alternatives
 from trainer.scoring.scorer import Rubric
 
 MAX_PROMPT_CHARS = 80
-_QUESTION = re.compile(r"什么|吗|请问|哪|怎么|几")
-
-
-def _sentence(phrases: list[str]) -> str:
-    if not phrases:
-        return ""
-    end = "？" if _QUESTION.search(phrases[-1]) else "。"
-    return "，".join(phrases) + end
 
 
 def prompt_for(rubric: Rubric) -> str:
-    """A Chinese prompt listing ``rubric``'s expected phrases (module doc); ``""`` without items."""
+    """A Chinese sentence listing ``rubric``'s expected phrases (module doc); ``""`` without items."""
     per_item = [split_alternatives(item) for item in rubric.expect]
-    budget = MAX_PROMPT_CHARS
-    seen: set[str] = set()
-    sentences: list[list[str]] = [[], []]
-    for first_pass in (True, False):
-        for alternatives in per_item:
-            for phrase in alternatives[:1] if first_pass else alternatives[1:]:
-                # +1 for the punctuation that follows each phrase
-                if phrase in seen or len(phrase) + 1 > budget:
-                    continue
-                seen.add(phrase)
-                budget -= len(phrase) + 1
-                sentences[0 if first_pass else 1].append(phrase)
-    return "".join(_sentence(phrases) for phrases in sentences)
+    # Choose by rank (every first alternative, then every second one, ...) so truncation drops the extras.
+    ranked = sorted(
+        (
+            (rank, position, phrase)
+            for position, alts in enumerate(per_item)
+            for rank, phrase in enumerate(alts)
+        ),
+    )
+    budget = MAX_PROMPT_CHARS - 1  # room for the closing "。"
+    chosen: dict[str, tuple[int, int]] = {}
+    for rank, position, phrase in ranked:
+        cost = len(phrase) + (1 if chosen else 0)  # "，" before every phrase but the first
+        if phrase in chosen or cost > budget:
+            continue
+        chosen[phrase] = (position, rank)
+        budget -= cost
+    # Back in rubric order, so the sentence reads like the turn: greeting first, then the request.
+    in_order = sorted(chosen, key=chosen.__getitem__)
+    return "，".join(in_order) + "。" if in_order else ""

@@ -25,10 +25,6 @@ class ItemResult:
     alternative: str | None
     distance: float
 
-    @property
-    def alternatives(self) -> list[str]:
-        return split_alternatives(self.expect)
-
 
 @dataclass(frozen=True)
 class ForbiddenHit:

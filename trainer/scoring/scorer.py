@@ -165,3 +165,26 @@ def score_transcript(
         response_delay_seconds=response_delay_seconds,
         feedback=build_feedback(text.text, items, forbidden, rate, response_delay_seconds),
     )
+
+
+def merge_results(first: ScoreResult, second: ScoreResult) -> ScoreResult:
+    """Combine two recognitions of the same answer: an item counts if either heard it, and a forbidden
+    phrase counts if either heard it (so a second, biased pass can only rescue phrases the first pass
+    mis-heard, never hide a push-off). Pace comes from the first, unbiased pass."""
+    items = [a if a.hit or not b.hit else b for a, b in zip(first.items, second.items, strict=True)]
+    forbidden = list(first.forbidden) + [f for f in second.forbidden if f.phrase not in {x.phrase for x in first.forbidden}]
+    hits = sum(item.hit for item in items)
+    passed = hits == len(items) and not forbidden
+    rescued = any(b.hit and not a.hit for a, b in zip(first.items, second.items, strict=True))
+    shown = second if rescued else first
+    return ScoreResult(
+        transcript=shown.transcript,
+        normalized=shown.normalized,
+        items=items,
+        forbidden=forbidden,
+        score=compute_score(hits, len(items), len(forbidden), first.chars_per_second, first.response_delay_seconds),
+        passed=passed,
+        chars_per_second=first.chars_per_second,
+        response_delay_seconds=first.response_delay_seconds,
+        feedback=build_feedback(shown.normalized, items, forbidden, first.chars_per_second, first.response_delay_seconds),
+    )

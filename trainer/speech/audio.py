@@ -169,7 +169,8 @@ def resample(samples: np.ndarray, rate: int, target: int = TARGET_RATE) -> np.nd
 
 
 def float_to_audio_data(samples: np.ndarray, rate: int) -> sr.AudioData:
-    ints = np.clip(np.round(samples * 32767.0), -32768, 32767).astype("<i2")
+    # ×32768 (not 32767) so that 16-bit input read as int/32768 comes back bit-exact.
+    ints = np.clip(np.round(samples * 32768.0), -32768, 32767).astype("<i2")
     return sr.AudioData(ints.tobytes(), rate, 2)
 
 

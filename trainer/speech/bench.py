@@ -22,10 +22,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from trainer.scoring import Rubric, prompt_for, score_transcript
+from trainer.speech.assess import assess
 from trainer.speech.audio import AudioRejected, decode_upload
 from trainer.speech.recognizer import Recognizer
 
-PROMPT_MODES = ("none", "rubric")
+PROMPT_MODES = ("none", "rubric", "rescue")  # rescue: the two-pass assess() used in production
 MAX_BYTES = 64 * 1024 * 1024
 MAX_SECONDS = 600.0
 
@@ -188,16 +189,21 @@ def run_speech_bench(
         except AudioRejected as exc:
             report.clips.append(_rejected(clip, expected_forbidden, exc, timer() - started))
             continue
-        prompt = prompt_for(rubric) if prompt_mode == "rubric" else None
-        heard = recognizer.transcribe(audio, prompt=prompt)
-        result = score_transcript(heard.text, rubric, audio_seconds=heard.audio_seconds)
+        if prompt_mode == "rescue":
+            assessment = assess(audio, rubric, recognizer)
+            heard, result, asr_seconds = assessment.heard, assessment.result, assessment.asr_seconds
+        else:
+            prompt = prompt_for(rubric) if prompt_mode == "rubric" else None
+            heard = recognizer.transcribe(audio, prompt=prompt)
+            result = score_transcript(heard.text, rubric, audio_seconds=heard.audio_seconds)
+            asr_seconds = heard.asr_seconds
         report.clips.append(
             ClipResult(
                 file=clip["file"],
                 spec=clip["spec"],
                 text=clip["text"],
                 label=bool(clip["passed"]),
-                transcript=heard.text,
+                transcript=result.transcript,
                 nothing_heard=heard.nothing_heard,
                 reason=heard.reason,
                 passed=result.passed,
@@ -205,12 +211,37 @@ def run_speech_bench(
                 forbidden_expected=expected_forbidden,
                 forbidden_heard=[hit.phrase for hit in result.forbidden],
                 audio_seconds=heard.audio_seconds,
-                asr_seconds=heard.asr_seconds,
+                asr_seconds=asr_seconds,
                 latency_seconds=round(timer() - started, 4),
                 transform=clip.get("transform"),
             )
         )
     return report
+
+
+def transcripts_fixture(folder: Path, plain: BenchReport, prompted: BenchReport) -> list[dict]:
+    """Rows of ``tests/fixtures/voice/transcripts.json`` from a ``none`` and a ``rubric`` pass.
+
+    Each row: the clip's ``file``, ``spec``, spoken ``text`` and label ``passed``, plus ``transform``, the
+    ``prompt`` used and the two transcripts, so that scoring can be tested on real ASR output without a model.
+    """
+    manifest = load_manifest(folder)
+    rubrics = {name: Rubric.from_dict(spec) for name, spec in manifest["specs"].items()}
+    plain_by_file = {c.file: c.transcript for c in plain.clips}
+    prompted_by_file = {c.file: c.transcript for c in prompted.clips}
+    return [
+        {
+            "file": clip["file"],
+            "spec": clip["spec"],
+            "text": clip["text"],
+            "passed": clip["passed"],
+            "transcript": plain_by_file[clip["file"]],
+            "transcript_prompted": prompted_by_file[clip["file"]],
+            "transform": clip.get("transform"),
+            "prompt": prompt_for(rubrics[clip["spec"]]),
+        }
+        for clip in manifest["clips"]
+    ]
 
 
 def _rejected(clip: dict, expected_forbidden: list[str], exc: AudioRejected, elapsed: float) -> ClipResult:

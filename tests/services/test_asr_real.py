@@ -1,0 +1,67 @@
+"""The real default engine: Whisper base assembled from the pinned packages, int8 on the CPU.
+
+Marked ``asr`` (a few seconds: assembly, one model load, three short clips); ``-m "not asr"`` skips it.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from trainer.scoring import Rubric, score_transcript
+from trainer.speech import recognizer as rec
+from trainer.speech.audio import decode_upload, float_to_audio_data
+from trainer.speech.model_store import MODEL_BIN_SIZE, ensure_whisper_base, is_complete
+
+pytestmark = pytest.mark.asr
+
+VOICE = Path(__file__).resolve().parents[1] / "fixtures" / "voice"
+COUNTER_GREET = Rubric(
+    expect=["您好", "请坐", "请问您需要什么帮助|请问您要办理什么业务|有什么可以帮您"],
+    forbid=["不知道", "不清楚", "不归我管", "不属我管", "问别人", "下班了"],
+)
+
+
+@pytest.fixture(scope="module")
+def whisper(tmp_path_factory):
+    models = tmp_path_factory.mktemp("models")
+    folder = ensure_whisper_base(models)  # the real packages, size and SHA-256 checked
+    assert is_complete(folder) and (folder / "model.bin").stat().st_size == MODEL_BIN_SIZE
+    recognizer = rec.build_recognizer("faster-whisper", None, models, cpu_threads=0)
+    yield recognizer, models
+    rec.clear_caches()
+
+
+def load(name):
+    return decode_upload((VOICE / name).read_bytes(), max_bytes=4 * 1024 * 1024, max_seconds=60)
+
+
+def test_positive_clip_is_heard_in_simplified(whisper):
+    recognizer, _ = whisper
+    result = recognizer.transcribe(load("d01-clean.wav"))
+    assert not result.nothing_heard and result.engine == "faster-whisper" and result.model == "whisper-base"
+    assert "您好" in result.text or "请坐" in result.text
+    assert not set("請問幫麼") & set(result.text)  # Whisper often answers in Traditional: converted
+    assert result.audio_seconds == pytest.approx(3.14, abs=0.01) and result.asr_seconds > 0
+
+
+def test_negative_clip_keeps_its_push_off_even_with_the_biasing_prompt(whisper):
+    from trainer.scoring import prompt_for
+
+    recognizer, _ = whisper
+    result = recognizer.transcribe(load("d08-clean.wav"), prompt=prompt_for(COUNTER_GREET))
+    assert "不知道" in result.text
+    assert not score_transcript(result.text, COUNTER_GREET, audio_seconds=result.audio_seconds).passed
+
+
+def test_noise_without_speech_is_nothing_heard(whisper):
+    recognizer, _ = whisper
+    noise = np.random.default_rng(0).standard_normal(32000).astype(np.float32) * 0.01
+    result = recognizer.transcribe(float_to_audio_data(noise, 16000), prompt="您好，请坐。")
+    assert result.nothing_heard and result.text == "" and result.reason == "no_speech"
+
+
+def test_model_is_loaded_once_per_process(whisper):
+    recognizer, models = whisper
+    assert rec.build_recognizer("faster-whisper", None, models, cpu_threads=0) is recognizer
+    assert len(rec.load_seconds) == 1
