@@ -40,6 +40,8 @@ def _schema(_database_url, tmp_path_factory):
             db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
             db.session.commit()
         upgrade(revision="heads")
+        db.session.remove()
+        db.engine.dispose()
     return _database_url
 
 
@@ -55,6 +57,17 @@ def app(_schema, tmp_path):
         db.session.rollback()
         _empty_tables()
         db.session.remove()
+
+
+@pytest.fixture(autouse=True)
+def _close_engines():
+    """Every app a test makes has its own engine and pool. Close them all after each test: otherwise the
+    garbage collector finds open PostgreSQL connections later, psycopg warns, and filterwarnings=error
+    fails whichever test happens to be running then."""
+    yield
+    for engines in list(db._app_engines.values()):
+        for engine in engines.values():
+            engine.dispose()
 
 
 def _empty_tables() -> None:

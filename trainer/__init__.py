@@ -12,7 +12,7 @@ from trainer import config as default_config
 from trainer.extensions import csrf, db, login_manager, migrate
 
 # Feature packages, each exposing ``bp`` (a Blueprint) in ``views``. Order is the menu order.
-FEATURES = ["auth", "home", "courses", "roleplay", "admin", "api", "ops"]
+FEATURES = ["auth", "home", "courses", "roleplay", "admin", "api", "ops", "assignments", "records", "certification", "quiz"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

@@ -32,6 +32,24 @@ def _register_feature_commands():
 
     cli.add_command(score_audio, "score-audio")
     bench.add_command(bench_speech, "speech")
+    # --- role-play practice commands (roleplay retry-pending, roleplay render-tts) ---
+    from trainer.roleplay.commands import roleplay
+
+    cli.add_command(roleplay)
+    # --- assignments (assignments remind) ---
+    from trainer.assignments.cli import assignments
+
+    cli.add_command(assignments)
+    # --- hours ledger (bench hours) ---
+    from trainer.records.bench import bench_hours
+
+    bench.add_command(bench_hours, "hours")
+    # --- quizzes and exams (quiz close-expired, bench quiz) ---
+    from trainer.quiz.bench import bench_quiz
+    from trainer.quiz.cli import quiz
+
+    cli.add_command(quiz)
+    bench.add_command(bench_quiz, "quiz")
 
 
 _register_feature_commands()

@@ -16,6 +16,7 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session; exams run for hours
     "CONTENT_DIR": None,  # default: the repository root holding courses/, question_banks/, scenarios/
+    "SEEDS_DIR": None,  # source documents for `trainer content coverage`; default <repo>/../shared/seeds
     "PASSWORD_HASH_METHOD": "scrypt",
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_MINUTES": 15,
@@ -30,9 +31,32 @@ DEFAULTS = {
     "AUDIO_MAX_BYTES": 2 * 1024 * 1024,
     "AUDIO_MAX_SECONDS": 60,
     "AUDIO_DIR": None,  # default: instance/audio
+    "ASR_PROMPT": True,  # bias recognition toward the turn's expected phrases (scoring.prompt_for)
+    "ASR_FAKE_TRANSCRIPT": None,  # engine "fake": the text it "hears" (tests, demos without a model)
+    "TTS_ENABLED": True,  # customer lines spoken by pyttsx3 when a turn has no recorded file
+    "TTS_VOICE": None,  # pyttsx3 voice id; default: the first voice whose languages include cmn/zh
     "REDIS_URL": None,
     "HOURS_TARGET_MINUTES": 16 * 60,
     "HOURS_CATEGORIES": ["ethics", "law"],
+    "ASSESSMENT_DEADLINE": "11-30",  # month-day of the annual self-assessment (001 篇1 第二则)
+    "EXPIRING_DAYS": 30,  # a qualification this close to its expiry shows as "expiring"
+    "PDF_FONT": None,  # a CJK .ttf/.otf/.ttc for PDFs; default: the first of a list of known system paths
+    "VERIFY_RATE_PER_MINUTE": 30,  # public certificate look-ups per client address
+    # --- assignments and reminders (trainer/assignments) ---
+    "NEW_HIRE_POSITIONS": ["新员工"],  # 岗位 whose new accounts get the onboarding path
+    "ONBOARDING_PATH": "new-hire-onboarding",  # courses/paths/<id>.yaml
+    "ONBOARDING_DAYS": 30,  # due this many days after the account is created
+    "REMINDER_DAYS_BEFORE": [7, 1],  # in-app (and email) reminder this many days before the due date
+    "REMINDER_DAYS_AFTER": [1, 7],  # … and this many days after it
+    "MAIL_SERVER": "",  # SMTP host; empty: in-app notices only
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,  # STARTTLS
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_SENDER": "training-noreply@localhost",
+    "MAIL_DOMAIN": "",  # addresses <username>@MAIL_DOMAIN for people who gave none
+    "MAIL_TIMEOUT": 10,  # seconds
+    "PUBLIC_URL": "",  # e.g. https://train.example.internal, for links in emails
 }
 
 

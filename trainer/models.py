@@ -1,7 +1,18 @@
 """Imports every feature's models so that the metadata (and Alembic) sees all tables."""
 
+from trainer.assignments.models import (  # noqa: F401
+    Assignment,
+    AssignmentCompletion,
+    AssignmentMember,
+    AssignmentTarget,
+    LearningPath,
+    Notice,
+    NoticeEmail,
+    PathStep,
+)
 from trainer.audit import AuditEvent  # noqa: F401
 from trainer.auth.models import ApiToken, LoginThrottle, User  # noqa: F401
+from trainer.certification.models import Qualification, QualificationEvidence, QualificationGrant  # noqa: F401
 from trainer.courses.models import (  # noqa: F401
     Course,
     Module,
@@ -11,4 +22,6 @@ from trainer.courses.models import (  # noqa: F401
     SectionRead,
 )
 from trainer.org.models import Unit  # noqa: F401
-from trainer.roleplay.models import Scenario, ScenarioTurn  # noqa: F401
+from trainer.quiz.models import Exam, ModuleCompletion, QuizAttempt, QuizItem, ReviewCard  # noqa: F401
+from trainer.records.models import ClassroomSession, HoursEntry  # noqa: F401
+from trainer.roleplay.models import RoleplayAttempt, RoleplaySession, Scenario, ScenarioTurn  # noqa: F401

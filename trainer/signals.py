@@ -6,6 +6,8 @@ Every signal is sent with the acting ``user`` (a User) as sender and keyword arg
   Sent when a module is complete: all its sections read and its quiz passed (or it has no quiz).
 - ``scenario_passed``: scenario (Scenario), score (int), attempt_id (int), passed_at (naive UTC datetime).
 - ``exam_passed``: exam_key (str), score (int), attempt_id (int), passed_at (naive UTC datetime).
+- ``user_created``: account (User, flushed so it has an id), created_at (naive UTC datetime). Sender: the
+  admin who created it, or None (staff import from the command line). Sent by the admin form and staff import.
 Receivers must be idempotent: a signal may be sent again for the same event (retries, re-grading).
 """
 
@@ -16,3 +18,4 @@ _signals = Namespace()
 module_completed = _signals.signal("module-completed")
 scenario_passed = _signals.signal("scenario-passed")
 exam_passed = _signals.signal("exam-passed")
+user_created = _signals.signal("user-created")

@@ -100,8 +100,15 @@ def _nav_items():
     if not current_user.is_authenticated:
         return []
     items = [("home.index", "首页"), ("courses.catalogue", "课程"), ("roleplay.catalogue", "情景演练")]
+    items.append(("assignments.mine", "我的任务"))
+    items += [("records.my_hours", "学时"), ("certification.mine", "资格")]
+    items += [("quiz.exams", "考试"), ("quiz.daily_review", "每日复习")]
     if current_user.role in ("trainer", "admin"):
         items.append(("admin.users", "人员"))
+        items.append(("assignments.index", "培训任务"))
+        items.append(("roleplay.review", "演练评阅"))
+        items += [("records.dashboard", "培训记录"), ("certification.matrix", "资格矩阵")]
+        items.append(("quiz.bank_list", "题库"))
     if current_user.role == "admin":
         items += [("admin.units", "单位"), ("admin.import_staff", "导入人员")]
     return items

@@ -26,6 +26,26 @@ MATRIX = {
                           {"anonymous": LOGIN, "trainee": 302, "trainer": 302, "admin": 302}, "POST"),
     "roleplay.catalogue": (lambda f: "/roleplay", L),
     "roleplay.scenario": (lambda f: "/roleplay/counter-greeting", L),
+    # --- role-play practice (fixtures: tests/roleplay_support.roleplay_fixtures) ---
+    "roleplay.start": (lambda f: "/roleplay/counter-greeting/start",
+                       {"anonymous": LOGIN, "trainee": 302, "trainer": 302, "admin": 302}, "POST"),
+    # Only the owner answers in a session; trainers see its summary and the recordings.
+    "roleplay.practice": (lambda f: f"/roleplay/sessions/{f['rp_session_trainee_east']}",
+                          {"anonymous": LOGIN, "trainee": 200, "trainer": 403, "admin": 403}),
+    "roleplay.summary": (lambda f: f"/roleplay/sessions/{f['rp_session_trainee_east']}/summary", L),
+    "roleplay.history": (lambda f: "/roleplay/history", L),
+    "roleplay.attempt_audio": (lambda f: f"/roleplay/attempts/{f['rp_attempt_trainee_east']}/audio", L),
+    "roleplay.voice": (lambda f: f"/roleplay/voice/{f['rp_turn']}/customer",  # TTS off in the fixture: 404
+                       {"anonymous": LOGIN, "trainee": 404, "trainer": 404, "admin": 404}),
+    "roleplay.review": (lambda f: "/roleplay/review", S),
+    "roleplay.review_attempt": (lambda f: f"/roleplay/review/{f['rp_attempt_trainee_east']}", S),
+    "roleplay.override": (lambda f: f"/roleplay/review/{f['rp_attempt_trainee_east']}/override",  # empty form: flash
+                          {"anonymous": LOGIN, "trainee": 403, "trainer": 302, "admin": 302}, "POST"),
+    "api.roleplay_score": (lambda f: "/api/v1/roleplay/score",  # cookie POST without CSRF header: 400
+                           {"anonymous": 401, "trainee": 400, "trainer": 400, "admin": 400}, "POST"),
+    "api.roleplay_attempt": (lambda f: f"/api/v1/roleplay/attempts/{f['rp_attempt_trainee_east']}", API_L),
+    "api.roleplay_retry": (lambda f: f"/api/v1/roleplay/attempts/{f['rp_attempt_trainee_east']}/retry",
+                           {"anonymous": 401, "trainee": 400, "trainer": 400, "admin": 400}, "POST"),
     "admin.units": (lambda f: "/admin/units", ADM),
     "admin.users": (lambda f: "/admin/users", S),
     "admin.person": (lambda f: f"/admin/users/{f['trainee_east']}", S),
@@ -34,22 +54,125 @@ MATRIX = {
     "api.create_token": (lambda f: "/api/v1/tokens", {r: 400 for r in ROLES}, "POST"),
     "api.me": (lambda f: "/api/v1/me", API_L),
     "api.openapi_document": (lambda f: "/api/v1/openapi.json", A),
+    # --- records (hours ledger) and certification ---
+    "records.my_hours": (lambda f: "/hours", L),
+    "records.my_transcript": (lambda f: "/hours/transcript.pdf", L),
+    "records.dashboard": (lambda f: "/records", S),
+    "records.export_report": (lambda f: "/records/report.csv", S),
+    "records.person": (lambda f: f"/records/people/{f['trainee_east']}", S),
+    "records.adjust": (lambda f: f"/records/people/{f['trainee_east']}/adjustments",
+                       {"anonymous": LOGIN, "trainee": 403, "trainer": 302, "admin": 302}, "POST"),
+    "records.transcript": (lambda f: f"/records/people/{f['trainee_east']}/transcript.pdf", S),
+    "records.classroom_sessions": (lambda f: "/records/classroom", S),
+    "records.new_classroom_session": (lambda f: "/records/classroom/new", S),
+    "records.classroom_session": (lambda f: "/records/classroom/999999",
+                                  {"anonymous": LOGIN, "trainee": 403, "trainer": 404, "admin": 404}),
+    "certification.mine": (lambda f: "/qualifications", L),
+    "certification.matrix": (lambda f: "/certification", S),
+    "certification.person": (lambda f: f"/certification/people/{f['trainee_east']}", S),
+    "certification.renew": (lambda f: f"/certification/people/{f['trainee_east']}/no-such-qualification/renew",
+                            {"anonymous": LOGIN, "trainee": 403, "trainer": 302, "admin": 302}, "POST"),
+    "certification.revoke": (lambda f: "/certification/grants/999999/revoke",
+                             {"anonymous": LOGIN, "trainee": 403, "trainer": 404, "admin": 404}, "POST"),
+    "certification.certificate": (lambda f: "/certificates/999999.pdf",
+                                  {"anonymous": LOGIN, "trainee": 404, "trainer": 404, "admin": 404}),
+    "certification.verify_form": (lambda f: "/verify", A),
+    "certification.verify": (lambda f: "/verify/ABCD-EFGH-JKLM", {r: 404 for r in ROLES}),
+    "api.my_hours_api": (lambda f: "/api/v1/hours", API_L),
+    "api.hours_report_api": (lambda f: "/api/v1/reports/hours", {"anonymous": 401, "trainee": 403, "trainer": 200, "admin": 200}),
+    # Cookie callers POSTing without a CSRF token get 400 before any role check (tests/web/test_records_api.py: 403 by token).
+    "api.create_classroom_session": (lambda f: "/api/v1/classroom-sessions",
+                                     {"anonymous": 401, "trainee": 400, "trainer": 400, "admin": 400}, "POST"),
+    "api.qualification_status_api": (lambda f: "/api/v1/qualifications/status", API_L),
+    # --- assignments and learning paths (999999: no such assignment; the real ones are in tests/web/test_assignments.py) ---
+    "assignments.index": (lambda f: "/assignments", S),
+    "assignments.new": (lambda f: "/assignments/new", S),
+    "assignments.detail": (lambda f: "/assignments/999999", {"anonymous": LOGIN, "trainee": 403, "trainer": 404, "admin": 404}),
+    "assignments.remind": (lambda f: "/assignments/999999/remind",
+                           {"anonymous": LOGIN, "trainee": 403, "trainer": 404, "admin": 404}, "POST"),
+    "assignments.cancel": (lambda f: "/assignments/999999/cancel",
+                           {"anonymous": LOGIN, "trainee": 403, "trainer": 404, "admin": 404}, "POST"),
+    "assignments.export": (lambda f: "/assignments/999999/export.xlsx",
+                           {"anonymous": LOGIN, "trainee": 403, "trainer": 404, "admin": 404}),
+    "assignments.mine": (lambda f: "/my/assignments", L),
+    "assignments.my_detail": (lambda f: "/my/assignments/999999", {"anonymous": LOGIN, "trainee": 404, "trainer": 404, "admin": 404}),
+    "assignments.go": (lambda f: "/my/assignments/999999/go", {"anonymous": LOGIN, "trainee": 404, "trainer": 404, "admin": 404}),
+    "assignments.notice_read": (lambda f: "/notices/999999/read",
+                                {"anonymous": LOGIN, "trainee": 404, "trainer": 404, "admin": 404}, "POST"),
+    "assignments.email_settings": (lambda f: "/my/notices/email", L),
+    "assignments.paths_index": (lambda f: "/paths", S),
+    "assignments.path_new": (lambda f: "/paths/new", S),
+    "assignments.path_detail": (lambda f: "/paths/new-hire-onboarding", S),
+    # A path from a content file is edited in the file, never in the browser: 403 for everyone.
+    "assignments.path_add_step": (lambda f: "/paths/new-hire-onboarding/steps",
+                                  {"anonymous": LOGIN, "trainee": 403, "trainer": 403, "admin": 403}, "POST"),
+    "assignments.path_remove_step": (lambda f: "/paths/new-hire-onboarding/steps/999999/delete",
+                                     {"anonymous": LOGIN, "trainee": 403, "trainer": 403, "admin": 403}, "POST"),
+    "api.my_assignments": (lambda f: "/api/v1/my/assignments", API_L),
+    "api.unit_assignments": (lambda f: "/api/v1/units/999999/assignments",
+                             {"anonymous": 401, "trainee": 403, "trainer": 404, "admin": 404}),
+    "api.create_unit_assignment": (lambda f: "/api/v1/units/999999/assignments",
+                                   {"anonymous": 401, "trainee": 400, "trainer": 400, "admin": 400}, "POST"),
+    # --- quizzes and exams (tests/quiz_support.py makes the attempts and the review card) ---
+    "quiz.exams": (lambda f: "/exams", L),
+    "quiz.start_exam": (lambda f: "/exams/demo-exam/start", {"anonymous": LOGIN, "trainee": 302, "trainer": 302, "admin": 302}, "POST"),
+    # The owner answers on the page; staff who may see the trainee are sent to the (not yet available) review.
+    "quiz.attempt_page": (lambda f: f"/attempts/{f['quiz_open_attempt']}", {"anonymous": LOGIN, "trainee": 200, "trainer": 302, "admin": 302}),
+    "quiz.submit_attempt": (lambda f: f"/attempts/{f['quiz_done_attempt']}/submit",
+                            {"anonymous": LOGIN, "trainee": 302, "trainer": 403, "admin": 403}, "POST"),
+    "quiz.review_attempt": (lambda f: f"/attempts/{f['quiz_done_attempt']}/review", L),
+    "quiz.practice": (lambda f: "/modules/counter-basics/quiz", L),
+    "quiz.start_practice": (lambda f: "/modules/counter-basics/quiz/start", {"anonymous": LOGIN, "trainee": 302, "trainer": 302, "admin": 302}, "POST"),
+    "quiz.daily_review": (lambda f: "/review", L),
+    "quiz.answer_review": (lambda f: f"/review/{f['quiz_card']}", {"anonymous": LOGIN, "trainee": 302, "trainer": 404, "admin": 404}, "POST"),
+    "quiz.exam_results": (lambda f: "/exams/demo-exam/results", S),
+    "quiz.exam_analysis": (lambda f: "/exams/demo-exam/analysis", S),
+    "quiz.new_exam": (lambda f: "/exams/new", S),
+    # A blueprint from a content file is edited in the file, never in the browser.
+    "quiz.edit_exam": (lambda f: "/exams/demo-exam/edit", {"anonymous": LOGIN, "trainee": 403, "trainer": 403, "admin": 403}),
+    "quiz.bank_list": (lambda f: "/banks", S),
+    "quiz.import_bank": (lambda f: "/banks/import", S),
+    "quiz.export_bank_xlsx": (lambda f: "/banks/demo-bank/export.xlsx", S),
+    "quiz.export_bank_gift": (lambda f: "/banks/demo-bank/export.gift", S),
+    "api.quiz_exams": (lambda f: "/api/v1/exams", API_L),
+    # Cookie POSTs without the CSRF header: 400 (the page sends it; tests/web/test_quiz_api.py uses tokens).
+    "api.quiz_start_exam": (lambda f: "/api/v1/exams/demo-exam/attempts", {"anonymous": 401, "trainee": 400, "trainer": 400, "admin": 400}, "POST"),
+    "api.quiz_start_practice": (lambda f: "/api/v1/modules/counter-basics/quiz/attempts",
+                                {"anonymous": 401, "trainee": 400, "trainer": 400, "admin": 400}, "POST"),
+    "api.quiz_attempt": (lambda f: f"/api/v1/attempts/{f['quiz_open_attempt']}", API_L),
+    "api.quiz_save_answer": (lambda f: f"/api/v1/attempts/{f['quiz_open_attempt']}/answers",
+                             {"anonymous": 401, "trainee": 400, "trainer": 400, "admin": 400}, "POST"),
+    "api.quiz_submit": (lambda f: f"/api/v1/attempts/{f['quiz_open_attempt']}/submit",
+                        {"anonymous": 401, "trainee": 400, "trainer": 400, "admin": 400}, "POST"),
+    "api.quiz_result": (lambda f: f"/api/v1/attempts/{f['quiz_done_attempt']}/result", API_L),
     "static": (lambda f: "/static/css/app.css", A),
     "ops.health": (lambda f: "/healthz", A),
 }
 # Pages about one person: a trainer of another 供电所 must get 403.
 SCOPED = {
+    "quiz.review_attempt": lambda f: f"/attempts/{f['quiz_done_attempt_west']}/review",
+    "api.quiz_result": lambda f: f"/api/v1/attempts/{f['quiz_done_attempt_west']}/result",
     "admin.person": lambda f: f"/admin/users/{f['trainee_west']}",
+    "records.person": lambda f: f"/records/people/{f['trainee_west']}",
+    "records.transcript": lambda f: f"/records/people/{f['trainee_west']}/transcript.pdf",
+    "certification.person": lambda f: f"/certification/people/{f['trainee_west']}",
+    "roleplay.summary": lambda f: f"/roleplay/sessions/{f['rp_session_trainee_west']}/summary",
+    "roleplay.attempt_audio": lambda f: f"/roleplay/attempts/{f['rp_attempt_trainee_west']}/audio",
+    "roleplay.review_attempt": lambda f: f"/roleplay/review/{f['rp_attempt_trainee_west']}",
 }
 
 
 def _fixtures(people, content):
+    from tests.quiz_support import quiz_fixtures
+    from tests.roleplay_support import roleplay_fixtures
     from trainer.courses.services import get_module
 
     return {
         "section": get_module("counter-basics").sections[0].id,
         "trainee_east": people["trainee_east"].id,
         "trainee_west": people["trainee_west"].id,
+        **roleplay_fixtures(people),
+        **quiz_fixtures(people),
     }
 
 

@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from trainer import audit
+from trainer import audit, signals
 from trainer.auth.models import ROLES, User
 from trainer.errors import Conflict, ValidationFailed
 from trainer.extensions import db
@@ -75,4 +75,6 @@ def save_user(
         user.must_change_password = True
     db.session.flush()
     audit.record(actor, action, f"user:{user.id}", username=username, role=role, active=active)
+    if action == "user.create":
+        signals.user_created.send(actor, account=user, created_at=user.created_at)
     return user

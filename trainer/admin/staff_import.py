@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from trainer import signals
 from trainer.auth.models import User
 from trainer.errors import ValidationFailed
 from trainer.extensions import db
@@ -89,7 +90,7 @@ def _unit_lookup() -> tuple[dict[str, Unit], dict[str, list[Unit]]]:
     return by_full, by_name
 
 
-def import_staff(records: list[dict], *, initial_password: str, apply: bool) -> ImportResult:
+def import_staff(records: list[dict], *, initial_password: str, apply: bool, actor: User | None = None) -> ImportResult:
     """Check every row; when ``apply`` and no row is rejected, create or update the users (flush only)."""
     by_full, by_name = _unit_lookup()
     existing = {u.employee_no: u for u in db.session.scalars(select(User).where(User.employee_no.is_not(None)))}
@@ -122,13 +123,17 @@ def import_staff(records: list[dict], *, initial_password: str, apply: bool) -> 
         seen.add(employee_no)
     if not apply or result.rejected:
         return result
+    created = []
     for row, user, record, unit in plans:
         if user is None:
             user = User(username=row.employee_no, employee_no=row.employee_no, role="trainee", must_change_password=True)
             user.set_password(initial_password)
             db.session.add(user)
+            created.append(user)
         elif (user.display_name, user.position, user.unit_id) == (record["display_name"], record["position"], unit.id):
             row.action = "unchanged"
         user.display_name, user.position, user.unit = record["display_name"], record["position"], unit
     db.session.flush()
+    for user in created:
+        signals.user_created.send(actor, account=user, created_at=user.created_at)
     return result

@@ -108,7 +108,9 @@ def import_staff():
         upload = form.file.data
         try:
             records = staff_import.read_table(upload.filename, upload.read())
-            result = staff_import.import_staff(records, initial_password=form.initial_password.data, apply=not form.dry_run.data)
+            result = staff_import.import_staff(
+                records, initial_password=form.initial_password.data, apply=not form.dry_run.data, actor=current_user._get_current_object()
+            )
         except TrainerError as error:
             flash(error.message, "error")
         else:

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from trainer.content.exams import ExamDef, check_exams, load_exams
 from trainer.content.model import (
     CREDIT_CATEGORIES,
     SETTINGS,
@@ -20,6 +21,9 @@ from trainer.content.model import (
     SectionDef,
     TurnDef,
 )
+from trainer.content.paths import PathDef, check_path_refs, load_paths
+from trainer.content.qualifications import QualificationDef, load_qualifications
+from trainer.content.qualifications import cross_check as check_qualifications
 from trainer.content.questions import QUESTION_VALIDATORS
 from trainer.content.reader import ContentError, Reader
 
@@ -33,6 +37,9 @@ class ContentSet:
     modules: dict[str, ModuleDef] = field(default_factory=dict)
     banks: dict[str, BankDef] = field(default_factory=dict)
     scenarios: dict[str, ScenarioDef] = field(default_factory=dict)
+    exams: dict[str, ExamDef] = field(default_factory=dict)  # question_banks/exams/*.yaml (trainer/content/exams.py)
+    paths: dict[str, PathDef] = field(default_factory=dict)  # courses/paths/*.yaml (trainer/content/paths.py)
+    qualifications: dict[str, QualificationDef] = field(default_factory=dict)  # courses/qualifications/*.yaml
 
     def counts(self) -> dict[str, int]:
         return {
@@ -42,6 +49,8 @@ class ContentSet:
             "questions": sum(len(b.questions) for b in self.banks.values()),
             "scenarios": len(self.scenarios),
             "turns": sum(len(s.turns) for s in self.scenarios.values()),
+            "exams": len(self.exams),
+            "paths": len(self.paths),
         }
 
 
@@ -295,7 +304,7 @@ def _cross_check(content: ContentSet, errors: list[ContentError]) -> None:
 def load_content(root: Path) -> tuple[ContentSet, list[ContentError]]:
     root = Path(root)
     content, errors = ContentSet(), []
-    for folder in sorted(p for p in (root / "courses").glob("*") if p.is_dir() and p.name != "paths"):
+    for folder in sorted(p for p in (root / "courses").glob("*") if p.is_dir() and p.name not in ("paths", "qualifications")):
         course = parse_course(folder, root, errors)
         if course:
             _add_unique(content.courses, course, errors)
@@ -305,7 +314,14 @@ def load_content(root: Path) -> tuple[ContentSet, list[ContentError]]:
         _add_unique(content.banks, parse_bank(path, root, errors), errors)
     for path in sorted((root / "scenarios").glob("*.yaml")):
         _add_unique(content.scenarios, parse_scenario(path, root, errors), errors)
+    content.exams = load_exams(root, errors)
     _cross_check(content, errors)
+    check_exams(content.exams, content.banks, errors)
+    for learning_path in load_paths(root, lambda p: _rel(p, root), errors):
+        _add_unique(content.paths, learning_path, errors)
+    check_path_refs(content.paths, content.modules, content.scenarios, set(content.exams), errors)
+    content.qualifications = load_qualifications(root, errors)
+    check_qualifications(content.qualifications, content, errors)
     return content, errors
 
 

@@ -62,16 +62,31 @@ def _by_key(model, **filters) -> dict:
 
 
 def import_content(content: ContentSet) -> ImportReport:
+    from trainer.assignments.paths import import_paths
+    from trainer.quiz.exams import import_exam_defs  # exam blueprints draw from the banks just imported
+
     report = ImportReport()
     _import_banks(content, report)
     _import_courses(content, report)
     _import_scenarios(content, report)
     db.session.flush()
+    import_exam_defs(content.exams, report)
+    db.session.flush()
+    import_paths(content, report)  # learning paths name modules, scenarios and exams by key
+    db.session.flush()
+    from trainer.certification.importer import import_qualifications
+
+    import_qualifications(content, report)  # courses/qualifications/*.yaml
+    db.session.flush()
     return report
 
 
 def _import_banks(content: ContentSet, report: ImportReport) -> None:
-    banks, questions = _by_key(QuestionBank), _by_key(Question)
+    # Only banks that came from content files are ours to update or retire: banks trainers imported from
+    # Excel/GIFT (origin 'trainer') and their questions are left alone.
+    banks = _by_key(QuestionBank, origin="content")
+    questions = {q.key: q for q in db.session.scalars(
+        select(Question).join(QuestionBank, Question.bank_id == QuestionBank.id).where(QuestionBank.origin == "content"))}
     for bank_def in content.banks.values():
         bank = _upsert(QuestionBank, bank_def.id, report, "banks", banks, title=bank_def.title, retired=False)
         for position, q in enumerate(bank_def.questions):

@@ -95,6 +95,9 @@ class QuestionBank(db.Model):
     key: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     retired: Mapped[bool] = mapped_column(default=False)
+    # 'content': from question_banks/*.yaml (the content importer manages it); 'trainer': imported by a
+    # trainer from Excel/GIFT (key prefix 't-'), which the content importer must never retire.
+    origin: Mapped[str] = mapped_column(String(20), default="content", server_default="content")
 
     questions: Mapped[list["Question"]] = relationship(back_populates="bank", order_by="Question.position")
 

@@ -95,6 +95,11 @@ def mark_section_read(user: User, section_id: int) -> Section:
     if exists is None:
         db.session.add(SectionRead(user_id=user.id, section_id=section.id))
         db.session.flush()
+        # Reading the last section may complete the module (its quiz passed earlier); quiz owns that rule.
+        from trainer.quiz.completion import check_module_completion
+        from trainer.timeutil import utcnow
+
+        check_module_completion(user, section.module, utcnow())
     return section
 
 

@@ -1,9 +1,15 @@
 import json
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.extensions import db
+from trainer.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from trainer.auth.models import User
 
 
 class Scenario(db.Model):
@@ -59,3 +65,112 @@ class ScenarioTurn(db.Model):
     @property
     def forbid(self) -> list[str]:
         return json.loads(self.forbid_json)
+
+
+# ---------------------------------------------------------------- practice records (migration 0002)
+SESSION_STATUSES = {"active": "进行中", "finished": "已完成"}
+ATTEMPT_STATUSES = {"pending": "待识别", "scored": "已评分", "rejected": "录音无效"}
+
+
+class RoleplaySession(db.Model):
+    """A trainee's run through a scenario. Finished when every active turn's latest answer is scored;
+    ``score`` is the mean of the turns' effective scores, ``passed`` that every turn passed.
+    ``passed_at`` is set once, when the session first passes: that is when ``scenario_passed`` is sent."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenario.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="active", index=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    finished_at: Mapped[datetime | None]
+    score: Mapped[int | None]
+    passed: Mapped[bool] = mapped_column(default=False)
+    passed_at: Mapped[datetime | None]
+
+    user: Mapped["User"] = relationship()
+    scenario: Mapped[Scenario] = relationship()
+    attempts: Mapped[list["RoleplayAttempt"]] = relationship(back_populates="session", order_by="RoleplayAttempt.id")
+
+    @property
+    def finished(self) -> bool:
+        return self.status == "finished"
+
+    @property
+    def status_label(self) -> str:
+        return SESSION_STATUSES.get(self.status, self.status)
+
+
+class RoleplayAttempt(db.Model):
+    """One recorded answer to one turn. The recording is saved before recognition, so a failure of the
+    recognizer leaves a ``pending`` attempt to retry, never a lost answer. A trainer's override is kept
+    beside the automatic result (``score``/``passed`` are never rewritten by an override)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("roleplay_session.id"), index=True)
+    turn_id: Mapped[int] = mapped_column(ForeignKey("scenario_turn.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    audio_name: Mapped[str | None] = mapped_column(String(80))  # under AUDIO_DIR; None when not kept
+    audio_bytes: Mapped[int] = mapped_column(default=0)
+    audio_seconds: Mapped[float | None]
+    response_delay_seconds: Mapped[float | None]
+    transcript: Mapped[str] = mapped_column(Text, default="")
+    items_json: Mapped[str] = mapped_column(Text, default="[]")
+    forbidden_json: Mapped[str] = mapped_column(Text, default="[]")
+    feedback_json: Mapped[str] = mapped_column(Text, default="[]")
+    score: Mapped[int | None]
+    passed: Mapped[bool | None]
+    chars_per_second: Mapped[float | None]
+    engine: Mapped[str] = mapped_column(String(40), default="")
+    model: Mapped[str] = mapped_column(String(200), default="")
+    asr_seconds: Mapped[float | None]
+    error_code: Mapped[str | None] = mapped_column(String(40))  # too_large, silent, recognizer, …
+    error: Mapped[str | None] = mapped_column(Text)  # English detail for logs and trainers
+    message: Mapped[str | None] = mapped_column(String(200))  # what the trainee was told (Chinese)
+    tries: Mapped[int] = mapped_column(default=0)  # recognition runs so far
+    tried_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    scored_at: Mapped[datetime | None]
+    override_score: Mapped[int | None]
+    override_passed: Mapped[bool | None]
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    overridden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    overridden_at: Mapped[datetime | None]
+
+    session: Mapped[RoleplaySession] = relationship(back_populates="attempts")
+    turn: Mapped[ScenarioTurn] = relationship()
+    user: Mapped["User"] = relationship(foreign_keys=[user_id])
+    overridden_by: Mapped["User | None"] = relationship(foreign_keys=[overridden_by_id])
+
+    @property
+    def status_label(self) -> str:
+        return ATTEMPT_STATUSES.get(self.status, self.status)
+
+    @property
+    def overridden(self) -> bool:
+        return self.overridden_at is not None
+
+    @property
+    def resolved(self) -> bool:
+        """Has a result that counts: scored automatically, or given one by a trainer."""
+        return self.status == "scored" or self.overridden
+
+    @property
+    def effective_score(self) -> int | None:
+        return self.override_score if self.overridden else self.score
+
+    @property
+    def effective_passed(self) -> bool:
+        return bool(self.override_passed if self.overridden else self.passed)
+
+    @property
+    def items(self) -> list[dict]:
+        return json.loads(self.items_json or "[]")
+
+    @property
+    def forbidden(self) -> list[dict]:
+        return json.loads(self.forbidden_json or "[]")
+
+    @property
+    def feedback(self) -> list[str]:
+        return json.loads(self.feedback_json or "[]")

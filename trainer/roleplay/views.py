@@ -1,12 +1,37 @@
-from flask import Blueprint, abort, render_template
-from flask_login import login_required
+"""Trainee pages: catalogue, scenario, practice (record and score), summary, history; audio files.
+
+The practice page uploads to ``POST /api/v1/roleplay/score`` (see ``trainer/roleplay/api.py``) with its
+session cookie and the CSRF header: one endpoint, one JSON shape, for the page and for API clients.
+"""
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from trainer.content.model import SETTINGS
+from trainer.auth import policy
+from trainer.content.model import CREDIT_CATEGORIES, SETTINGS
 from trainer.extensions import db
-from trainer.roleplay.models import Scenario
+from trainer.roleplay import services, tts
+from trainer.roleplay.models import RoleplaySession, Scenario, ScenarioTurn
+from trainer.roleplay.presentation import attempt_json, segments
+from trainer.roleplay.services import storage
+from trainer.timeutil import to_local
 
 bp = Blueprint("roleplay", __name__)
+VOICE_KINDS = {"customer": lambda turn: turn.customer, "answer": lambda turn: turn.model_answer}
+
+
+@bp.app_template_filter("rp_time")
+def rp_time(moment) -> str:
+    """Naive-UTC timestamp → local time for people (Asia/Shanghai)."""
+    return to_local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _page_context(**extra) -> dict:
+    return {"settings": SETTINGS, "categories": CREDIT_CATEGORIES, "segments": segments, **extra}
 
 
 @bp.route("/roleplay")
@@ -22,7 +47,125 @@ def catalogue():
 @bp.route("/roleplay/<key>")
 @login_required
 def scenario(key: str):
-    scenario = db.session.scalar(select(Scenario).where(Scenario.key == key, Scenario.retired.is_(False)))
-    if scenario is None:
+    scenario = services.get_scenario(key)
+    sessions = db.session.scalars(
+        select(RoleplaySession).where(RoleplaySession.user_id == current_user.id, RoleplaySession.scenario_id == scenario.id)
+        .order_by(RoleplaySession.id.desc()).limit(10)
+    ).all()
+    return render_template("roleplay/scenario.html", **_page_context(scenario=scenario, sessions=sessions, form=FlaskForm()))
+
+
+@bp.route("/roleplay/<key>/start", methods=["POST"])
+@login_required
+def start(key: str):
+    session = services.start_session(current_user, services.get_scenario(key))
+    db.session.commit()
+    return redirect(url_for("roleplay.practice", session_id=session.id))
+
+
+@bp.route("/roleplay/sessions/<int:session_id>")
+@login_required
+def practice(session_id: int):
+    session = services.get_session(session_id)
+    services.require_owner(current_user, session)
+    if services.retry_due(session, **services.limits()):
+        db.session.commit()
+    position = request.args.get("turn", type=int)
+    turn = services.get_turn(session.scenario, position) if position else services.next_turn(session)
+    if turn is None:
+        return redirect(url_for("roleplay.summary", session_id=session.id))
+    turns = session.scenario.active_turns
+    latest = services.counting_attempts(session).get(turn.id)
+    return render_template(
+        "roleplay/practice.html",
+        **_page_context(session=session, scenario=session.scenario, turn=turn, index=turns.index(turn) + 1,
+                        total=len(turns), customer_audio=_customer_audio_url(turn), tts_ok=_tts_ok(turn),
+                        latest=attempt_json(latest) if latest else None,
+                        max_bytes=current_app.config["AUDIO_MAX_BYTES"]),
+    )
+
+
+@bp.route("/roleplay/sessions/<int:session_id>/summary")
+@login_required
+def summary(session_id: int):
+    session = services.get_session(session_id)
+    policy.require_user_visible(current_user, session.user)
+    if services.retry_due(session, **services.limits()):
+        db.session.commit()
+    latest = services.counting_attempts(session)
+    rows = [(turn, latest.get(turn.id)) for turn in session.scenario.active_turns]
+    return render_template("roleplay/summary.html",
+                           **_page_context(session=session, scenario=session.scenario, rows=rows, form=FlaskForm()))
+
+
+@bp.route("/roleplay/history")
+@login_required
+def history():
+    sessions = db.session.scalars(
+        select(RoleplaySession).where(RoleplaySession.user_id == current_user.id)
+        .order_by(RoleplaySession.started_at.desc(), RoleplaySession.id.desc()).limit(200)
+    ).all()
+    return render_template("roleplay/history.html", **_page_context(sessions=sessions))
+
+
+@bp.route("/roleplay/attempts/<int:attempt_id>/audio")
+@login_required
+def attempt_audio(attempt_id: int):
+    """The trainee's recording, for them, their trainers and admins; never rendered as a page."""
+    attempt = services.get_attempt(attempt_id)
+    if not services.can_hear(current_user, attempt):
+        abort(403)
+    if not attempt.audio_name:
         abort(404)
-    return render_template("roleplay/scenario.html", scenario=scenario, settings=SETTINGS)
+    path = storage.path_for(current_app.config["AUDIO_DIR"], attempt.audio_name)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype="audio/wav", conditional=True, max_age=0,
+                         download_name=f"attempt-{attempt.id}.wav")
+    response.headers["Content-Disposition"] = f'inline; filename="attempt-{attempt.id}.wav"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/roleplay/voice/<int:turn_id>/<kind>")
+@login_required
+def voice(turn_id: int, kind: str):
+    """The customer's line (a recorded file if the scenario ships one) or the model answer, as WAV."""
+    turn = db.session.get(ScenarioTurn, turn_id)
+    if turn is None or kind not in VOICE_KINDS:
+        abort(404)
+    if kind == "customer" and (recorded := tts.recorded_file(current_app.static_folder, turn.audio)):
+        return redirect(url_for("static", filename=recorded))
+    if not current_app.config.get("TTS_ENABLED", True):
+        abort(404)
+    try:
+        path = tts.render(VOICE_KINDS[kind](turn), _tts_dir(), current_app.config.get("TTS_VOICE"))
+    except tts.TtsUnavailable as exc:
+        current_app.logger.warning("TTS unavailable: %s", exc)
+        abort(404)
+    return send_file(path, mimetype="audio/wav", conditional=True, max_age=86400)
+
+
+def _tts_dir() -> Path:
+    return Path(current_app.instance_path) / "tts"
+
+
+def _customer_audio_url(turn) -> str:
+    return url_for("roleplay.voice", turn_id=turn.id, kind="customer")
+
+
+def _tts_ok(turn) -> bool:
+    """Whether the page can expect a customer voice: a recorded file, or TTS with a Chinese voice."""
+    if tts.recorded_file(current_app.static_folder, turn.audio):
+        return True
+    if not current_app.config.get("TTS_ENABLED", True):
+        return False
+    try:
+        tts.voice_id(current_app.config.get("TTS_VOICE"))
+    except tts.TtsUnavailable:
+        return False
+    return True
+
+
+from trainer.roleplay import review_views  # noqa: E402,F401  (registers the trainers' pages on bp)

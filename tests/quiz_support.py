@@ -1,0 +1,42 @@
+"""Helpers for quiz tests: attempts and review cards made through the services, and right answers."""
+
+import random
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from trainer.courses.services import get_module
+from trainer.extensions import db
+from trainer.quiz import services
+from trainer.quiz.exams import get_exam
+from trainer.quiz.models import QuizItem, ReviewCard
+from trainer.quiz.scoring import to_shown
+from trainer.timeutil import utcnow
+
+
+def right_response(item: QuizItem) -> list:
+    """The correct answer to one item, in the attempt's shown positions (as a client sends it)."""
+    question = item.question
+    if question.type == "fill_blank":
+        return question.answer[:1]
+    return to_shown(question.type, question.answer, item.option_order)
+
+
+def quiz_fixtures(people) -> dict:
+    """For trainee_east: an open exam attempt, a submitted practice attempt, a due review card; for
+    trainee_west: a submitted practice attempt (to check that other stations' trainers are refused)."""
+    now = utcnow()
+    east, west = people["trainee_east"], people["trainee_west"]
+    open_attempt, _ = services.start_exam(east, get_exam("demo-exam", east), now, random.Random(1))
+    done = {}
+    for person in (east, west):
+        attempt, _ = services.start_practice(person, get_module("counter-basics"), now, random.Random(2))
+        services.submit(attempt, now)  # nothing answered: the missed questions become review cards
+        done[person.username] = attempt.id
+    card = db.session.scalar(select(ReviewCard).where(ReviewCard.user_id == east.id).limit(1))
+    card.due_at = now - timedelta(minutes=1)
+    db.session.commit()
+    return {
+        "quiz_open_attempt": open_attempt.id, "quiz_done_attempt": done[east.username],
+        "quiz_done_attempt_west": done[west.username], "quiz_card": card.id,
+    }

@@ -1,0 +1,1 @@
+"""Learning paths and assignments: onboarding, assigned training with due dates, reminders."""

@@ -1,0 +1,14 @@
+"""Training hours, the pure core: ledger entries + policy → yearly summary.
+
+No Flask, no database session; the clock is always passed in. ``trainer.records`` stores the ledger
+and calls into here.
+"""
+
+from trainer.hours.policy import HoursPolicy, parse_deadline
+from trainer.hours.sources import SOURCES, Source, check_entry, dedupe_key
+from trainer.hours.summary import Entry, YearSummary, fold, summarize, summarize_entries
+
+__all__ = [
+    "SOURCES", "Entry", "HoursPolicy", "Source", "YearSummary", "check_entry", "dedupe_key", "fold",
+    "parse_deadline", "summarize", "summarize_entries",
+]

@@ -1,0 +1,135 @@
+"""/api/v1 endpoints for exams and quizzes: start, save one answer, submit, read the result.
+
+The exam page (static/js/exam.js) uses exactly these endpoints with its session cookie (plus the CSRF
+header); other clients use a bearer token.
+"""
+
+from flask import jsonify, request, url_for
+
+from trainer.api.core import api_error, current_api_user, operation
+from trainer.courses.services import get_module
+from trainer.extensions import db
+from trainer.quiz import exams, present, services
+from trainer.timeutil import utcnow
+
+OBJ = {"type": "object"}
+ATTEMPT = {"description": "作答状态:题目(选项为本次显示顺序)、已保存的答案、截止时间", "content": {"application/json": {"schema": {
+    "type": "object", "properties": {
+        "id": {"type": "integer"}, "mode": {"type": "string", "enum": ["exam", "practice"]},
+        "status": {"type": "string", "enum": ["open", "submitted"]}, "deadline_at": {"type": "string", "nullable": True},
+        "remaining_seconds": {"type": "integer", "nullable": True}, "url": {"type": "string"},
+        "items": {"type": "array", "items": {"type": "object", "properties": {
+            "question_id": {"type": "integer"}, "type": {"type": "string"}, "stem": {"type": "string"},
+            "options": {"type": "array", "items": {"type": "string"}}, "response": {"type": "array", "nullable": True, "items": {}},
+        }}},
+        "result": {"type": "object", "nullable": True},
+    }}}}}
+RESULT = {"description": "成绩与逐题解析", "content": {"application/json": {"schema": {
+    "type": "object", "properties": {
+        "percent": {"type": "number"}, "passed": {"type": "boolean"}, "points": {"type": "number"},
+        "max_points": {"type": "number"}, "auto_submitted": {"type": "boolean"},
+        "items": {"type": "array", "items": OBJ},
+    }}}}}
+CONFLICT = {"description": "已交卷、超时或次数用完(中文提示在 error 中)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+NOT_FOUND = {"description": "不存在", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+ANSWER_BODY = {"required": True, "content": {"application/json": {"schema": {
+    "type": "object", "required": ["question_id", "response"],
+    "properties": {
+        "question_id": {"type": "integer"},
+        "response": {"type": "array", "items": {},
+                     "description": "单选 [i];多选 [i, j];判断 [true]/[false];填空 [\"文字\"];排序 [按顺序的选项位置];[] 清空。"
+                                    "选项位置按本次显示的顺序,从 0 开始。"},
+        "check": {"type": "boolean", "description": "仅章节测验:核对本题并显示解析(核对后不能再改)"},
+    }}}}}
+
+
+def _attempt_response(attempt, status: int = 200):
+    body = present.attempt_json(services.with_questions(attempt), utcnow()) | {"url": url_for("quiz.attempt_page", attempt_id=attempt.id)}
+    return jsonify(body), status
+
+
+@operation("/exams", "GET", summary="我可以参加的考试", tags=("quiz",),
+           responses={"200": {"description": "考试列表", "content": {"application/json": {"schema": {"type": "array", "items": OBJ}}}}})
+def quiz_exams():
+    user = current_api_user()
+    services.close_expired(utcnow(), user=user)
+    db.session.commit()
+    used = services.best_results(user)
+    return jsonify([
+        {"key": e.key, "title": e.title, "duration_minutes": e.duration_minutes, "questions": e.question_count,
+         "pass_percent": e.pass_percent, "max_attempts": e.max_attempts,
+         "attempts_used": used.get(e.id, (0, None, False))[0], "best_percent": used.get(e.id, (0, None, False))[1],
+         "passed": used.get(e.id, (0, None, False))[2]}
+        for e in exams.exams_for(user)
+    ])
+
+
+@operation("/exams/<key>/attempts", "POST", summary="开始考试(已有未交卷的作答则继续该作答)", tags=("quiz",),
+           responses={"201": ATTEMPT, "200": ATTEMPT, "404": NOT_FOUND, "409": CONFLICT})
+def quiz_start_exam(key: str):
+    user = current_api_user()
+    attempt, created = services.start_exam(user, exams.get_exam(key, user), utcnow())
+    db.session.commit()
+    return _attempt_response(attempt, 201 if created else 200)
+
+
+@operation("/modules/<key>/quiz/attempts", "POST", summary="开始章节测验(已有未交卷的则继续)", tags=("quiz",),
+           responses={"201": ATTEMPT, "200": ATTEMPT, "404": NOT_FOUND})
+def quiz_start_practice(key: str):
+    attempt, created = services.start_practice(current_api_user(), get_module(key), utcnow())
+    db.session.commit()
+    return _attempt_response(attempt, 201 if created else 200)
+
+
+@operation("/attempts/<int:attempt_id>", "GET", summary="作答状态(重新连接后据此恢复答案和剩余时间)", tags=("quiz",),
+           responses={"200": ATTEMPT, "404": NOT_FOUND})
+def quiz_attempt(attempt_id: int):
+    attempt = services.get_attempt(current_api_user(), attempt_id, utcnow())
+    db.session.commit()  # keeps an automatic submission made on the way
+    return _attempt_response(attempt)
+
+
+@operation("/attempts/<int:attempt_id>/answers", "POST", summary="保存一道题的答案(可重复发送;以最后一次为准)",
+           tags=("quiz",), request_body=ANSWER_BODY,
+           responses={"200": {"description": "已保存", "content": {"application/json": {"schema": {"type": "object", "properties": {
+               "saved": {"type": "boolean"}, "question_id": {"type": "integer"}, "answered_at": {"type": "string"},
+               "remaining_seconds": {"type": "integer", "nullable": True}, "feedback": OBJ}}}}},
+               "404": NOT_FOUND, "409": CONFLICT})
+def quiz_save_answer(attempt_id: int):
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or "response" not in body:
+        return api_error("请求体应为 JSON:{\"question_id\": …, \"response\": […]}", 400)
+    now = utcnow()
+    attempt = services.get_attempt(current_api_user(), attempt_id, now, write=True)
+    try:
+        item = services.save_answer(current_api_user(), attempt, body.get("question_id"), body["response"], now,
+                                    check=bool(body.get("check")))
+    except services.AttemptClosed as closed:
+        db.session.commit()  # an automatic submission triggered here must stick
+        return api_error(closed.message, 409, closed.detail)
+    db.session.commit()
+    data = {"saved": True, "question_id": item.question_id, "answered_at": present.iso(item.answered_at),
+            "remaining_seconds": services.remaining_seconds(attempt, now)}
+    if item.checked:
+        data["feedback"] = services.feedback(item)
+    return jsonify(data)
+
+
+@operation("/attempts/<int:attempt_id>/submit", "POST", summary="交卷(重复交卷返回同一成绩)", tags=("quiz",),
+           responses={"200": RESULT, "404": NOT_FOUND})
+def quiz_submit(attempt_id: int):
+    now = utcnow()
+    attempt = services.get_attempt(current_api_user(), attempt_id, now, write=True)
+    services.submit(attempt, now)
+    db.session.commit()
+    return jsonify(present.result_json(services.with_questions(attempt)) | {"review_url": url_for("quiz.review_attempt", attempt_id=attempt.id)})
+
+
+@operation("/attempts/<int:attempt_id>/result", "GET", summary="成绩与逐题解析(交卷后)", tags=("quiz",),
+           responses={"200": RESULT, "404": NOT_FOUND, "409": CONFLICT})
+def quiz_result(attempt_id: int):
+    attempt = services.get_attempt(current_api_user(), attempt_id, utcnow())
+    db.session.commit()
+    if attempt.status != "submitted":
+        return api_error("尚未交卷,交卷后才能查看成绩和解析。", 409, f"attempt {attempt_id} is open")
+    return jsonify(present.result_json(services.with_questions(attempt)))

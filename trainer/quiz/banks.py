@@ -1,0 +1,159 @@
+"""Question banks trainers import and export (Excel, GIFT).
+
+- Export works for every bank: a shipped (content-file) bank or one a trainer imported.
+- Import creates a new trainer bank (key ``t-…``, ``origin='trainer'``) or replaces the questions of an
+  existing trainer bank. Shipped banks are never changed here: their source of truth is the YAML file.
+- All or nothing: the file is parsed and every row checked first; with any error nothing is written and
+  the errors are reported by row.
+- A question keeps its identity (and so its learners' history and review cards) across imports: matched
+  by 编号, else by the same stem; questions missing from the new file are retired, never deleted.
+- Exporting a bank and importing the file into it changes nothing (tested).
+"""
+
+import json
+import re
+import secrets
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from trainer import audit
+from trainer.auth import policy
+from trainer.auth.models import User
+from trainer.content.exams import TRAINER_BANK_PREFIX
+from trainer.content.model import QuestionDef
+from trainer.courses.models import Question, QuestionBank
+from trainer.errors import Forbidden, NotFound, ValidationFailed
+from trainer.extensions import db
+from trainer.quiz.bankio import ParsedBank
+from trainer.quiz.excel import read_workbook, write_workbook
+from trainer.quiz.gift import export_gift, parse_gift
+from trainer.quiz.scoring import normalise_text
+
+FORMATS = {"xlsx": "Excel(.xlsx)", "gift": "Moodle GIFT(.txt / .gift)"}
+AUTO_CODE = re.compile(r"^q(\d+)$")
+
+
+@dataclass
+class ImportSummary:
+    bank: QuestionBank
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def get_bank(key: str) -> QuestionBank:
+    bank = db.session.scalar(select(QuestionBank).where(QuestionBank.key == key))
+    if bank is None:
+        raise NotFound("题库不存在。", f"no bank {key!r}")
+    return bank
+
+
+def all_banks() -> list[QuestionBank]:
+    return list(db.session.scalars(select(QuestionBank).order_by(QuestionBank.retired, QuestionBank.origin, QuestionBank.key)))
+
+
+def code_of(bank: QuestionBank, question: Question) -> str:
+    """The 编号 written to files: trainer questions are stored as ``<bank key>:<code>``."""
+    prefix = f"{bank.key}:"
+    return question.key.removeprefix(prefix)
+
+
+def to_def(bank: QuestionBank, question: Question) -> QuestionDef:
+    return QuestionDef(id=code_of(bank, question), type=question.type, stem=question.stem, options=question.options,
+                       answer=question.answer, explanation=question.explanation, source=question.source,
+                       difficulty=question.difficulty, tags=question.tags)
+
+
+def export_bank(bank: QuestionBank, fmt: str) -> tuple[bytes, str, str]:
+    """(file bytes, download name, MIME type) of the bank's active questions, in bank order."""
+    questions = [to_def(bank, q) for q in bank.questions if not q.retired]
+    if fmt == "xlsx":
+        return (write_workbook(bank.title, questions), f"{bank.key}.xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    if fmt == "gift":
+        return export_gift(bank.title, questions).encode("utf-8"), f"{bank.key}.gift.txt", "text/plain; charset=utf-8"
+    raise NotFound("不支持的导出格式。", f"unknown format {fmt!r}")
+
+
+def parse_file(filename: str, data: bytes) -> ParsedBank:
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        return read_workbook(data)
+    if name.endswith((".gift", ".txt")):
+        try:
+            return parse_gift(data.decode("utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            raise ValidationFailed("GIFT 文件应为 UTF-8 编码。", str(exc)) from exc
+    raise ValidationFailed("请上传 .xlsx(Excel)或 .gift / .txt(GIFT)文件。", f"unsupported file {filename!r}")
+
+
+def _values(question: QuestionDef, position: int) -> dict:
+    return dict(
+        position=position, type=question.type, stem=question.stem,
+        options_json=json.dumps(question.options, ensure_ascii=False),
+        answer_json=json.dumps(question.answer, ensure_ascii=False), explanation=question.explanation,
+        source=question.source, difficulty=question.difficulty,
+        tags_json=json.dumps(question.tags, ensure_ascii=False), retired=False,
+    )
+
+
+def _next_code(existing_codes: set[str]) -> str:
+    numbers = [int(m.group(1)) for c in existing_codes if (m := AUTO_CODE.match(c))]
+    return f"q{max(numbers, default=0) + 1:03d}"
+
+
+def import_bank(actor: User, parsed: ParsedBank, *, bank: QuestionBank | None = None, title: str = "",
+                filename: str = "") -> ImportSummary:
+    """Write a checked file into ``bank`` (a trainer bank) or into a new bank titled ``title``."""
+    if actor.role not in policy.STAFF_ROLES:
+        raise Forbidden("没有权限。", f"user {actor.id} may not import banks")
+    if not parsed.ok:
+        raise ValidationFailed("文件有错误,没有导入任何题目。", "; ".join(str(e) for e in parsed.errors[:20]))
+    if bank is not None and bank.origin != "trainer":
+        raise Forbidden("内置题库由内容文件维护,不能在此覆盖;请导入为新题库。", f"bank {bank.key} has origin {bank.origin}")
+    if bank is None:
+        title = title.strip()
+        if not title or len(title) > 200:
+            raise ValidationFailed("请填写新题库的名称(最多 200 字)。", "missing or long bank title")
+        bank = QuestionBank(key=f"{TRAINER_BANK_PREFIX}{secrets.token_hex(4)}", title=title, origin="trainer")
+        db.session.add(bank)
+        db.session.flush()
+    elif title.strip():
+        bank.title = title.strip()[:200]
+    bank.retired = False
+    summary = ImportSummary(bank)
+    existing = {code_of(bank, q): q for q in bank.questions}
+    by_stem = {normalise_text(q.stem): q for q in bank.questions}
+    used: set[int] = set()
+    codes = set(existing) | {q.id for _row, q in parsed.questions if q.id}  # never hand out a code the file uses
+    for position, (_row, question) in enumerate(parsed.questions):
+        row = existing.get(question.id) if question.id else None
+        if row is None and not question.id:
+            candidate = by_stem.get(normalise_text(question.stem))
+            row = candidate if candidate is not None and candidate.id not in used else None
+        values = _values(question, position)
+        if row is None:
+            code = question.id or _next_code(codes)
+            codes.add(code)
+            row = Question(key=f"{bank.key}:{code}", bank=bank, **values)
+            db.session.add(row)
+            summary.created += 1
+        else:
+            changed = any(getattr(row, k) != v for k, v in values.items() if k != "position")
+            for k, v in values.items():
+                setattr(row, k, v)
+            summary.updated += changed
+            summary.unchanged += not changed
+        db.session.flush()
+        used.add(row.id)
+    for question in bank.questions:
+        if question.id not in used and not question.retired:
+            question.retired = True
+            summary.retired += 1
+    db.session.flush()
+    audit.record(actor, "bank.import", bank.key, title=bank.title, file=filename, created=summary.created,
+                 updated=summary.updated, unchanged=summary.unchanged, retired=summary.retired)
+    return summary

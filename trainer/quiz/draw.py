@@ -1,0 +1,86 @@
+"""Drawing an attempt's questions. Pure: the caller passes the candidates and a random generator.
+
+- Exams follow their blueprint's rules in order; no question is drawn twice in one attempt.
+- Practice quizzes draw ``count`` questions from the module's bank, any type.
+- Questions the learner has not seen in earlier attempts of the same exam/quiz are preferred, so a
+  retake shows new questions where the bank has them.
+- Items are grouped by type (单选, 多选, 判断, 填空, 排序, the usual paper order), shuffled within a type;
+  options are shuffled per item when the blueprint says so (ordering steps always are, since their
+  listed order would otherwise give the answer away as often as the author happened to list them right).
+"""
+
+import random
+from dataclasses import dataclass, field
+
+from trainer.content.exams import DrawRule, rule_matches
+
+TYPE_ORDER = ("single", "multiple", "true_false", "fill_blank", "ordering")
+OPTION_TYPES = frozenset({"single", "multiple", "ordering"})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    bank: str
+    type: str
+    difficulty: int
+    tags: tuple[str, ...] = ()
+    option_count: int = 0
+
+
+@dataclass
+class DrawnItem:
+    question_id: int
+    type: str
+    points: float
+    option_order: list[int] = field(default_factory=list)
+
+
+class DrawError(Exception):
+    """A rule's pool is smaller than its count (the banks changed since the blueprint was checked)."""
+
+    def __init__(self, rule_index: int, wanted: int, available: int):
+        super().__init__(f"rule {rule_index + 1} wants {wanted} question(s), {available} available")
+        self.rule_index, self.wanted, self.available = rule_index, wanted, available
+
+
+def _prefer_unseen(pool: list[Candidate], count: int, seen: frozenset[int] | set[int], rng: random.Random) -> list[Candidate]:
+    fresh = [c for c in pool if c.id not in seen]
+    old = [c for c in pool if c.id in seen]
+    rng.shuffle(fresh)
+    rng.shuffle(old)
+    return (fresh + old)[:count]
+
+
+def _arrange(chosen: list[tuple[Candidate, float]], rng: random.Random, shuffle_options: bool) -> list[DrawnItem]:
+    rng.shuffle(chosen)
+    chosen.sort(key=lambda pair: TYPE_ORDER.index(pair[0].type))  # stable: keeps the shuffle within a type
+    items = []
+    for candidate, points in chosen:
+        order = list(range(candidate.option_count)) if candidate.type in OPTION_TYPES else []
+        if order and (shuffle_options or candidate.type == "ordering"):
+            rng.shuffle(order)
+        items.append(DrawnItem(candidate.id, candidate.type, points, order))
+    return items
+
+
+def draw_exam(rules: list[DrawRule], candidates: list[Candidate], rng: random.Random, *,
+              seen: frozenset[int] | set[int] = frozenset(), shuffle_options: bool = True) -> list[DrawnItem]:
+    taken: set[int] = set()
+    chosen: list[tuple[Candidate, float]] = []
+    for index, rule in enumerate(rules):
+        pool = [c for c in candidates
+                if c.id not in taken and rule_matches(rule, c.bank, c.type, c.difficulty, list(c.tags))]
+        if len(pool) < rule.count:
+            raise DrawError(index, rule.count, len(pool))
+        for candidate in _prefer_unseen(pool, rule.count, seen, rng):
+            taken.add(candidate.id)
+            chosen.append((candidate, rule.points))
+    return _arrange(chosen, rng, shuffle_options)
+
+
+def draw_practice(candidates: list[Candidate], count: int, rng: random.Random, *,
+                  seen: frozenset[int] | set[int] = frozenset()) -> list[DrawnItem]:
+    if len(candidates) < count:
+        raise DrawError(0, count, len(candidates))
+    return _arrange([(c, 1.0) for c in _prefer_unseen(candidates, count, seen, rng)], rng, True)

@@ -1,0 +1,205 @@
+"""Question banks as Excel workbooks, in the column layout Chinese trainers keep their 题库 in.
+
+Sheet 1 (``题库``), one question per row, the header in row 1:
+
+| 编号 | 题型 | 题干 | 选项A … 选项F | 答案 | 解析 | 出处 | 难度 | 标签 |
+
+- 题型: 单选题 / 多选题 / 判断题 / 填空题 / 排序题 (单选, 单项选择题 … are accepted too).
+- 答案: 单选 ``B``; 多选 ``ABD`` (or ``A,B,D``); 判断 ``对``/``错`` (正确/错误, √/×, T/F); 填空 the accepted
+  answers separated by ``|`` (or ;); 排序 the letters in the right order, ``CBA``.
+- 填空 stems mark the blank ``____`` (a single ``( )`` or ``___`` is turned into one).
+- 难度: 1/2/3 or 易/中/难, empty = 1. 标签: separated by commas or 、. 编号 (optional) keeps a question's
+  identity across imports; 解析 optional; 出处 required.
+Columns may come in any order; 编号, 选项E/F, 解析, 难度, 标签 may be left out. Sheet 2 explains the columns.
+"""
+
+import io
+import unicodedata
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+
+from trainer.content.model import QuestionDef
+from trainer.content.questions import QUESTION_TYPE_LABELS
+from trainer.quiz.bankio import (
+    DIFFICULTY_WORDS,
+    LETTERS,
+    MAX_QUESTIONS,
+    TYPE_NAMES,
+    ParsedBank,
+    RowError,
+    check_common,
+    normalise_blank,
+    parse_true_false,
+    split_answers,
+    split_list,
+)
+
+OPTION_COLUMNS = [f"选项{letter}" for letter in LETTERS]
+HEADER = ["编号", "题型", "题干", *OPTION_COLUMNS, "答案", "解析", "出处", "难度", "标签"]
+REQUIRED = ["题型", "题干", "答案", "出处"]
+HELP = [
+    ("编号", "可选。题目的编号(字母、数字、-、_),再次导入时据此更新同一道题。"),
+    ("题型", "单选题、多选题、判断题、填空题、排序题。"),
+    ("题干", "题目。填空题用 ____ 标出空。"),
+    ("选项A~F", "单选 2~6 项,多选和排序 3~6 项,从 A 开始连续填写。判断题、填空题不填。"),
+    ("答案", "单选:B;多选:ABD;判断:对 或 错;填空:可接受的答案,用 | 分隔;排序:正确顺序的字母,如 CAB。"),
+    ("解析", "可选。答错后显示的讲解。"),
+    ("出处", "必填。依据的条款,如 000 §5.2.1、001 篇1 八.(一).6。"),
+    ("难度", "1 易、2 中、3 难,不填为 1。"),
+    ("标签", "可选。用逗号或顿号分隔。"),
+]
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _letters(text: str) -> list[str]:
+    return [c for c in unicodedata.normalize("NFKC", text).upper() if c.isalpha()]
+
+
+def _answer(qtype: str, text: str, options: list[str], row: int, errors: list[RowError]) -> list:
+    """The 答案 cell as the content format's answer; appends a Chinese error and returns [] when wrong."""
+    if not text:
+        errors.append(RowError(row, "缺少答案。"))
+        return []
+    if qtype == "true_false":
+        value = parse_true_false(text)
+        if value is None:
+            errors.append(RowError(row, f"判断题的答案应为“对”或“错”,而不是“{text}”。"))
+            return []
+        return [value]
+    if qtype == "fill_blank":
+        return split_answers(text)
+    letters = _letters(text)
+    bad = [c for c in letters if c not in LETTERS[: len(options)]]
+    if bad or not letters or any(not c.isascii() for c in letters):
+        errors.append(RowError(row, f"答案“{text}”应为选项字母 A–{LETTERS[max(len(options), 1) - 1]}。"))
+        return []
+    indexes = [LETTERS.index(c) for c in letters]
+    if qtype == "single" and len(indexes) != 1:
+        errors.append(RowError(row, f"单选题只有一个答案,而不是“{text}”。"))
+    elif qtype == "multiple":
+        if len(set(indexes)) != len(indexes) or len(indexes) < 2:
+            errors.append(RowError(row, f"多选题至少有两个不同的答案,而不是“{text}”。"))
+        indexes = sorted(set(indexes))
+    elif qtype == "ordering" and sorted(indexes) != list(range(len(options))):
+        errors.append(RowError(row, f"排序题的答案要把 {len(options)} 个选项的字母各写一次,而不是“{text}”。"))
+    return indexes
+
+
+def _options(values: dict, row: int, errors: list[RowError]) -> list[str]:
+    options, gap = [], None
+    for letter, column in zip(LETTERS, OPTION_COLUMNS, strict=True):
+        text = values.get(column, "")
+        if text and gap:
+            errors.append(RowError(row, f"选项{gap}为空,但选项{letter}有内容:选项要从 A 开始连续填写。"))
+            return options
+        if text:
+            options.append(text)
+        elif gap is None:
+            gap = letter
+    return options
+
+
+def parse_row(values: dict, row: int, errors: list[RowError], seen_codes: dict[str, int]) -> QuestionDef | None:
+    before = len(errors)
+    qtype = TYPE_NAMES.get(values.get("题型", "").replace(" ", ""))
+    if qtype is None:
+        errors.append(RowError(row, f"题型“{values.get('题型', '')}”无法识别(应为 单选题、多选题、判断题、填空题 或 排序题)。"))
+        return None
+    options = _options(values, row, errors)
+    if qtype in ("true_false", "fill_blank") and options:
+        errors.append(RowError(row, f"{QUESTION_TYPE_LABELS[qtype]}不填选项。"))
+    difficulty_text = values.get("难度", "") or "1"
+    difficulty = DIFFICULTY_WORDS.get(difficulty_text)
+    if difficulty is None:
+        errors.append(RowError(row, f"难度“{difficulty_text}”应为 1、2、3 或 易、中、难。"))
+    stem = values.get("题干", "")
+    question = QuestionDef(
+        id=values.get("编号", ""), type=qtype, stem=normalise_blank(stem) if qtype == "fill_blank" else stem,
+        options=options, answer=_answer(qtype, values.get("答案", ""), options, row, errors),
+        explanation=values.get("解析", ""), source=values.get("出处", ""), difficulty=difficulty or 1,
+        tags=split_list(values.get("标签", "")),
+    )
+    if len(errors) == before:  # the type's own rules only make sense on a row that parsed
+        check_common(question, row, errors, seen_codes)
+    return question if len(errors) == before else None
+
+
+def read_workbook(data: bytes) -> ParsedBank:
+    """Parse every row; all problems are collected, each with its Excel row number."""
+    parsed = ParsedBank()
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for files that are not workbooks
+        parsed.errors.append(RowError(1, f"无法读取该文件,请确认它是 .xlsx 格式的 Excel 文件({type(exc).__name__})。"))
+        return parsed
+    sheet = book["题库"] if "题库" in book.sheetnames else book.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [_cell(v) for v in next(rows, [])]
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        parsed.errors.append(RowError(1, f"表头缺少列:{'、'.join(missing)}。第一行应为:{'、'.join(HEADER)}。"))
+        return parsed
+    seen_codes: dict[str, int] = {}
+    for number, raw in enumerate(rows, start=2):
+        values = {name: _cell(v) for name, v in zip(header, raw, strict=False) if name}
+        if not any(values.values()):
+            continue
+        if len(parsed.questions) >= MAX_QUESTIONS:
+            parsed.errors.append(RowError(number, f"一次最多导入 {MAX_QUESTIONS} 道题。"))
+            break
+        question = parse_row(values, number, parsed.errors, seen_codes)
+        if question is not None:
+            parsed.questions.append((number, question))
+    if not parsed.questions and not parsed.errors:
+        parsed.errors.append(RowError(2, "文件中没有题目。"))
+    return parsed
+
+
+def _answer_text(question: QuestionDef) -> str:
+    if question.type == "true_false":
+        return "对" if question.answer[0] else "错"
+    if question.type == "fill_blank":
+        return "|".join(str(a) for a in question.answer)
+    return "".join(LETTERS[i] for i in question.answer)
+
+
+def write_workbook(title: str, questions: list[QuestionDef]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "题库"
+    sheet.append(HEADER)
+    for question in questions:
+        options = question.options + [""] * (len(LETTERS) - len(question.options))
+        sheet.append([
+            question.id, QUESTION_TYPE_LABELS[question.type], question.stem, *options, _answer_text(question),
+            question.explanation, question.source, question.difficulty, ",".join(question.tags),
+        ])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    widths = {"A": 14, "B": 8, "C": 48, "J": 10, "K": 40, "L": 18, "M": 6, "N": 14}
+    for column in "DEFGHI":
+        widths[column] = 16
+    for column, width in widths.items():
+        sheet.column_dimensions[column].width = width
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    guide = book.create_sheet("填写说明")
+    guide.append(["列", "说明"])
+    guide.append(["题库", title])
+    for name, text in HELP:
+        guide.append([name, text])
+    guide.column_dimensions["A"].width = 12
+    guide.column_dimensions["B"].width = 90
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,94 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    FieldList,
+    FloatField,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from trainer.content.exams import DrawRule
+from trainer.content.questions import QUESTION_TYPE_LABELS
+from trainer.quiz.exams import ExamInput
+
+RULE_ROWS = 6
+DIFFICULTY_CHOICES = [("", "不限"), ("1", "易"), ("2", "中"), ("3", "难"), ("1,2", "易和中"), ("2,3", "中和难")]
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class BankImportForm(FlaskForm):
+    file = FileField("题库文件", validators=[
+        FileRequired("请选择文件。"),
+        FileAllowed(["xlsx", "gift", "txt"], "只支持 .xlsx(Excel)或 .gift / .txt(GIFT)文件。"),
+    ])
+    target = SelectField("导入到", choices=[])
+    title = StringField("新题库名称(导入到已有题库时可改名)", validators=[Optional(), Length(max=200)])
+    submit = SubmitField("检查并导入")
+
+
+class RuleForm(Form):
+    """One draw rule; a row without a type is ignored, so the form can offer a few empty rows."""
+
+    type = SelectField("题型", choices=choices([("", "(不使用)"), *QUESTION_TYPE_LABELS.items()]), validators=[Optional()])
+    banks = SelectMultipleField("题库", choices=[], validators=[Optional()])
+    count = IntegerField("题数", validators=[Optional(), NumberRange(min=1, max=200, message="题数为 1–200。")])
+    points = FloatField("每题分值", default=1.0, validators=[Optional(), NumberRange(min=0.5, max=100, message="分值为 0.5–100。")])
+    difficulty = SelectField("难度", choices=choices(DIFFICULTY_CHOICES), validators=[Optional()])
+    tags = StringField("标签(任一,逗号分隔)", validators=[Optional(), Length(max=200)])
+
+
+class ExamForm(FlaskForm):
+    title = StringField("考试名称", validators=[DataRequired("请填写考试名称。"), Length(max=200)])
+    description = TextAreaField("说明", validators=[Optional(), Length(max=2000)])
+    duration_minutes = IntegerField("时长(分钟)", default=60, validators=[DataRequired("请填写时长。"), NumberRange(min=1, max=600, message="时长为 1–600 分钟。")])
+    pass_percent = IntegerField("合格线(百分制)", default=80, validators=[DataRequired("请填写合格线。"), NumberRange(min=1, max=100, message="合格线为 1–100。")])
+    max_attempts = IntegerField("允许考试次数(0 为不限)", default=3, validators=[Optional(), NumberRange(min=0, max=100)])
+    shuffle_options = BooleanField("打乱选项顺序", default=True)
+    retired = BooleanField("停用(学员不再看到这场考试)", default=False)
+    rules = FieldList(FormField(RuleForm), min_entries=RULE_ROWS, max_entries=RULE_ROWS)
+    submit = SubmitField("保存")
+
+    def set_bank_choices(self, banks) -> None:
+        options = choices((b.key, f"{b.title}({b.key})") for b in banks)
+        for entry in self.rules:
+            entry.form.banks.choices = options
+
+    def to_input(self) -> ExamInput:
+        rules = []
+        for entry in self.rules:
+            row = entry.form
+            if not row.type.data:
+                continue
+            difficulty = [int(d) for d in (row.difficulty.data or "").split(",") if d]
+            tags = [t.strip() for t in (row.tags.data or "").replace("\uff0c", ",").split(",") if t.strip()]
+            rules.append(DrawRule(banks=list(row.banks.data or []), type=row.type.data, count=row.count.data or 0,
+                                  points=float(row.points.data or 1), difficulty=difficulty, tags=tags))
+        return ExamInput(
+            title=self.title.data or "", description=self.description.data or "",
+            duration_minutes=self.duration_minutes.data or 0, pass_percent=self.pass_percent.data or 0,
+            max_attempts=self.max_attempts.data or 0, shuffle_options=bool(self.shuffle_options.data),
+            rules=rules, retired=bool(self.retired.data),
+        )
+
+    def load(self, exam) -> None:
+        """Fill the form from an exam (GET of the edit page)."""
+        self.title.data, self.description.data = exam.title, exam.description
+        self.duration_minutes.data, self.pass_percent.data = exam.duration_minutes, exam.pass_percent
+        self.max_attempts.data, self.shuffle_options.data, self.retired.data = exam.max_attempts, exam.shuffle_options, exam.retired
+        for entry, rule in zip(self.rules, exam.rules, strict=False):
+            row = entry.form
+            row.type.data, row.banks.data, row.count.data, row.points.data = rule.type, rule.banks, rule.count, rule.points
+            row.difficulty.data = ",".join(str(d) for d in rule.difficulty)
+            row.tags.data = ",".join(rule.tags)

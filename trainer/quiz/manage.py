@@ -1,0 +1,149 @@
+"""Trainer pages: exam results by unit, item analysis, exam blueprints made in the UI, and question-bank
+import/export. Registered on the ``quiz`` blueprint; every page is for trainers and admins only and
+scoped through trainer/auth/policy.py."""
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from trainer.auth.policy import roles_required
+from trainer.content.questions import QUESTION_TYPE_LABELS
+from trainer.errors import TrainerError
+from trainer.extensions import db
+from trainer.quiz import analysis, banks, services
+from trainer.quiz import exams as exam_rules
+from trainer.quiz.forms import BankImportForm, ExamForm
+from trainer.quiz.views import bp
+from trainer.timeutil import utcnow
+
+STAFF = ("trainer", "admin")
+
+
+def _managed_exam(key: str):
+    exam = exam_rules.get_exam(key, current_user)
+    if not exam_rules.can_manage(current_user, exam):
+        abort(403)
+    return exam
+
+
+@bp.route("/exams/<key>/results")
+@roles_required(*STAFF)
+def exam_results(key: str):
+    exam = _managed_exam(key)
+    services.close_expired(utcnow(), exam=exam)  # results include attempts whose time ran out unattended
+    db.session.commit()
+    rows = analysis.exam_results(current_user, exam)
+    selected = request.args.get("unit", type=int)
+    detail = next((r for r in rows if r.unit.id == selected), None)
+    if selected and detail is None:
+        abort(403)  # not a unit this trainer may see (or nobody in it)
+    return render_template("quiz/results.html", exam=exam, rows=rows, detail=detail)
+
+
+@bp.route("/exams/<key>/analysis")
+@roles_required(*STAFF)
+def exam_analysis(key: str):
+    exam = _managed_exam(key)
+    return render_template(
+        "quiz/analysis.html", exam=exam, rows=analysis.exam_item_analysis(current_user, exam),
+        labels=QUESTION_TYPE_LABELS, min_sample=analysis.MIN_SAMPLE,
+    )
+
+
+def _exam_form_page(form: ExamForm, exam=None):
+    return render_template("quiz/exam_form.html", form=form, exam=exam, banks=exam_rules.active_banks())
+
+
+@bp.route("/exams/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def new_exam():
+    form = ExamForm()
+    form.set_bank_choices(exam_rules.active_banks())
+    if form.validate_on_submit():
+        try:
+            exam = exam_rules.create_exam(current_user, form.to_input())
+        except TrainerError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return _exam_form_page(form), 400
+        db.session.commit()
+        flash(f"已创建考试“{exam.title}”。", "success")
+        return redirect(url_for("quiz.exams"))
+    return _exam_form_page(form), 400 if form.is_submitted() else 200
+
+
+@bp.route("/exams/<key>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def edit_exam(key: str):
+    exam = _managed_exam(key)
+    if not exam_rules.can_edit(current_user, exam):
+        abort(403)
+    form = ExamForm()
+    form.set_bank_choices(exam_rules.active_banks())
+    if request.method == "GET":
+        form.load(exam)
+    elif form.validate_on_submit():
+        try:
+            exam_rules.update_exam(current_user, exam, form.to_input())
+        except TrainerError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return _exam_form_page(form, exam), 400
+        db.session.commit()
+        flash("已保存。", "success")
+        return redirect(url_for("quiz.exams"))
+    else:
+        return _exam_form_page(form, exam), 400
+    return _exam_form_page(form, exam)
+
+
+@bp.route("/banks")
+@roles_required(*STAFF)
+def bank_list():
+    return render_template("quiz/banks.html", banks=banks.all_banks())
+
+
+@bp.route("/banks/import", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def import_bank():
+    form = BankImportForm()
+    trainer_banks = [b for b in banks.all_banks() if b.origin == "trainer"]
+    form.target.choices = [("", "新建题库"), *((b.key, f"{b.title}({b.key})") for b in trainer_banks)]
+    if request.method == "GET" and request.args.get("bank"):
+        form.target.data = request.args["bank"]
+    parsed = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            parsed = banks.parse_file(upload.filename or "", upload.read())
+            if parsed.ok:
+                target = banks.get_bank(form.target.data) if form.target.data else None
+                summary = banks.import_bank(current_user, parsed, bank=target, title=form.title.data or "",
+                                            filename=upload.filename or "")
+                db.session.commit()
+                flash(f"已导入“{summary.bank.title}”:新增 {summary.created} 题,更新 {summary.updated} 题,"
+                      f"未变 {summary.unchanged} 题,停用 {summary.retired} 题。", "success")
+                return redirect(url_for("quiz.bank_list"))
+        except TrainerError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        status = 400
+    else:
+        status = 400 if form.is_submitted() else 200
+    return render_template("quiz/bank_import.html", form=form, parsed=parsed), status
+
+
+def _export(key: str, fmt: str) -> Response:
+    data, filename, mimetype = banks.export_bank(banks.get_bank(key), fmt)
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+@bp.route("/banks/<key>/export.xlsx")
+@roles_required(*STAFF)
+def export_bank_xlsx(key: str):
+    return _export(key, "xlsx")
+
+
+@bp.route("/banks/<key>/export.gift")
+@roles_required(*STAFF)
+def export_bank_gift(key: str):
+    return _export(key, "gift")

@@ -1,0 +1,67 @@
+"""JSON shapes of attempts and results, shared by the API and the pages (the page reads the API).
+
+Options and responses are always in the attempt's shown order; answers and explanations appear only
+once the attempt is submitted (or, in a practice quiz, once that question was checked).
+"""
+
+from datetime import UTC, datetime
+
+from trainer.content.questions import QUESTION_TYPE_LABELS
+from trainer.quiz import scoring
+from trainer.quiz.models import QuizAttempt, QuizItem
+from trainer.quiz.services import feedback, remaining_seconds
+
+
+def iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z")
+
+
+def shown_options(item: QuizItem) -> list[str]:
+    options = item.question.options
+    return [options[i] for i in item.option_order] if item.option_order else options
+
+
+def item_json(item: QuizItem, *, reveal: bool) -> dict:
+    question = item.question
+    data = {
+        "question_id": question.id, "position": item.position, "type": question.type,
+        "type_label": QUESTION_TYPE_LABELS.get(question.type, question.type), "stem": question.stem,
+        "options": shown_options(item), "points": item.points,
+        "response": scoring.to_shown(question.type, item.response, item.option_order),
+        "answered_at": iso(item.answered_at), "checked": item.checked,
+    }
+    if reveal or item.checked:
+        data["feedback"] = feedback(item)
+    return data
+
+
+def attempt_json(attempt: QuizAttempt, now: datetime) -> dict:
+    submitted = attempt.status == "submitted"
+    subject = ({"exam": {"key": attempt.exam.key, "title": attempt.exam.title}} if attempt.exam is not None
+               else {"module": {"key": attempt.module.key, "title": attempt.module.title}})
+    return {
+        "id": attempt.id, "mode": attempt.mode, "status": attempt.status, "number": attempt.number,
+        "title": attempt.title, **subject,
+        "started_at": iso(attempt.started_at), "deadline_at": iso(attempt.deadline_at),
+        "server_time": iso(now), "remaining_seconds": None if submitted else remaining_seconds(attempt, now),
+        "pass_percent": attempt.pass_percent, "max_points": attempt.max_points,
+        "answered": sum(1 for i in attempt.items if i.response), "total": len(attempt.items),
+        "items": [item_json(i, reveal=submitted) for i in attempt.items],
+        "result": result_summary(attempt) if submitted else None,
+    }
+
+
+def result_summary(attempt: QuizAttempt) -> dict:
+    return {
+        "percent": attempt.percent, "points": attempt.points, "max_points": attempt.max_points,
+        "passed": attempt.passed, "pass_percent": attempt.pass_percent,
+        "submitted_at": iso(attempt.submitted_at), "auto_submitted": attempt.auto_submitted,
+    }
+
+
+def result_json(attempt: QuizAttempt) -> dict:
+    return {
+        "id": attempt.id, "title": attempt.title, "mode": attempt.mode, "status": attempt.status,
+        **result_summary(attempt),
+        "items": [item_json(i, reveal=True) | {"earned": round((i.credit or 0) * i.points, 4)} for i in attempt.items],
+    }

@@ -1,0 +1,316 @@
+"""Attempt lifecycle: start (or resume), save one answer, submit and grade, close expired attempts.
+
+Guarantees (tested in tests/services/test_quiz_attempts.py):
+- Every answer is saved as it is given, by an idempotent UPDATE of the item keyed by attempt+question.
+- The deadline is the server's: an answer that arrives after ``deadline + GRACE`` is refused (409) and
+  never stored; an attempt past its deadline is submitted automatically, with ``submitted_at`` = the
+  deadline, by whoever touches it first (the learner, a trainer's results page, ``trainer quiz close-expired``).
+- ``open`` → ``submitted`` happens through ``UPDATE … WHERE status = 'open'``: of two concurrent submits
+  exactly one grades; the other reads the same result. On PostgreSQL the answer save locks the attempt
+  row (``SELECT … FOR UPDATE``) and its UPDATE also re-checks status and deadline, so an answer can never
+  slip in between grading and the status change; on SQLite the single writer gives the same order.
+"""
+
+import json
+import math
+import random
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from trainer.auth import policy
+from trainer.auth.models import User
+from trainer.courses.models import Module, Question, QuestionBank
+from trainer.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from trainer.extensions import db
+from trainer.quiz import exams as exam_rules
+from trainer.quiz import review, scoring
+from trainer.quiz.completion import check_module_completion
+from trainer.quiz.dbutil import insert_ignore
+from trainer.quiz.draw import Candidate, DrawError, draw_exam, draw_practice
+from trainer.quiz.models import Exam, QuizAttempt, QuizItem
+from trainer.signals import exam_passed
+
+# Network slack: an answer sent in the last second still counts if it lands within this after the deadline.
+GRACE = timedelta(seconds=5)
+
+
+class AttemptClosed(Conflict):
+    """The attempt no longer takes answers. Views commit before answering, so an automatic submission sticks."""
+
+
+def _scope(exam: Exam | None = None, module: Module | None = None) -> str:
+    return f"exam:{exam.id}" if exam is not None else f"module:{module.id}"
+
+
+def is_expired(attempt: QuizAttempt, now: datetime) -> bool:
+    return attempt.deadline_at is not None and now > attempt.deadline_at + GRACE
+
+
+def remaining_seconds(attempt: QuizAttempt, now: datetime) -> int | None:
+    if attempt.deadline_at is None:
+        return None
+    return max(0, math.ceil((attempt.deadline_at - now).total_seconds()))
+
+
+def attempts_in(user: User, exam: Exam | None = None, module: Module | None = None) -> list[QuizAttempt]:
+    query = select(QuizAttempt).where(QuizAttempt.user_id == user.id, QuizAttempt.scope == _scope(exam, module))
+    return list(db.session.scalars(query.order_by(QuizAttempt.number)))
+
+
+def _candidates(bank_keys: list[str]) -> list[Candidate]:
+    rows = db.session.execute(
+        select(Question.id, QuestionBank.key, Question.type, Question.difficulty, Question.tags_json, Question.options_json)
+        .join(QuestionBank, Question.bank_id == QuestionBank.id)
+        .where(QuestionBank.key.in_(bank_keys), Question.retired.is_(False), QuestionBank.retired.is_(False))
+        .order_by(Question.id)
+    ).all()
+    return [Candidate(qid, bank, qtype, difficulty, tuple(json.loads(tags)), len(json.loads(options)))
+            for qid, bank, qtype, difficulty, tags, options in rows]
+
+
+def _create(user: User, scope: str, previous: list[QuizAttempt], items, now: datetime, **fields) -> QuizAttempt | None:
+    """Insert attempt number len(previous)+1 with its items; None if a concurrent request inserted it first."""
+    attempt_id = insert_ignore(QuizAttempt, user_id=user.id, scope=scope, number=len(previous) + 1, status="open",
+                               started_at=now, auto_submitted=False,
+                               max_points=sum(i.points for i in items), **fields)
+    if attempt_id is None:
+        return None
+    for position, item in enumerate(items, start=1):
+        db.session.add(QuizItem(attempt_id=attempt_id, question_id=item.question_id, position=position,
+                                points=item.points, option_order_json=json.dumps(item.option_order), checked=False))
+    db.session.flush()
+    return db.session.get(QuizAttempt, attempt_id)
+
+
+def _open_or_none(previous: list[QuizAttempt]) -> QuizAttempt | None:
+    return next((a for a in previous if a.status == "open"), None)
+
+
+def start_exam(user: User, exam: Exam, now: datetime, rng: random.Random | None = None) -> tuple[QuizAttempt, bool]:
+    """Resume the open attempt, or draw a new one. Returns (attempt, created)."""
+    if not exam_rules.can_take(user, exam):
+        raise Forbidden("该考试未向您开放。", f"exam {exam.key} not offered to user {user.id}")
+    close_expired(now, user=user)
+    previous = attempts_in(user, exam=exam)
+    current = _open_or_none(previous)
+    if current is not None:
+        return current, False
+    if exam.max_attempts and len(previous) >= exam.max_attempts:
+        raise Conflict(f"您已用完本考试的 {exam.max_attempts} 次机会。",
+                       f"user {user.id} used {len(previous)}/{exam.max_attempts} attempts of {exam.key}")
+    seen = {item.question_id for attempt in previous for item in attempt.items}
+    rules = exam.rules
+    try:
+        items = draw_exam(rules, _candidates(sorted({b for r in rules for b in r.banks})), rng or random.Random(),
+                          seen=seen, shuffle_options=exam.shuffle_options)
+    except DrawError as error:
+        raise Conflict("题库中的题目不足,暂时无法开始考试,请联系培训师。", f"exam {exam.key}: {error}") from error
+    attempt = _create(user, _scope(exam=exam), previous, items, now, mode="exam", exam_id=exam.id,
+                      deadline_at=now + timedelta(minutes=exam.duration_minutes), pass_percent=exam.pass_percent)
+    if attempt is None:  # a double click started it in a parallel request
+        return _open_or_none(attempts_in(user, exam=exam)), False
+    return attempt, True
+
+
+def start_practice(user: User, module: Module, now: datetime, rng: random.Random | None = None) -> tuple[QuizAttempt, bool]:
+    if not module.quiz_bank_key:
+        raise NotFound("本单元没有章节测验。", f"module {module.key} has no quiz")
+    previous = attempts_in(user, module=module)
+    current = _open_or_none(previous)
+    if current is not None:
+        return current, False
+    candidates = _candidates([module.quiz_bank_key])
+    if not candidates:
+        raise Conflict("题库中没有题目,暂时无法测验。", f"bank {module.quiz_bank_key} is empty")
+    seen = {item.question_id for attempt in previous for item in attempt.items}
+    items = draw_practice(candidates, min(module.quiz_count, len(candidates)), rng or random.Random(), seen=seen)
+    attempt = _create(user, _scope(module=module), previous, items, now, mode="practice", module_id=module.id,
+                      deadline_at=None, pass_percent=module.quiz_pass_percent)
+    if attempt is None:
+        return _open_or_none(attempts_in(user, module=module)), False
+    return attempt, True
+
+
+def get_attempt(user: User, attempt_id: int, now: datetime, *, write: bool = False) -> QuizAttempt:
+    """The attempt if ``user`` may see it (owner; staff who can see the owner) or write to it (owner only).
+
+    Reading an expired open attempt submits it on the spot (lazy closing), so whoever looks sees it closed.
+    """
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None:
+        raise NotFound("找不到这次作答。", f"no attempt {attempt_id}")
+    if attempt.user_id != user.id and (write or not policy.can_see_user(user, attempt.user)):
+        raise Forbidden("这不是您的作答。", f"user {user.id} may not {'write' if write else 'read'} attempt {attempt_id}")
+    if not write and attempt.status == "open" and is_expired(attempt, now):
+        submit(attempt, now)  # writers (save, submit) deal with the deadline themselves
+    return attempt
+
+
+def with_questions(attempt: QuizAttempt) -> QuizAttempt:
+    """Load the attempt's items and their questions in two queries (pages and JSON list every item)."""
+    items = list(db.session.scalars(
+        select(QuizItem).options(selectinload(QuizItem.question)).where(QuizItem.attempt_id == attempt.id)
+        .order_by(QuizItem.position)))
+    set_committed_value(attempt, "items", items)  # loaded state, not a change to flush
+    return attempt
+
+
+def _lock(attempt: QuizAttempt) -> str:
+    """Fresh status, holding the attempt's row lock until commit (PostgreSQL; SQLite has one writer anyway)."""
+    return db.session.execute(
+        select(QuizAttempt.status).where(QuizAttempt.id == attempt.id).with_for_update()
+    ).scalar_one()
+
+
+def _item_for(attempt: QuizAttempt, question_id) -> QuizItem:
+    if not isinstance(question_id, int) or isinstance(question_id, bool):
+        raise ValidationFailed("缺少题目编号。", "question_id must be an integer")
+    item = db.session.scalar(select(QuizItem).options(joinedload(QuizItem.question))
+                             .where(QuizItem.attempt_id == attempt.id, QuizItem.question_id == question_id))
+    if item is None:
+        raise NotFound("本次作答中没有这道题。", f"question {question_id} is not in attempt {attempt.id}")
+    return item
+
+
+def feedback(item: QuizItem) -> dict:
+    """What a practice quiz shows once an answer is checked (and every review page shows)."""
+    question = item.question
+    return {
+        "credit": item.credit, "correct": (item.credit or 0) >= 1.0,
+        "answer": scoring.to_shown(question.type, question.answer, item.option_order),
+        "explanation": question.explanation, "source": question.source,
+    }
+
+
+def save_answer(user: User, attempt: QuizAttempt, question_id, raw_response, now: datetime, *, check: bool = False) -> QuizItem:
+    """Store the learner's current response to one question (idempotent).
+
+    ``raw_response`` uses the option positions as shown in this attempt. ``check`` (practice only) also
+    scores the item and locks it, so the feedback can be shown. Raises AttemptClosed after the deadline.
+    """
+    if attempt.user_id != user.id:
+        raise Forbidden("这不是您的作答。", f"user {user.id} may not write attempt {attempt.id}")
+    if _lock(attempt) != "open":
+        raise AttemptClosed("本次作答已交卷,答案未保存。", f"attempt {attempt.id} is submitted")
+    if is_expired(attempt, now):
+        submit(attempt, now)
+        raise AttemptClosed("考试时间已到,系统已自动交卷,这道题的答案未保存。", f"attempt {attempt.id} expired at {attempt.deadline_at}")
+    item = _item_for(attempt, question_id)
+    question = item.question
+    option_count = len(question.options)
+    try:
+        cleaned = scoring.RESPONSE_CHECKERS[question.type](raw_response, option_count)
+    except ValueError as error:
+        raise ValidationFailed("答案格式不正确。", f"question {question.id} ({question.type}): {error}") from error
+    response = scoring.to_original(question.type, cleaned, item.option_order)
+    check = check and attempt.mode == "practice"
+    if item.checked:
+        if item.response == response:
+            return item  # a retried request: the same answer was already checked
+        raise Conflict("这道题已经核对过,不能再修改。", f"item {item.id} is checked")
+    values = {"response_json": json.dumps(response, ensure_ascii=False), "answered_at": now}
+    if check:
+        values |= {"checked": True, "credit": scoring.score(question.type, question.answer, response, option_count)}
+    still_open = exists().where(
+        QuizAttempt.id == attempt.id, QuizAttempt.status == "open",
+        or_(QuizAttempt.deadline_at.is_(None), QuizAttempt.deadline_at >= now - GRACE),
+    )
+    result = db.session.execute(
+        update(QuizItem).where(QuizItem.id == item.id, QuizItem.checked.is_(False), still_open).values(**values),
+        execution_options={"synchronize_session": False},
+    )
+    if result.rowcount != 1:
+        raise AttemptClosed("本次作答已交卷,答案未保存。", f"attempt {attempt.id} closed while saving")
+    for name, value in values.items():  # the row now holds these; no need to read it back
+        set_committed_value(item, name, value)
+    return item
+
+
+def submit(attempt: QuizAttempt, now: datetime) -> tuple[QuizAttempt, bool]:
+    """Submit and grade once. Returns (attempt, graded_now); a second submit returns the stored result.
+
+    Past the deadline the submission is automatic and dated at the deadline, whoever triggers it.
+    """
+    auto = attempt.deadline_at is not None and now > attempt.deadline_at + GRACE
+    when = attempt.deadline_at if auto else now
+    result = db.session.execute(
+        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.status == "open")
+        .values(status="submitted", submitted_at=when, auto_submitted=auto),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.refresh(attempt)
+    if result.rowcount != 1:
+        return attempt, False
+    _after_grading(attempt, _grade(attempt), when)
+    return attempt, True
+
+
+def _grade(attempt: QuizAttempt) -> list[tuple[int, float]]:
+    """Score every item and the attempt; returns (question id, credit) per item.
+
+    Runs while the attempt's write lock is held (SQLite: the database's), so it reads the items in one
+    query and writes their credits in one executemany instead of going through the ORM item by item.
+    """
+    rows = db.session.execute(
+        select(QuizItem.id, QuizItem.question_id, QuizItem.points, QuizItem.checked, QuizItem.credit,
+               QuizItem.response_json, Question.type, Question.answer_json, Question.options_json)
+        .join(Question, QuizItem.question_id == Question.id).where(QuizItem.attempt_id == attempt.id)
+    ).all()
+    earned = total = 0.0
+    credits, results = [], []
+    for item_id, question_id, points, checked, credit, response, qtype, answer, options in rows:
+        if not checked:
+            response = None if response is None else json.loads(response)
+            credit = scoring.score(qtype, json.loads(answer), response, len(json.loads(options)))
+            credits.append({"id": item_id, "credit": credit})
+        earned += credit * points
+        total += points
+        results.append((question_id, credit))
+    if credits:
+        db.session.execute(update(QuizItem), credits)  # bulk UPDATE by primary key
+        for loaded in list(db.session.identity_map.values()):  # loaded copies must show the new credits
+            if isinstance(loaded, QuizItem) and loaded.attempt_id == attempt.id:
+                db.session.expire(loaded, ["credit"])
+    attempt.points = round(earned, 4)
+    attempt.max_points = total
+    attempt.percent = round(100 * earned / total, 1) if total else 0.0
+    attempt.passed = total > 0 and 100 * earned >= attempt.pass_percent * total - 1e-9
+    db.session.flush()
+    return results
+
+
+def _after_grading(attempt: QuizAttempt, results: list[tuple[int, float]], when: datetime) -> None:
+    user = attempt.user
+    review.record_results(user, results, when)
+    if attempt.mode == "practice" and attempt.passed and attempt.module is not None:
+        check_module_completion(user, attempt.module, when)
+    if attempt.mode == "exam" and attempt.passed:
+        exam_passed.send(user, exam_key=attempt.exam.key, score=math.floor(attempt.percent + 1e-9),
+                         attempt_id=attempt.id, passed_at=when)
+
+
+def close_expired(now: datetime, *, user: User | None = None, exam: Exam | None = None) -> int:
+    """Submit every open attempt past its deadline (optionally one user's or one exam's); returns the count."""
+    query = select(QuizAttempt).where(QuizAttempt.status == "open", QuizAttempt.deadline_at.is_not(None),
+                                      QuizAttempt.deadline_at < now - GRACE)
+    if user is not None:
+        query = query.where(QuizAttempt.user_id == user.id)
+    if exam is not None:
+        query = query.where(QuizAttempt.exam_id == exam.id)
+    closed = 0
+    for attempt in db.session.scalars(query.order_by(QuizAttempt.id)).all():
+        closed += submit(attempt, now)[1]
+    return closed
+
+
+def best_results(user: User) -> dict[int, tuple[int, float | None, bool]]:
+    """Per exam id: (attempts used, best percent, passed ever), for the exam list."""
+    rows = db.session.execute(
+        select(QuizAttempt.exam_id, func.count(QuizAttempt.id), func.max(QuizAttempt.percent),
+               func.max(QuizAttempt.passed.cast(db.Integer)))
+        .where(QuizAttempt.user_id == user.id, QuizAttempt.mode == "exam").group_by(QuizAttempt.exam_id)
+    ).all()
+    return {exam_id: (count, best, bool(passed)) for exam_id, count, best, passed in rows}

@@ -1,0 +1,171 @@
+"""Learner pages: exams, the attempt page (driven by static/js/exam.js through /api/v1), the review of a
+submitted attempt, module practice quizzes, and the daily review. Trainer pages are in ``manage.py``."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from trainer.courses.services import get_module
+from trainer.errors import ValidationFailed
+from trainer.extensions import db
+from trainer.home.views import home_widget
+from trainer.quiz import completion, present, review, services
+from trainer.quiz import exams as exam_rules
+from trainer.quiz.models import QuizAttempt
+from trainer.timeutil import to_local, utcnow
+
+bp = Blueprint("quiz", __name__)
+
+
+@bp.app_template_filter("local_time")
+def local_time(moment) -> str:
+    return "" if moment is None else to_local(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _open_exam_attempts(user) -> list[QuizAttempt]:
+    return list(db.session.scalars(select(QuizAttempt).where(
+        QuizAttempt.user_id == user.id, QuizAttempt.status == "open", QuizAttempt.mode == "exam")))
+
+
+@bp.route("/exams")
+@login_required
+def exams():
+    services.close_expired(utcnow(), user=current_user)
+    db.session.commit()
+    open_by_exam = {a.exam_id: a for a in _open_exam_attempts(current_user)}
+    staff = current_user.role in ("trainer", "admin")
+    return render_template(
+        "quiz/exams.html", exams=exam_rules.exams_for(current_user), used=services.best_results(current_user),
+        open_by_exam=open_by_exam, managed=exam_rules.manageable_exams(current_user) if staff else [],
+        form=FlaskForm(),
+    )
+
+
+@bp.route("/exams/<key>/start", methods=["POST"])
+@login_required
+def start_exam(key: str):
+    """Without JavaScript the start button posts here; with it, exam.js calls the API instead."""
+    attempt, _created = services.start_exam(current_user, exam_rules.get_exam(key, current_user), utcnow())
+    db.session.commit()
+    return redirect(url_for("quiz.attempt_page", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@login_required
+def attempt_page(attempt_id: int):
+    now = utcnow()
+    attempt = services.get_attempt(current_user, attempt_id, now)
+    db.session.commit()
+    if attempt.user_id != current_user.id or attempt.status != "open":
+        return redirect(url_for("quiz.review_attempt", attempt_id=attempt.id))
+    return render_template("quiz/attempt.html", attempt=attempt, state=present.attempt_json(services.with_questions(attempt), now), form=FlaskForm())
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@login_required
+def submit_attempt(attempt_id: int):
+    now = utcnow()
+    attempt = services.get_attempt(current_user, attempt_id, now, write=True)
+    services.submit(attempt, now)
+    db.session.commit()
+    return redirect(url_for("quiz.review_attempt", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>/review")
+@login_required
+def review_attempt(attempt_id: int):
+    attempt = services.get_attempt(current_user, attempt_id, utcnow())
+    db.session.commit()
+    if attempt.status != "submitted":
+        if attempt.user_id == current_user.id:
+            return redirect(url_for("quiz.attempt_page", attempt_id=attempt.id))
+        flash("学员还没有交卷。", "info")
+        return redirect(request.referrer or url_for("quiz.exams"))
+    return render_template("quiz/review_attempt.html", attempt=attempt, result=present.result_json(services.with_questions(attempt)))
+
+
+@bp.route("/modules/<key>/quiz")
+@login_required
+def practice(key: str):
+    module = get_module(key)
+    if not module.quiz_bank_key:
+        abort(404)
+    return render_template(
+        "quiz/practice.html", module=module, attempts=services.attempts_in(current_user, module=module),
+        completed=completion.is_completed(current_user, module), form=FlaskForm(),
+    )
+
+
+@bp.route("/modules/<key>/quiz/start", methods=["POST"])
+@login_required
+def start_practice(key: str):
+    attempt, _created = services.start_practice(current_user, get_module(key), utcnow())
+    db.session.commit()
+    return redirect(url_for("quiz.attempt_page", attempt_id=attempt.id))
+
+
+# --- daily review ---------------------------------------------------------------------------------------
+
+def _ints(values: list[str]) -> list[int]:
+    try:
+        return [int(v) for v in values]
+    except ValueError as exc:
+        raise ValidationFailed("答案格式不正确。", f"not integers: {values!r}") from exc
+
+
+# How each type's answer comes out of the review form (same shapes the API takes).
+FORM_RESPONSES = {
+    "single": lambda form: _ints(form.getlist("choice")[:1]),
+    "multiple": lambda form: _ints(form.getlist("choice")),
+    "true_false": lambda form: [form["tf"] == "true"] if form.get("tf") in ("true", "false") else [],
+    "fill_blank": lambda form: [form["text"]] if form.get("text", "").strip() else [],
+    "ordering": lambda form: _ints(form.getlist("step")) if all(form.getlist("step")) else [],
+}
+
+
+@bp.route("/review")
+@login_required
+def daily_review():
+    now = utcnow()
+    done = request.args.get("done", 0, type=int)
+    card = review.next_card(current_user, now) if done < review.SESSION_SIZE else None
+    order = review.shuffled_order(card.question) if card else []
+    return render_template(
+        "quiz/daily.html", card=card, order=order, done=done, due=review.due_count(current_user, now),
+        session_size=review.SESSION_SIZE, form=FlaskForm(),
+    )
+
+
+@bp.route("/review/<int:card_id>", methods=["POST"])
+@login_required
+def answer_review(card_id: int):
+    card = review.get_card(current_user, card_id)
+    if card is None:
+        abort(404)
+    done = request.form.get("done", 0, type=int)
+    question = card.question
+    raw = FORM_RESPONSES[question.type](request.form)
+    if not raw or (question.type == "ordering" and len(set(raw)) != len(raw)):
+        flash("请先作答(排序题每一步选不同的选项)。", "warning")
+        return redirect(url_for("quiz.daily_review", done=done))
+    try:
+        outcome = review.answer_card(current_user, card, raw, _ints(request.form.get("order", "").split(",")
+                                                                     if request.form.get("order") else []), utcnow())
+    except ValueError as error:
+        raise ValidationFailed("答案格式不正确,请刷新页面后重试。", str(error)) from error
+    db.session.commit()
+    return render_template(
+        "quiz/daily_feedback.html", card=card, question=question, outcome=outcome, done=done + 1,
+        due=review.due_count(current_user, utcnow()), session_size=review.SESSION_SIZE,
+    )
+
+
+@home_widget("trainee", order=20)
+def quiz_home_panel(user):
+    now = utcnow()
+    running = [a for a in _open_exam_attempts(user) if not services.is_expired(a, now)]
+    return "home/_quiz.html", {"due": review.due_count(user, now), "open_attempts": running}
+
+
+from trainer.quiz import manage  # noqa: E402,F401  (trainer pages register on the same blueprint)

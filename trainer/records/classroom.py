@@ -1,0 +1,138 @@
+"""集中培训 (classroom sessions): a trainer records the session; every attendee is credited once.
+
+Attendees are picked from the unit's people or read from a sign-in sheet (Excel or CSV with a 工号,
+用户名 or 姓名 column). A sheet is all or nothing: one unknown name and nothing is recorded, so the
+trainer fixes the sheet instead of discovering later that someone was silently left out.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from trainer import audit
+from trainer.auth import policy as access
+from trainer.auth.models import User
+from trainer.errors import Forbidden, ValidationFailed
+from trainer.extensions import db
+from trainer.hours import check_entry
+from trainer.org.models import Unit
+from trainer.records.models import ClassroomSession, HoursEntry
+from trainer.records.services import credit, hours_policy
+
+# Sign-in sheet columns, in the order they identify a person best.
+SHEET_COLUMNS = {"工号": "employee_no", "用户名": "username", "姓名": "display_name"}
+MAX_SHEET_ROWS = 2000
+MAX_ATTENDEES = 2000
+
+
+@dataclass
+class SheetResult:
+    matched: list[User] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)  # "第 3 行:张三(找不到此人)"
+
+
+def read_sign_in_sheet(filename: str, data: bytes) -> list[tuple[int, str, str]]:
+    """(row number, column kind, value) for every non-empty row; raises ValidationFailed for unreadable files."""
+    lower = (filename or "").lower()
+    try:
+        if lower.endswith(".xlsx"):
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+            rows = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
+        elif lower.endswith(".csv"):
+            rows = [[v.strip() for v in row] for row in csv.reader(io.StringIO(data.decode("utf-8-sig")))]
+        else:
+            raise ValidationFailed("签到表请上传 .xlsx 或 .csv 文件。", f"unsupported sign-in sheet {filename!r}")
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed("CSV 文件不是 UTF-8 编码,请在 Excel 中另存为“CSV UTF-8”。", str(exc)) from exc
+    except ValidationFailed:
+        raise
+    except Exception as exc:  # openpyxl raises many types for corrupt files
+        raise ValidationFailed("无法读取签到表,请确认它是有效的 Excel 文件。", f"{type(exc).__name__}: {exc}") from exc
+    # Sign-in sheets often have a title row or two above the header.
+    found = next(((n, name, header.index(name)) for n, header in enumerate(rows[:10])
+                  for name in SHEET_COLUMNS if name in header), None)
+    if found is None:
+        raise ValidationFailed("签到表中找不到“工号”“用户名”或“姓名”列。", "no identifying column in the first 10 rows")
+    header_index, name, index = found
+    body = rows[header_index + 1:]
+    if len(body) > MAX_SHEET_ROWS:
+        raise ValidationFailed(f"签到表最多 {MAX_SHEET_ROWS} 行。")
+    return [(header_index + 2 + n, SHEET_COLUMNS[name], row[index]) for n, row in enumerate(body)
+            if index < len(row) and row[index]]
+
+
+def match_sign_in_sheet(actor: User, rows: list[tuple[int, str, str]]) -> SheetResult:
+    """Match sheet rows to active people the actor may manage; names must be unambiguous."""
+    people = [u for u in db.session.scalars(access.visible_users_query(actor).where(User.active.is_(True)))]
+    index: dict[str, dict[str, list[User]]] = {kind: {} for kind in SHEET_COLUMNS.values()}
+    for person in people:
+        for kind in index:
+            value = getattr(person, kind)
+            if value:
+                index[kind].setdefault(value, []).append(person)
+    result, seen = SheetResult(), set()
+    for number, kind, value in rows:
+        found = index[kind].get(value, [])
+        if len(found) == 1:
+            if found[0].id not in seen:
+                seen.add(found[0].id)
+                result.matched.append(found[0])
+        else:
+            why = "找不到此人或不在您管理的单位" if not found else "有重名,请改用工号"
+            result.unmatched.append(f"第 {number} 行:{value}({why})")
+    return result
+
+
+def record_session(actor: User, *, unit: Unit, held_on: date, topic: str, category: str, minutes: int,
+                   attendees: list[User], now: datetime, note: str = "") -> ClassroomSession:
+    """Create the session and credit each attendee once (a repeated attendee is ignored)."""
+    if actor.role not in access.STAFF_ROLES or not access.can_see_unit(actor, unit):
+        raise Forbidden("您无权为该单位记录集中培训。", f"user {actor.id} may not record for unit {unit.id}")
+    topic = (topic or "").strip()
+    if not topic or len(topic) > 200:
+        raise ValidationFailed("请填写培训主题(不超过 200 字)。", "topic empty or too long")
+    check_entry("classroom", category, minutes)
+    rules = hours_policy()
+    if held_on > rules.today(now):
+        raise ValidationFailed("培训日期不能晚于今天。", f"held_on {held_on} is in the future")
+    if held_on.year < rules.year_of(now) - 5:
+        raise ValidationFailed("培训日期太早。", f"held_on {held_on} too old")
+    unique = list({p.id: p for p in attendees}.values())
+    if not unique:
+        raise ValidationFailed("请至少选择一名参训人员。", "no attendees")
+    if len(unique) > MAX_ATTENDEES:
+        raise ValidationFailed(f"一次最多 {MAX_ATTENDEES} 名参训人员。")
+    for person in unique:
+        if not access.can_see_user(actor, person) or not person.active:
+            raise Forbidden(f"{person.display_name} 不在您管理的单位或已停用。", f"attendee {person.id} not manageable by {actor.id}")
+    session = ClassroomSession(unit_id=unit.id, held_on=held_on, topic=topic, category=category, minutes=minutes,
+                               note=(note or "").strip()[:2000], created_by_id=actor.id)
+    db.session.add(session)
+    db.session.flush()
+    credited = sum(
+        credit(person, source="classroom", source_key=str(session.id), source_id=session.id, category=category,
+               minutes=minutes, title=topic, year=held_on.year, occurred_on=held_on, actor=actor)
+        for person in unique
+    )
+    audit.record(actor, "hours.classroom", f"classroom:{session.id}", unit=unit.id, held_on=held_on, topic=topic,
+                 category=category, minutes=minutes, attendees=[p.id for p in unique], credited=credited)
+    return session
+
+
+def attendees(session: ClassroomSession) -> list[User]:
+    return list(db.session.scalars(
+        select(User).join(HoursEntry, HoursEntry.user_id == User.id)
+        .where(HoursEntry.source == "classroom", HoursEntry.source_id == session.id).order_by(User.username)
+    ))
+
+
+def visible_sessions(actor: User, limit: int = 100) -> list[ClassroomSession]:
+    query = select(ClassroomSession).order_by(ClassroomSession.held_on.desc(), ClassroomSession.id.desc()).limit(limit)
+    ids = access.visible_unit_ids(actor)
+    if ids is not None:
+        query = query.where(ClassroomSession.unit_id.in_(ids))
+    return list(db.session.scalars(query))

@@ -1,0 +1,117 @@
+"""Exports: the annual hours report as CSV and Excel, and a person's training transcript as PDF."""
+
+import csv
+import io
+from datetime import datetime
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from trainer.auth.models import User
+from trainer.content.model import CREDIT_CATEGORIES
+from trainer.hours import SOURCES, HoursPolicy, YearSummary
+from trainer.records import pdf
+from trainer.records.models import HoursEntry
+from trainer.records.report import ReportRow, UnitStat
+
+REPORT_HEADER = ["用户名", "姓名", "工号", "单位", "状态", "职业道德(分钟)", "法律法规(分钟)", "其他(分钟)",
+                 "计入学时(分钟)", "要求(分钟)", "差额(分钟)", "是否达标"]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value) -> str:
+    """Spreadsheet apps run cells that start with = + - @ as formulas; names come from users, so defuse them."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _report_cells(row: ReportRow) -> list:
+    s = row.summary
+    return [_text(row.username), _text(row.display_name), _text(row.employee_no), _text(row.unit_name),
+            "在岗" if row.active else "已停用", s.minutes("ethics"), s.minutes("law"),
+            s.total_minutes - s.minutes("ethics") - s.minutes("law"), s.counted_minutes, s.target_minutes,
+            s.missing_minutes, "是" if s.compliant else "否"]
+
+
+def report_csv(rows: list[ReportRow]) -> bytes:
+    """UTF-8 with a byte-order mark, so that Excel on Windows opens the Chinese correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(REPORT_HEADER)
+    for row in rows:
+        writer.writerow(_report_cells(row))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def report_xlsx(rows: list[ReportRow], stats: list[UnitStat], year: int) -> bytes:
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+    sheet = book.create_sheet(f"{year}年学时")
+    sheet.freeze_panes = "A2"
+    sheet.append([_header(sheet, name, bold) for name in REPORT_HEADER])
+    for row in rows:
+        sheet.append(_report_cells(row))
+    units = book.create_sheet("单位达标率")
+    units.append([_header(units, name, bold) for name in ["单位", "在岗人数", "达标人数", "达标率(%)", "合计差额(分钟)"]])
+    for stat in stats:
+        units.append([_text(stat.unit.full_name), stat.people, stat.compliant, stat.percent, stat.missing_minutes])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _header(sheet, name, font):
+    cell = WriteOnlyCell(sheet, value=name)
+    cell.font = font
+    return cell
+
+
+def _hours(minutes: int) -> str:
+    return f"{minutes / 60:g}"
+
+
+def transcript_pdf(person: User, year: int, summary: YearSummary, entries: list[HoursEntry],
+                   years: dict[int, YearSummary], rules: HoursPolicy, *, font: tuple[str, int],
+                   unit_name: str, generated_at: datetime) -> bytes:
+    """One page (or more) per person: identity, the year's entries, totals by category, earlier years."""
+    doc = pdf.new_document(font, title=f"培训学时证明 {person.display_name} {year}")
+    doc.set_font(pdf.FAMILY, size=18)
+    doc.cell(0, 12, "培训学时记录", align="C", new_x="LMARGIN", new_y="NEXT")
+    doc.set_font(pdf.FAMILY, size=11)
+    for label, value in [("姓名", person.display_name), ("工号", person.employee_no or "—"), ("单位", unit_name or "—"),
+                         ("年度", f"{year} 年"), ("状态", "在岗" if person.active else "已停用")]:
+        doc.cell(0, 7, f"{label}:{value}", new_x="LMARGIN", new_y="NEXT")
+    doc.ln(3)
+    counted = "、".join(CREDIT_CATEGORIES.get(c, c) for c in rules.categories)
+    doc.multi_cell(0, 7, f"年度要求:{counted}合计 {_hours(rules.target_minutes)} 学时。"
+                         f"已完成 {_hours(summary.counted_minutes)} 学时,"
+                         + ("已达标。" if summary.compliant else f"还差 {_hours(summary.missing_minutes)} 学时。"),
+                   new_x="LMARGIN", new_y="NEXT")
+    doc.ln(2)
+    doc.set_font(pdf.FAMILY, size=10)
+    with doc.table(col_widths=(24, 22, 80, 24, 20), text_align=("LEFT", "LEFT", "LEFT", "LEFT", "RIGHT"),
+                   headings_style=pdf.HEADINGS) as table:
+        table.row(["日期", "来源", "内容", "类别", "学时"])
+        for entry in entries:
+            title = entry.title + (f"({entry.reason})" if entry.reason else "")
+            table.row([entry.occurred_on.isoformat(), SOURCES[entry.source].label if entry.source in SOURCES else entry.source,
+                       title, CREDIT_CATEGORIES.get(entry.category, entry.category), _hours(entry.minutes)])
+        if not entries:
+            table.row(["—", "—", "本年度暂无学时记录", "—", "0"])
+    doc.ln(3)
+    doc.set_font(pdf.FAMILY, size=11)
+    totals = ",".join(f"{CREDIT_CATEGORIES.get(c, c)} {_hours(m)}" for c, m in sorted(summary.by_category.items()))
+    doc.multi_cell(0, 7, f"按类别合计(学时):{totals or '无'}", new_x="LMARGIN", new_y="NEXT")
+    earlier = [(y, s) for y, s in years.items() if y != year]
+    if earlier:
+        doc.ln(2)
+        doc.multi_cell(0, 7, "历年计入学时:" + ";".join(
+            f"{y} 年 {_hours(s.counted_minutes)}{'(达标)' if s.compliant else ''}" for y, s in earlier),
+            new_x="LMARGIN", new_y="NEXT")
+    doc.ln(4)
+    doc.set_font(pdf.FAMILY, size=9)
+    local = rules.local(generated_at)
+    doc.cell(0, 6, f"生成时间:{local:%Y-%m-%d %H:%M}(北京时间)· 本记录由培训平台根据学时台账自动生成",
+             new_x="LMARGIN", new_y="NEXT")
+    return pdf.finish(doc, generated_at)

@@ -1,0 +1,85 @@
+"""Trainers' pages: the attempts of their people, one attempt with its evidence, the override form."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from trainer.auth import policy
+from trainer.content.model import SETTINGS
+from trainer.errors import TrainerError
+from trainer.extensions import db
+from trainer.org.models import Unit
+from trainer.roleplay import services
+from trainer.roleplay.forms import OverrideForm
+from trainer.roleplay.models import Scenario
+from trainer.roleplay.presentation import segments
+from trainer.roleplay.views import bp
+
+PAGE_SIZE = 50
+
+
+@bp.route("/roleplay/review")
+@policy.roles_required(*policy.STAFF_ROLES)
+def review():
+    unit_id = request.args.get("unit", type=int)
+    unit = db.session.get(Unit, unit_id) if unit_id else None
+    if unit_id and unit is None:
+        abort(404)
+    scenario_id = request.args.get("scenario", type=int) or None
+    status = request.args.get("status") or None
+    page = max(1, request.args.get("page", 1, type=int))
+    query = services.review_query(current_user, unit=unit, scenario_id=scenario_id, status=status)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    attempts = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    scenarios = db.session.scalars(select(Scenario).order_by(Scenario.setting, Scenario.key)).all()
+    return render_template(
+        "roleplay/review_list.html", attempts=attempts, total=total, page=page, page_size=PAGE_SIZE,
+        units=policy.visible_units(current_user), scenarios=scenarios, statuses=services.STATUS_FILTER_LABELS,
+        chosen={"unit": unit_id, "scenario": scenario_id, "status": status}, settings=SETTINGS,
+    )
+
+
+@bp.route("/roleplay/review/<int:attempt_id>")
+@policy.roles_required(*policy.STAFF_ROLES)
+def review_attempt(attempt_id: int):
+    attempt = services.get_attempt(attempt_id)
+    policy.require_user_visible(current_user, attempt.user)
+    if attempt.status == "pending" and services.retry_due(attempt.session, **services.limits()):
+        db.session.commit()
+    form = OverrideForm()
+    if attempt.overridden:
+        form.score.data = attempt.override_score
+        form.passed.data = "yes" if attempt.override_passed else "no"
+    elif attempt.score is not None:
+        form.score.data, form.passed.data = attempt.score, "yes" if attempt.passed else "no"
+    others = [a for a in attempt.session.attempts if a.turn_id == attempt.turn_id and a.id != attempt.id]
+    return render_template(
+        "roleplay/review_attempt.html", attempt=attempt, form=form, others=others, segments=segments,
+        can_override=services.can_review(current_user, attempt.user) and attempt.status != "rejected",
+    )
+
+
+@bp.route("/roleplay/review/<int:attempt_id>/override", methods=["POST"])
+@policy.roles_required(*policy.STAFF_ROLES)
+def override(attempt_id: int):
+    attempt = services.get_attempt(attempt_id)
+    if not services.can_review(current_user, attempt.user):
+        abort(403)
+    form = OverrideForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return redirect(url_for("roleplay.review_attempt", attempt_id=attempt.id))
+    try:
+        services.override(current_user, attempt, score=form.score.data, passed=form.passed.data == "yes",
+                          reason=form.reason.data)
+    except TrainerError as error:
+        db.session.rollback()
+        if error.status_code == 403:
+            raise
+        flash(error.message, "error")
+        return redirect(url_for("roleplay.review_attempt", attempt_id=attempt.id))
+    db.session.commit()
+    flash("已保存改分,原始评分已保留。", "success")
+    return redirect(url_for("roleplay.review_attempt", attempt_id=attempt.id))

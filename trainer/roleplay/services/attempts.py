@@ -1,0 +1,264 @@
+"""Practice sessions and answers: receive (save first), recognise and score, finish, retry.
+
+The order matters for "nothing a learner saved is lost": :func:`receive_answer` writes the recording and
+a ``pending`` row, the caller commits, and only then :func:`score_attempt` runs the recognizer, which can
+be slow or fail. A failure leaves the attempt pending with the error; :func:`retry_pending` (the CLI, a page
+view, the API) scores it later. Bad audio is ``rejected`` with the reason shown to the trainee.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from trainer import signals
+from trainer.errors import Forbidden, NotFound, ValidationFailed
+from trainer.extensions import db
+from trainer.roleplay.models import RoleplayAttempt, RoleplaySession, Scenario, ScenarioTurn
+from trainer.roleplay.services import storage
+from trainer.roleplay.services.recognition import app_recognizer, prompt_for_turn, rubric_for
+from trainer.scoring import score_transcript
+from trainer.speech.audio import AudioRejected, audio_seconds, decode_upload
+from trainer.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+# A page view retries a pending attempt at most this often, so a broken engine does not slow every view.
+RETRY_AFTER = timedelta(seconds=30)
+MAX_DELAY_SECONDS = 600.0
+PENDING_MESSAGE = "录音已保存。语音识别暂时不可用,稍后会自动评分,您也可以点“重新识别”。"
+NOTHING_HEARD_MESSAGE = "没有听清您的回答,请靠近麦克风、清楚地再说一遍。"
+
+
+# ---------------------------------------------------------------- look-ups
+def get_scenario(key: str) -> Scenario:
+    scenario = db.session.scalar(select(Scenario).where(Scenario.key == key, Scenario.retired.is_(False)))
+    if scenario is None:
+        raise NotFound("情景不存在。", f"no scenario {key!r}")
+    return scenario
+
+
+def get_turn(scenario: Scenario, position: int) -> ScenarioTurn:
+    for turn in scenario.active_turns:
+        if turn.position == position:
+            return turn
+    raise NotFound("该情景没有这一轮。", f"scenario {scenario.key!r} has no active turn {position}")
+
+
+def get_session(session_id: int) -> RoleplaySession:
+    session = db.session.get(RoleplaySession, session_id)
+    if session is None:
+        raise NotFound("练习记录不存在。", f"no roleplay session {session_id}")
+    return session
+
+
+def get_attempt(attempt_id: int) -> RoleplayAttempt:
+    attempt = db.session.get(RoleplayAttempt, attempt_id)
+    if attempt is None:
+        raise NotFound("作答记录不存在。", f"no roleplay attempt {attempt_id}")
+    return attempt
+
+
+def require_owner(actor, session: RoleplaySession) -> None:
+    if actor.id != session.user_id:
+        raise Forbidden("只能在自己的练习中作答。", f"user {actor.id} is not the owner of session {session.id}")
+
+
+def parse_delay(raw) -> float | None:
+    """Seconds from the end of the customer's line to the first voiced frame, as the page measured it.
+    A missing or implausible value is dropped (it only adjusts the pace feedback), never an error."""
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(value) or value < 0 or value > MAX_DELAY_SECONDS:
+        log.info("response delay %r ignored", raw)
+        return None
+    return round(value, 2)
+
+
+# ---------------------------------------------------------------- sessions
+def start_session(user, scenario: Scenario, *, now: datetime | None = None) -> RoleplaySession:
+    if not scenario.active_turns:
+        raise ValidationFailed("该情景还没有可练习的对话。", f"scenario {scenario.key!r} has no active turns")
+    session = RoleplaySession(user_id=user.id, scenario=scenario, started_at=now or utcnow(), status="active")
+    db.session.add(session)
+    db.session.flush()
+    return session
+
+
+def open_session_for(user, scenario: Scenario, *, now: datetime | None = None) -> RoleplaySession:
+    """The user's newest unfinished session of ``scenario``, or a new one (API callers without a session)."""
+    session = db.session.scalar(
+        select(RoleplaySession)
+        .where(RoleplaySession.user_id == user.id, RoleplaySession.scenario_id == scenario.id,
+               RoleplaySession.status == "active")
+        .order_by(RoleplaySession.id.desc())
+        .limit(1)
+    )
+    return session or start_session(user, scenario, now=now)
+
+
+def counting_attempts(session: RoleplaySession) -> dict[int, RoleplayAttempt]:
+    """turn id → the attempt that counts: the latest one that is not rejected (rejected ones hold no answer)."""
+    latest: dict[int, RoleplayAttempt] = {}
+    for attempt in sorted(session.attempts, key=lambda a: a.id):
+        if attempt.status != "rejected":
+            latest[attempt.turn_id] = attempt
+    return latest
+
+
+def next_turn(session: RoleplaySession) -> ScenarioTurn | None:
+    """The first active turn without an answer yet; ``None`` once every turn has one."""
+    answered = counting_attempts(session)
+    return next((t for t in session.scenario.active_turns if t.id not in answered), None)
+
+
+def evaluate_session(session: RoleplaySession, *, now: datetime | None = None) -> RoleplaySession:
+    """Recompute status, score and pass from the counting attempts, and send ``scenario_passed`` the first
+    time the session passes. A later retry or override may turn ``passed`` off again; ``passed_at`` (and the
+    hours credited then) stay, since a scenario credits once per year anyway."""
+    now = now or utcnow()
+    turns = session.scenario.active_turns
+    latest = counting_attempts(session)
+    db.session.flush()
+    if not turns or any(t.id not in latest or not latest[t.id].resolved for t in turns):
+        session.status = "active"
+        return session
+    results = [latest[t.id] for t in turns]
+    session.score = math.floor(sum(a.effective_score or 0 for a in results) / len(results) + 0.5)
+    session.passed = all(a.effective_passed for a in results)
+    if session.status != "finished":
+        session.status = "finished"
+        session.finished_at = now
+    if session.passed and session.passed_at is None:
+        session.passed_at = now
+        db.session.flush()
+        signals.scenario_passed.send(
+            session.user, scenario=session.scenario, score=session.score,
+            attempt_id=max(a.id for a in results), passed_at=now,
+        )
+    return session
+
+
+# ---------------------------------------------------------------- answers
+def receive_answer(
+    user, session: RoleplaySession, turn: ScenarioTurn, data: bytes, *, response_delay: float | None,
+    audio_dir: str, max_bytes: int, now: datetime | None = None,
+) -> RoleplayAttempt:
+    """Step 1: keep the recording. Returns a ``pending`` attempt (file saved), or a ``rejected`` one for a
+    file over ``max_bytes`` (not written: the limit exists to protect the disk). The caller commits."""
+    require_owner(user, session)
+    if turn.scenario_id != session.scenario_id or turn.retired:
+        raise NotFound("该情景没有这一轮。", f"turn {turn.id} is not part of session {session.id}")
+    if not data:
+        raise ValidationFailed("没有收到录音,请重新录音。", "empty audio upload")
+    attempt = RoleplayAttempt(
+        session=session, turn=turn, user_id=user.id, status="pending", audio_bytes=len(data),
+        response_delay_seconds=response_delay, created_at=now or utcnow(),
+    )
+    db.session.add(attempt)
+    if len(data) > max_bytes:
+        try:
+            decode_upload(data, max_bytes=max_bytes, max_seconds=math.inf)
+        except AudioRejected as exc:
+            _reject(attempt, exc.code, exc.message_zh, exc.detail)
+    else:
+        attempt.audio_name = storage.save(audio_dir, data)
+    db.session.flush()
+    return attempt
+
+
+def score_attempt(
+    attempt: RoleplayAttempt, *, audio_dir: str, max_bytes: int, max_seconds: float, now: datetime | None = None,
+) -> RoleplayAttempt:
+    """Step 2: decode, recognise, score a pending attempt, then re-evaluate its session. Anything else is
+    left as it is. Never raises for bad audio or a failing engine: the outcome is in ``attempt.status``."""
+    if attempt.status != "pending" or not attempt.audio_name:
+        return attempt
+    now = now or utcnow()
+    attempt.tries += 1
+    attempt.tried_at = now
+    try:
+        data = storage.read(audio_dir, attempt.audio_name)
+    except OSError as exc:
+        return _keep_pending(attempt, "audio_missing", f"cannot read {attempt.audio_name}: {exc}")
+    try:
+        audio = decode_upload(data, max_bytes=max_bytes, max_seconds=max_seconds)
+    except AudioRejected as exc:
+        return _reject(attempt, exc.code, exc.message_zh, exc.detail)
+    attempt.audio_seconds = round(audio_seconds(audio), 3)
+    try:
+        heard = app_recognizer().transcribe(audio, prompt=prompt_for_turn(attempt.turn))
+    except Exception as exc:  # any engine failure (model missing, out of memory…): keep the answer, retry later
+        log.exception("recognition failed for roleplay attempt %s", attempt.id)
+        return _keep_pending(attempt, "recognizer", f"{type(exc).__name__}: {exc}")
+    attempt.engine, attempt.model, attempt.asr_seconds = heard.engine, heard.model[:200], heard.asr_seconds
+    if heard.nothing_heard:
+        return _reject(attempt, "nothing_heard", NOTHING_HEARD_MESSAGE, heard.reason or "nothing heard")
+    result = score_transcript(
+        heard.text, rubric_for(attempt.turn),
+        audio_seconds=heard.audio_seconds, response_delay_seconds=attempt.response_delay_seconds,
+    )
+    _store_result(attempt, result)
+    attempt.scored_at = now
+    evaluate_session(attempt.session, now=now)
+    return attempt
+
+
+def _store_result(attempt: RoleplayAttempt, result) -> None:
+    attempt.status = "scored"
+    attempt.transcript = result.transcript
+    attempt.items_json = json.dumps(
+        [{"expect": i.expect, "hit": i.hit, "heard": i.heard, "alternative": i.alternative} for i in result.items],
+        ensure_ascii=False,
+    )
+    attempt.forbidden_json = json.dumps(
+        [{"phrase": f.phrase, "heard": f.heard} for f in result.forbidden], ensure_ascii=False
+    )
+    attempt.feedback_json = json.dumps(list(result.feedback), ensure_ascii=False)
+    attempt.score = result.score
+    attempt.passed = result.passed
+    attempt.chars_per_second = result.chars_per_second
+    attempt.error_code = attempt.error = attempt.message = None
+
+
+def _reject(attempt: RoleplayAttempt, code: str, message: str, detail: str) -> RoleplayAttempt:
+    log.info("roleplay attempt rejected (%s): %s", code, detail)
+    attempt.status = "rejected"
+    attempt.error_code, attempt.message, attempt.error = code, message[:200], detail
+    return attempt
+
+
+def _keep_pending(attempt: RoleplayAttempt, code: str, detail: str) -> RoleplayAttempt:
+    attempt.error_code, attempt.message, attempt.error = code, PENDING_MESSAGE, detail
+    return attempt
+
+
+def pending_attempts(*, session: RoleplaySession | None = None, tried_before: datetime | None = None,
+                     limit: int | None = None) -> list[RoleplayAttempt]:
+    query = select(RoleplayAttempt).where(RoleplayAttempt.status == "pending").order_by(RoleplayAttempt.id)
+    if session is not None:
+        query = query.where(RoleplayAttempt.session_id == session.id)
+    if tried_before is not None:
+        query = query.where((RoleplayAttempt.tried_at.is_(None)) | (RoleplayAttempt.tried_at < tried_before))
+    if limit is not None:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))
+
+
+def retry_pending(attempts: list[RoleplayAttempt], **limits) -> list[RoleplayAttempt]:
+    """Score each pending attempt again (``limits``: audio_dir, max_bytes, max_seconds); returns them."""
+    for attempt in attempts:
+        score_attempt(attempt, **limits)
+    return attempts
+
+
+def retry_due(session: RoleplaySession, *, now: datetime | None = None, **limits) -> list[RoleplayAttempt]:
+    """A page view's retry: the session's pending attempts not tried in the last ``RETRY_AFTER``."""
+    now = now or utcnow()
+    return retry_pending(pending_attempts(session=session, tried_before=now - RETRY_AFTER), now=now, **limits)

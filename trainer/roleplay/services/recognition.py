@@ -1,0 +1,51 @@
+"""The app's recognizer and a turn's rubric, from configuration and the database rows.
+
+Kept apart from the attempt logic so that the engine choice (config keys ``ASR_*``) is read in one place.
+The recognizer itself is cached per process by :func:`trainer.speech.recognizer.build_recognizer`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app
+
+from trainer.roleplay.models import ScenarioTurn
+from trainer.scoring import Rubric, prompt_for
+from trainer.speech.recognizer import Recognizer, build_recognizer
+
+
+def models_dir() -> Path:
+    return Path(current_app.instance_path) / "models"
+
+
+def app_recognizer() -> Recognizer:
+    """Build (once per process and configuration) the engine named by ``ASR_ENGINE``.
+
+    May raise anything the engine raises while loading (``RecognizerError``, ``ModelStoreError``, …): the
+    caller keeps the attempt pending in that case.
+    """
+    config = current_app.config
+    engine = config["ASR_ENGINE"]
+    if engine == "fake":
+        # Tests and model-less demos: ASR_FAKE_TRANSCRIPT is a string, a {fingerprint: text} mapping or a
+        # callable (audio, prompt) -> text, as FakeRecognizer takes them.
+        return build_recognizer("fake", None, models_dir(), responses=config.get("ASR_FAKE_TRANSCRIPT") or "")
+    opts = {}
+    if engine == "faster-whisper":
+        opts = {
+            "device": config["ASR_DEVICE"],
+            "compute_type": config["ASR_COMPUTE_TYPE"],
+            "cpu_threads": int(config["ASR_THREADS"] or 0),
+        }
+    return build_recognizer(engine, config.get("ASR_MODEL") or None, models_dir(), **opts)
+
+
+def rubric_for(turn: ScenarioTurn) -> Rubric:
+    return Rubric(expect=turn.expect, forbid=turn.forbid)
+
+
+def prompt_for_turn(turn: ScenarioTurn) -> str | None:
+    if not current_app.config.get("ASR_PROMPT", True):
+        return None
+    return prompt_for(rubric_for(turn)) or None
