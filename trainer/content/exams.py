@@ -30,8 +30,8 @@ from trainer.content.questions import QUESTION_VALIDATORS
 from trainer.content.reader import ContentError, Reader
 
 MAX_DURATION = 600
-# Banks that trainers import through the web carry this key prefix; content files may not use it, so the
-# content importer and the trainers' banks can never claim the same key.
+# Banks (and exams) that trainers make through the web carry this key prefix; content files may not use it,
+# so the content importer and the trainers' rows can never claim the same key.
 TRAINER_BANK_PREFIX = "t-"
 
 
@@ -177,6 +177,8 @@ def check_exams(exams: dict[str, ExamDef], banks: dict, errors: list[ContentErro
         if bank_id.startswith(TRAINER_BANK_PREFIX):
             errors.append(ContentError(bank.path, "id", f"bank ids starting with '{TRAINER_BANK_PREFIX}' are reserved for banks trainers import"))
     for exam in exams.values():
+        if exam.id.startswith(TRAINER_BANK_PREFIX):
+            errors.append(ContentError(exam.path, "id", f"exam ids starting with '{TRAINER_BANK_PREFIX}' are reserved for exams trainers make"))
         pools = []
         for index, rule in enumerate(exam.rules):
             for bank_id in rule.banks:

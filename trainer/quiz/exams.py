@@ -133,8 +133,14 @@ def check_input(data: ExamInput) -> None:
         problems.append("至少需要一条抽题规则。")
     known = {b.key for b in active_banks()}
     for index, rule in enumerate(data.rules, start=1):
-        if not set(rule.banks) <= known:
+        if not rule.banks:
+            problems.append(f"第 {index} 条规则:请选择题库。")
+        elif not set(rule.banks) <= known:
             problems.append(f"第 {index} 条规则:题库不存在或已停用。")
+        if rule.count < 1:
+            problems.append(f"第 {index} 条规则:请填写题数(至少 1 题)。")
+        if not 0 < rule.points <= 100:
+            problems.append(f"第 {index} 条规则:每题分值应大于 0、不超过 100。")
     for index, count, left in shortfalls(data.rules, rule_pools(data.rules)):
         problems.append(f"第 {index + 1} 条规则要抽 {count} 题,但符合条件的题目只有 {left} 道。")
     if problems:

@@ -11,7 +11,7 @@ from trainer.errors import TrainerError
 from trainer.extensions import db
 from trainer.quiz import analysis, banks, services
 from trainer.quiz import exams as exam_rules
-from trainer.quiz.forms import BankImportForm, ExamForm
+from trainer.quiz.forms import BankImportForm, ExamForm, choices
 from trainer.quiz.views import bp
 from trainer.timeutil import utcnow
 
@@ -107,7 +107,7 @@ def bank_list():
 def import_bank():
     form = BankImportForm()
     trainer_banks = [b for b in banks.all_banks() if b.origin == "trainer"]
-    form.target.choices = [("", "新建题库"), *((b.key, f"{b.title}({b.key})") for b in trainer_banks)]
+    form.target.choices = choices([("", "新建题库"), *((b.key, f"{b.title}({b.key})") for b in trainer_banks)])
     if request.method == "GET" and request.args.get("bank"):
         form.target.data = request.args["bank"]
     parsed = None
