@@ -71,10 +71,12 @@ def test_trainee_answers_by_voice_and_sees_the_score(live_server, whisper_ready,
     assert page.locator("#rp-result").is_visible()
     assert "分" in page.locator("#rp-score-value").inner_text()
     transcript = page.locator("#rp-transcript").inner_text()
-    assert "您好" in transcript, transcript
+    assert "好" in transcript and "帮助" in transcript, transcript  # Whisper writes 你好/请做: homophones count
     assert page.locator("#rp-transcript mark.hit").count() >= 1
+    # The clip says every expected phrase; the two-pass assessment must credit all three.
     hits = page.locator("#rp-items li.hit").count()
-    assert hits >= 2, page.locator("#rp-items").inner_text()
+    assert hits == 3, page.locator("#rp-items").inner_text()
+    assert page.locator("#rp-items li.miss").count() == 0
     assert page.locator("#rp-feedback li").count() >= 1
     assert page.locator("#rp-next").inner_text() == "下一轮"
     assert errors == []

@@ -37,14 +37,17 @@ def test_answer_is_saved_then_scored(app, people, session):
     assert str(stored).startswith(app.config["AUDIO_DIR"])  # outside the web root (static/)
 
 
-def test_recognizer_gets_the_rubric_prompt_unless_switched_off(app, people, session):
+def test_biased_second_pass_only_for_answers_the_first_pass_fails(app, people, session):
+    # The fake recognizer is cached per transcript, so each case uses words no other test uses.
     turn = services.get_turn(session.scenario, 1)
-    answer(app, people["trainee_east"], session, 1, GOOD_ANSWER)
-    fake = recognition.app_recognizer()
-    assert fake.calls[-1][1] == prompt_for(Rubric(expect=turn.expect, forbid=turn.forbid))
+    prompts = lambda: [prompt for _audio, prompt in recognition.app_recognizer().calls]  # noqa: E731
+    answer(app, people["trainee_east"], session, 1, "您好,请坐,请问您需要什么帮助呀,同志")
+    assert prompts() == [None]  # passed unbiased: no second pass
+    answer(app, people["trainee_east"], session, 1, "您好,请问您需要什么帮助呀,同志")  # 请坐 missing
+    assert prompts() == [None, prompt_for(Rubric(expect=turn.expect, forbid=turn.forbid))]
     app.config["ASR_PROMPT"] = False
-    answer(app, people["trainee_east"], session, 1, GOOD_ANSWER)
-    assert fake.calls[-1][1] is None
+    answer(app, people["trainee_east"], session, 1, "您好,请问您需要什么帮助呀,师傅")
+    assert prompts() == [None]
 
 
 def test_missing_phrase_and_forbidden_word_fail(app, people, session):

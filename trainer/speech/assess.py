@@ -43,7 +43,7 @@ def assess(
     second_pass: bool = True,
 ) -> Assessment:
     heard = recognizer.transcribe(audio)
-    result = score_transcript(heard.text, rubric, audio_seconds=heard.audio_seconds,
+    result = score_transcript(heard.text, rubric, audio_seconds=heard.rate_seconds,
                               response_delay_seconds=response_delay_seconds)
     prompt = prompt_for(rubric)
     if not second_pass or result.passed or result.forbidden or heard.nothing_heard or not prompt:
@@ -51,6 +51,6 @@ def assess(
     rescue = recognizer.transcribe(audio, prompt=prompt)
     if rescue.nothing_heard:
         return Assessment(heard, result, rescue)
-    second = score_transcript(rescue.text, rubric, audio_seconds=heard.audio_seconds,
+    second = score_transcript(rescue.text, rubric, audio_seconds=heard.rate_seconds,
                               response_delay_seconds=response_delay_seconds)
     return Assessment(heard, merge_results(result, second), rescue)

@@ -40,7 +40,9 @@ class Transcript:
 
     ``text`` is Simplified Chinese, "" when ``nothing_heard``; ``reason`` then says why (see
     ``hallucination.REASONS``). ``raw`` is the engine's own output before cleaning, for the log.
-    ``audio_seconds`` is the recording's length, ``asr_seconds`` the wall time spent recognising it.
+    ``audio_seconds`` is the recording's length, ``asr_seconds`` the wall time spent recognising it,
+    ``speech_seconds`` the part the voice-activity detector kept (None when the engine has no VAD): the
+    speaking rate uses it, so the silence before and after an answer recorded in the page is not counted.
     """
 
     text: str
@@ -51,6 +53,11 @@ class Transcript:
     audio_seconds: float
     asr_seconds: float
     raw: str = ""
+    speech_seconds: float | None = None
+
+    @property
+    def rate_seconds(self) -> float:
+        return self.speech_seconds if self.speech_seconds else self.audio_seconds
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -103,6 +110,7 @@ def _finish(
         audio_seconds=round(seconds, 3),
         asr_seconds=round(time.perf_counter() - started, 3),
         raw="".join(segments),
+        speech_seconds=round(speech_seconds, 3) if speech_seconds else None,
     )
 
 

@@ -20,8 +20,8 @@ from trainer.errors import Forbidden, NotFound, ValidationFailed
 from trainer.extensions import db
 from trainer.roleplay.models import RoleplayAttempt, RoleplaySession, Scenario, ScenarioTurn
 from trainer.roleplay.services import storage
-from trainer.roleplay.services.recognition import app_recognizer, prompt_for_turn, rubric_for
-from trainer.scoring import score_transcript
+from trainer.roleplay.services.recognition import app_recognizer, rubric_for, second_pass_enabled
+from trainer.speech.assess import assess
 from trainer.speech.audio import AudioRejected, audio_seconds, decode_upload
 from trainer.timeutil import utcnow
 
@@ -193,18 +193,19 @@ def score_attempt(
         return _reject(attempt, exc.code, exc.message_zh, exc.detail)
     attempt.audio_seconds = round(audio_seconds(audio), 3)
     try:
-        heard = app_recognizer().transcribe(audio, prompt=prompt_for_turn(attempt.turn))
+        assessment = assess(
+            audio, rubric_for(attempt.turn), app_recognizer(),
+            response_delay_seconds=attempt.response_delay_seconds, second_pass=second_pass_enabled(),
+        )
     except Exception as exc:  # any engine failure (model missing, out of memory…): keep the answer, retry later
         log.exception("recognition failed for roleplay attempt %s", attempt.id)
         return _keep_pending(attempt, "recognizer", f"{type(exc).__name__}: {exc}")
-    attempt.engine, attempt.model, attempt.asr_seconds = heard.engine, heard.model[:200], heard.asr_seconds
+    heard = assessment.heard
+    attempt.engine, attempt.model = heard.engine, heard.model[:200]
+    attempt.asr_seconds = round(assessment.asr_seconds, 3)
     if heard.nothing_heard:
         return _reject(attempt, "nothing_heard", NOTHING_HEARD_MESSAGE, heard.reason or "nothing heard")
-    result = score_transcript(
-        heard.text, rubric_for(attempt.turn),
-        audio_seconds=heard.audio_seconds, response_delay_seconds=attempt.response_delay_seconds,
-    )
-    _store_result(attempt, result)
+    _store_result(attempt, assessment.result)
     attempt.scored_at = now
     evaluate_session(attempt.session, now=now)
     return attempt

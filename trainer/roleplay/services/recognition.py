@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import current_app
 
 from trainer.roleplay.models import ScenarioTurn
-from trainer.scoring import Rubric, prompt_for
+from trainer.scoring import Rubric
 from trainer.speech.recognizer import Recognizer, build_recognizer
 
 
@@ -45,7 +45,7 @@ def rubric_for(turn: ScenarioTurn) -> Rubric:
     return Rubric(expect=turn.expect, forbid=turn.forbid)
 
 
-def prompt_for_turn(turn: ScenarioTurn) -> str | None:
-    if not current_app.config.get("ASR_PROMPT", True):
-        return None
-    return prompt_for(rubric_for(turn)) or None
+def second_pass_enabled() -> bool:
+    """``ASR_PROMPT``: whether an answer the plain recognition fails gets a second, phrase-biased pass
+    (see trainer.speech.assess for why biasing every answer is worse)."""
+    return bool(current_app.config.get("ASR_PROMPT", True))
