@@ -5,11 +5,8 @@ half-imported list never leaves some people created and others missing. The repo
 what was (or would have been) created or updated, or why the row was rejected.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 
-from openpyxl import load_workbook
 from sqlalchemy import select
 
 from trainer import signals
@@ -17,6 +14,7 @@ from trainer.auth.models import User
 from trainer.errors import ValidationFailed
 from trainer.extensions import db
 from trainer.org.models import Unit
+from trainer.tabular import read_rows
 
 COLUMNS = {"工号": "employee_no", "姓名": "display_name", "岗位": "position", "单位": "unit"}
 MAX_ROWS = 5000
@@ -49,23 +47,7 @@ class ImportResult:
 
 def read_table(filename: str, data: bytes) -> list[dict]:
     """Rows as dicts keyed by the Chinese headers; raises ValidationFailed for unreadable files."""
-    lower = filename.lower()
-    try:
-        if lower.endswith(".xlsx"):
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-            rows = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
-        elif lower.endswith(".csv"):
-            text = data.decode("utf-8-sig") if not data.startswith(b"\xff\xfe") else data.decode("utf-16")
-            rows = [[v.strip() for v in row] for row in csv.reader(io.StringIO(text))]
-        else:
-            raise ValidationFailed("请上传 .xlsx 或 .csv 文件。", f"unsupported file {filename!r}")
-    except UnicodeDecodeError as exc:
-        raise ValidationFailed("CSV 文件不是 UTF-8 编码,请在 Excel 中另存为“CSV UTF-8”。", str(exc)) from exc
-    except ValidationFailed:
-        raise
-    except Exception as exc:  # openpyxl raises many types for corrupt files
-        raise ValidationFailed("无法读取该文件,请确认它是有效的 Excel 文件。", f"{type(exc).__name__}: {exc}") from exc
-    rows = [r for r in rows if any(r)]
+    rows = read_rows(filename, data)
     if not rows:
         raise ValidationFailed("文件是空的。")
     header = rows[0]

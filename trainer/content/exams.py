@@ -128,14 +128,10 @@ def parse_rules(reader: Reader, raw_rules, path: tuple) -> list[DrawRule]:
 
 
 def parse_exam(path: Path, root: Path, errors: list[ContentError]) -> ExamDef | None:
-    try:
-        file = str(path.relative_to(root))
-    except ValueError:
-        file = str(path)
-    reader = Reader(file, path.read_text(encoding="utf-8"))
-    if not reader.ok:
-        errors.extend(reader.errors)
+    reader = Reader.open(path, root, errors)
+    if reader is None:
         return None
+    file = reader.file
     data = reader.data
     exam = ExamDef(
         id=reader.identifier(data, (), expected=path.stem),

@@ -176,11 +176,10 @@ def parse_course(folder: Path, root: Path, errors: list[ContentError]) -> Course
 
 
 def parse_bank(path: Path, root: Path, errors: list[ContentError]) -> BankDef | None:
-    file = _rel(path, root)
-    reader = Reader(file, path.read_text(encoding="utf-8"))
-    if not reader.ok:
-        errors.extend(reader.errors)
+    reader = Reader.open(path, root, errors)
+    if reader is None:
         return None
+    file = reader.file
     data = reader.data
     bank = BankDef(reader.identifier(data, (), expected=path.stem), reader.get(data, (), "title", str, default=""), [], file)
     for index, raw in enumerate(reader.get(data, (), "questions", list, default=[])):
@@ -223,11 +222,10 @@ def _parse_question(reader: Reader, raw, path: tuple) -> QuestionDef | None:
 
 
 def parse_scenario(path: Path, root: Path, errors: list[ContentError]) -> ScenarioDef | None:
-    file = _rel(path, root)
-    reader = Reader(file, path.read_text(encoding="utf-8"))
-    if not reader.ok:
-        errors.extend(reader.errors)
+    reader = Reader.open(path, root, errors)
+    if reader is None:
         return None
+    file = reader.file
     data = reader.data
     setting = reader.get(data, (), "setting", str, default="")
     if setting and setting not in SETTINGS:

@@ -43,14 +43,10 @@ def _percent(reader: Reader, mapping: dict, path: tuple, key: str) -> int:
 
 
 def parse_qualification(path: Path, root: Path, errors: list[ContentError]) -> QualificationDef | None:
-    try:
-        file = str(path.relative_to(root))
-    except ValueError:
-        file = str(path)
-    reader = Reader(file, path.read_text(encoding="utf-8"))
-    if not reader.ok:
-        errors.extend(reader.errors)
+    reader = Reader.open(path, root, errors)
+    if reader is None:
         return None
+    file = reader.file
     data = reader.data
     exam = reader.get(data, (), "exam", dict, required=False, default=None)
     scenarios = reader.get(data, (), "scenarios", dict, required=False, default=None)

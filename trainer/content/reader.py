@@ -59,6 +59,20 @@ class Reader:
             self.fail((), "expected a mapping of keys at the top level")
             self.data = None
 
+    @classmethod
+    def open(cls, path, root, errors: list[ContentError]) -> "Reader | None":
+        """Parse the YAML file at ``path`` (errors named relative to ``root``); ``None`` when unreadable,
+        with the problems appended to ``errors``."""
+        try:
+            file = str(path.relative_to(root))
+        except ValueError:
+            file = str(path)
+        reader = cls(file, path.read_text(encoding="utf-8"))
+        if not reader.ok:
+            errors.extend(reader.errors)
+            return None
+        return reader
+
     @property
     def ok(self) -> bool:
         return self.data is not None

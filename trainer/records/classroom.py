@@ -5,12 +5,9 @@ Attendees are picked from the unit's people or read from a sign-in sheet (Excel 
 trainer fixes the sheet instead of discovering later that someone was silently left out.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from openpyxl import load_workbook
 from sqlalchemy import select
 
 from trainer import audit
@@ -22,6 +19,7 @@ from trainer.hours import check_entry
 from trainer.org.models import Unit
 from trainer.records.models import ClassroomSession, HoursEntry
 from trainer.records.services import credit, hours_policy
+from trainer.tabular import read_rows
 
 # Sign-in sheet columns, in the order they identify a person best.
 SHEET_COLUMNS = {"工号": "employee_no", "用户名": "username", "姓名": "display_name"}
@@ -37,21 +35,7 @@ class SheetResult:
 
 def read_sign_in_sheet(filename: str, data: bytes) -> list[tuple[int, str, str]]:
     """(row number, column kind, value) for every non-empty row; raises ValidationFailed for unreadable files."""
-    lower = (filename or "").lower()
-    try:
-        if lower.endswith(".xlsx"):
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-            rows = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
-        elif lower.endswith(".csv"):
-            rows = [[v.strip() for v in row] for row in csv.reader(io.StringIO(data.decode("utf-8-sig")))]
-        else:
-            raise ValidationFailed("签到表请上传 .xlsx 或 .csv 文件。", f"unsupported sign-in sheet {filename!r}")
-    except UnicodeDecodeError as exc:
-        raise ValidationFailed("CSV 文件不是 UTF-8 编码,请在 Excel 中另存为“CSV UTF-8”。", str(exc)) from exc
-    except ValidationFailed:
-        raise
-    except Exception as exc:  # openpyxl raises many types for corrupt files
-        raise ValidationFailed("无法读取签到表,请确认它是有效的 Excel 文件。", f"{type(exc).__name__}: {exc}") from exc
+    rows = read_rows(filename, data, what="签到表")
     # Sign-in sheets often have a title row or two above the header.
     found = next(((n, name, header.index(name)) for n, header in enumerate(rows[:10])
                   for name in SHEET_COLUMNS if name in header), None)
