@@ -30,6 +30,7 @@ DEMO_USERS = [
     ("trainee3", "陈静", "trainee", "营业厅", "城西营业班", "E2001"),
     ("trainee4", "赵敏", "trainee", "95598", "95598客服班", "E2002"),
     ("trainee5", "孙磊", "trainee", "用电检查", "城东抄表班", "E1003"),
+    ("newhire1", "周新", "trainee", "新员工", "城东营业班", "E1009"),  # gets the onboarding path
 ]
 
 
@@ -64,6 +65,34 @@ def load_demo_data(password: str) -> dict[str, Unit]:
     return units
 
 
+def load_demo_history(units: dict[str, Unit]) -> None:
+    """A little history, made through the real services, so the trainer pages have something to show:
+    an ethics-and-law classroom session for 城东 (hours credited to each attendee) and some reading.
+    Runs once: skipped when the demo trainer has already recorded a session."""
+    from datetime import date, timedelta
+
+    from trainer.courses import services as courses
+    from trainer.records.classroom import record_session
+    from trainer.records.models import ClassroomSession
+    from trainer.timeutil import SHANGHAI, to_local, utcnow
+
+    trainer = db.session.scalar(select(User).where(User.username == "trainer1"))
+    if trainer is None or db.session.scalar(select(ClassroomSession.id).where(ClassroomSession.created_by_id == trainer.id)):
+        return
+    now = utcnow()
+    today = to_local(now, SHANGHAI).date()
+    east = [u for u in db.session.scalars(select(User).where(User.username.in_(["trainee1", "trainee2", "trainee5"])))]
+    record_session(trainer, unit=units["城东供电所"], held_on=max(date(today.year, 1, 1), today - timedelta(days=30)),
+                   topic="《供电职工十个不准》与廉洁从业集中学习", category="ethics", minutes=8 * 60, attendees=east, now=now)
+    record_session(trainer, unit=units["城东供电所"], held_on=max(date(today.year, 1, 1), today - timedelta(days=10)),
+                   topic="电力法规与营业规则专题", category="law", minutes=8 * 60, attendees=east[:1], now=now)
+    learner = next(u for u in east if u.username == "trainee1")
+    first = next(iter(courses.active_courses()), None)
+    if first and first.active_modules:
+        for section in first.active_modules[0].active_sections[:2]:
+            courses.mark_section_read(learner, section.id)
+
+
 def run_setup(*, demo: bool) -> None:
     from trainer.content import load_content
     from trainer.courses.importer import import_content
@@ -77,7 +106,8 @@ def run_setup(*, demo: bool) -> None:
     report = import_content(content)
     click.echo("Content: " + (report.summary() or "up to date"))
     if demo:
-        load_demo_data(current_app.config["DEMO_PASSWORD"])
+        units = load_demo_data(current_app.config["DEMO_PASSWORD"])
+        load_demo_history(units)
         click.echo(f"Demo accounts: {', '.join(u[0] for u in DEMO_USERS)}")
     db.session.commit()
 

@@ -153,6 +153,7 @@ def parse_course(folder: Path, root: Path, errors: list[ContentError]) -> Course
         id=reader.identifier(data, (), expected=folder.name),
         title=reader.get(data, (), "title", str, default=""),
         description=reader.get(data, (), "description", str, required=False, default=""),
+        order=reader.get(data, (), "order", int, required=False, default=100),
         audience=reader.string_list(data, (), "audience", required=False),
         module_ids=reader.string_list(data, (), "modules", min_len=1),
         path=file,
@@ -313,6 +314,8 @@ def load_content(root: Path) -> tuple[ContentSet, list[ContentError]]:
     for path in sorted((root / "scenarios").glob("*.yaml")):
         _add_unique(content.scenarios, parse_scenario(path, root, errors), errors)
     content.exams = load_exams(root, errors)
+    # Catalogue order: the optional `order` key, then id (folder names alone would put 受理员 before 职业道德).
+    content.courses = dict(sorted(content.courses.items(), key=lambda kv: (kv[1].order, kv[0])))
     _cross_check(content, errors)
     check_exams(content.exams, content.banks, errors)
     for learning_path in load_paths(root, lambda p: _rel(p, root), errors):

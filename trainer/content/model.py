@@ -43,6 +43,7 @@ class CourseDef:
     module_ids: list[str]
     path: str
     modules: list[ModuleDef] = field(default_factory=list)
+    order: int = 100
 
 
 @dataclass
