@@ -79,7 +79,7 @@ _model_option = click.option(
     envvar="TRAINER_ASR_MODEL",
     help="Model folder (default: Whisper base assembled into the instance folder). For 'fake': the text.",
 )
-_beam_option = click.option("--beam", type=int, default=None, help="Beam size (faster-whisper; default 5).")
+_beam_option = click.option("--beam", type=int, default=None, help="Beam size of the unbiased pass (faster-whisper; default 1; the phrase-biased pass uses 5).")
 
 
 @click.command("score-audio")
@@ -181,7 +181,7 @@ def bench_speech(folder, engine, model, beam, prompt_mode, as_json, out, transcr
     if transcripts and prompt_mode != "both":
         raise click.UsageError("--transcripts needs --prompt both")
 
-    meta = {"cpu_count": os.cpu_count(), "beam_size": (beam or 5) if engine == "faster-whisper" else None}
+    meta = {"cpu_count": os.cpu_count(), "beam_size": (beam or 1) if engine == "faster-whisper" else None}
     if engine == "faster-whisper" and not model:
         started = time.perf_counter()
         model = str(ensure_whisper_base(instance_dir() / "models"))

@@ -67,6 +67,9 @@ class BenchReport:
     prompt_mode: str
     clips: list[ClipResult] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
+    # Process CPU time for the whole run: unlike wall time it hardly changes when other programs load the
+    # machine, so it is the figure to compare between runs on a shared 2-core box.
+    cpu_seconds: float = 0.0
 
     @property
     def agreement(self) -> float:
@@ -114,6 +117,7 @@ class BenchReport:
             "latency_p95_s": round(p95, 3),
             "audio_seconds": round(sum(c.audio_seconds for c in self.clips), 3),
             "asr_seconds": round(sum(c.asr_seconds for c in self.clips), 3),
+            "cpu_seconds_per_audio_second": round(self.cpu_seconds / audio, 4) if (audio := sum(c.audio_seconds for c in self.clips)) else 0.0,
         }
 
     def to_dict(self) -> dict:
@@ -150,7 +154,8 @@ class BenchReport:
             f"false passes {len(s['false_passes'])}/{s['negatives']}  false fails {len(s['false_fails'])}/{s['positives']}"
             f"  forbidden missed {len(s['forbidden_missed'])}",
             f"real-time factor {s['real_time_factor']:.3f}  latency median {s['latency_median_s']:.3f} s"
-            f"  p95 {s['latency_p95_s']:.3f} s  ({s['audio_seconds']:.1f} s of audio)",
+            f"  p95 {s['latency_p95_s']:.3f} s  ({s['audio_seconds']:.1f} s of audio)"
+            f"  CPU {s['cpu_seconds_per_audio_second']:.3f} s per audio s",
         ]
         if s["false_passes"]:
             lines.append(f"FALSE PASSES: {', '.join(s['false_passes'])}")
@@ -179,6 +184,7 @@ def run_speech_bench(
     manifest = load_manifest(folder)
     rubrics = {name: Rubric.from_dict(spec) for name, spec in manifest["specs"].items()}
     report = BenchReport(str(folder), recognizer.engine, recognizer.model, prompt_mode)
+    cpu_started = time.process_time()
     for clip in manifest["clips"]:
         rubric = rubrics[clip["spec"]]
         reference = score_transcript(clip["text"], rubric)
@@ -216,6 +222,7 @@ def run_speech_bench(
                 transform=clip.get("transform"),
             )
         )
+    report.cpu_seconds = time.process_time() - cpu_started
     return report
 
 
