@@ -1,12 +1,12 @@
 """The service-conduct training and certification platform."""
 
-import logging
 import secrets
 from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from trainer import config as default_config
 from trainer.extensions import csrf, db, login_manager, migrate
@@ -35,12 +35,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message = "请先登录。"
     login_manager.login_message_category = "warning"
 
+    # Ids in URLs are database integers: a number past the 32-bit range is a 404, not an overflow (500)
+    # in the database driver. Set before any blueprint adds its rules.
+    app.url_map.converters["int"] = BoundedIntConverter
     from trainer import models  # noqa: F401  (register every table with the metadata)
     from trainer.web import register_web
 
     register_web(app, FEATURES)
     _configure_logging(app)
     return app
+
+
+class BoundedIntConverter(IntegerConverter):
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):  # noqa: A002 (werkzeug's names)
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def _fill_instance_defaults(app: Flask) -> None:
@@ -73,5 +81,8 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 
 def _configure_logging(app: Flask) -> None:
+    from trainer.ops import logs
+
+    logs.init_request_ids(app)
     if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        logs.configure(app)

@@ -20,22 +20,24 @@ def _register_feature_commands():
     # Each feature keeps its commands next to its code; this is the one place they are attached.
     from trainer.courses.cli import content
     from trainer.demo import demo_command, setup_command
-    from trainer.ops.cli import backup_command, restore_command
+    from trainer.ops.cli import backup_command, person, restore_command
 
     cli.add_command(content)
     cli.add_command(setup_command)
     cli.add_command(demo_command)
     cli.add_command(backup_command)
     cli.add_command(restore_command)
+    cli.add_command(person)
     # --- speech commands (score-audio, bench speech) are attached below ---
     from trainer.roleplay.cli import bench_speech, score_audio
 
     cli.add_command(score_audio, "score-audio")
     bench.add_command(bench_speech, "speech")
     # --- role-play practice commands (roleplay retry-pending, roleplay render-tts) ---
-    from trainer.roleplay.commands import roleplay
+    from trainer.roleplay.commands import roleplay, worker_command
 
     cli.add_command(roleplay)
+    cli.add_command(worker_command)
     # --- assignments (assignments remind) ---
     from trainer.assignments.cli import assignments
 

@@ -12,6 +12,7 @@ DEFAULTS = {
     "SESSION_COOKIE_SECURE": False,  # set TRAINER_SESSION_COOKIE_SECURE=1 behind HTTPS
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_SECURE": False,  # TRAINER_REMEMBER_COOKIE_SECURE=1 behind HTTPS
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session; exams run for hours
@@ -35,7 +36,13 @@ DEFAULTS = {
     "ASR_FAKE_TRANSCRIPT": None,  # engine "fake": the text it "hears" (tests, demos without a model)
     "TTS_ENABLED": True,  # customer lines spoken by pyttsx3 when a turn has no recorded file
     "TTS_VOICE": None,  # pyttsx3 voice id; default: the first voice whose languages include cmn/zh
-    "REDIS_URL": None,
+    "REDIS_URL": None,  # set: role-play recognition runs in `trainer worker` processes (RQ queue)
+    "RECOGNITION_QUEUE": "recognition",
+    "RECOGNITION_RETRIES": 3,
+    "RECOGNITION_RETRY_INTERVALS": [5, 15, 60],  # seconds before each RQ retry
+    "RECOGNITION_JOB_TIMEOUT": 300,  # seconds; a job past it is killed and retried
+    "UPLOAD_LIMIT_PER_HOUR": 120,  # role-play recordings per user per hour; 0 = no limit
+    "LOG_JSON": False,  # TRAINER_LOG_JSON=1: one JSON object per log line, with the request id
     "HOURS_TARGET_MINUTES": 16 * 60,
     "HOURS_CATEGORIES": ["ethics", "law"],
     "ASSESSMENT_DEADLINE": "11-30",  # month-day of the annual self-assessment (001 篇1 第二则)

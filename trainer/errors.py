@@ -27,3 +27,13 @@ class Forbidden(TrainerError):
 
 class Conflict(TrainerError):
     status_code = 409
+
+
+class TooMany(TrainerError):
+    status_code = 429
+
+
+class StorageFull(TrainerError):
+    """The disk (or quota) refused a write: nothing was saved, the user may try again later."""
+
+    status_code = 507

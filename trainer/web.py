@@ -80,6 +80,25 @@ def register_web(app: Flask, features: list[str]) -> None:
     for code, message in ERROR_PAGES.items():
         app.register_error_handler(code, _error_page(code, message))
 
+    from sqlalchemy.exc import DataError, DBAPIError
+
+    @app.errorhandler(DBAPIError)
+    def database_unavailable(error: DBAPIError):
+        """Database down or restarting: a clear 503 the page (and API clients) can retry, not a 500.
+        Other database errors (integrity, data) are bugs and stay 500."""
+        db.session.rollback()
+        if isinstance(error, DataError):  # input the database cannot hold (NUL character, number out of range)
+            log.info("database refused the request's data: %s", str(error.orig).strip().splitlines()[0] if error.orig else error)
+            return _error_page(400, "请求中的数据无效。")(error)
+        if not error.connection_invalidated and not _is_connection_error(error):
+            log.exception("database error")
+            return _error_page(500, ERROR_PAGES[500])(error)
+        log.warning("database unavailable: %s", str(error.orig).strip().splitlines()[0] if error.orig else error)
+        message = "数据库暂时不可用,本次操作未保存,请稍后重试。"
+        body = (jsonify(error=message) if wants_json()
+                else render_template("error.html", code=503, message=message))
+        return body, 503, {"Retry-After": "5"}
+
     app.jinja_env.globals["nav_items"] = _nav_items
     app.jinja_env.globals["ROLE_LABELS"] = User.ROLE_LABELS
 
@@ -113,3 +132,9 @@ def _nav_items():
         items += [("admin.units", "单位"), ("admin.import_staff", "导入人员")]
     return items
 
+
+
+def _is_connection_error(error) -> bool:
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    return isinstance(error, OperationalError | InterfaceError)

@@ -159,6 +159,33 @@
     }
     lastUpload = null;
     show(reply.data);
+    if (reply.data.status === "pending" && reply.data.queued) poll(reply.data.status_url);
+  }
+
+  // With recognition workers (REDIS_URL) the upload answers 202 at once; ask every second until the
+  // worker has scored or rejected the answer, for at most two minutes (then "重新识别" stays offered).
+  async function poll(url) {
+    const until = performance.now() + 120000;
+    root.dataset.polling = "1";
+    setStatus("识别中…");
+    while (performance.now() < until) {
+      await new Promise((resolve) => window.setTimeout(resolve, 1000));
+      let data;
+      try {
+        const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+        if (!response.ok) continue;
+        data = await response.json();
+      } catch (error) {
+        continue;
+      }
+      if (data.status !== "pending" || !data.queued) {
+        delete root.dataset.polling;
+        show(data);
+        return;
+      }
+    }
+    delete root.dataset.polling;
+    setStatus("识别服务繁忙,稍后自动评分。您可以稍后回到本页查看结果。");
   }
 
   function fill(list, entries, render) {
@@ -229,7 +256,10 @@
       } else if (retryUrl) {
         setStatus("正在重新识别…");
         const reply = await post(retryUrl);
-        if (reply.data.attempt_id) show(reply.data);
+        if (reply.data.attempt_id) {
+          show(reply.data);
+          if (reply.data.status === "pending" && reply.data.queued) poll(reply.data.status_url);
+        }
         else setStatus(reply.data.error || "识别失败,请稍后再试。");
       }
     } catch (error) {

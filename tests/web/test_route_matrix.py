@@ -209,3 +209,42 @@ def test_trainer_cannot_see_another_stations_people(client, people, content):
     assert "trainee_east" in listing and "trainee_west" not in listing
     west_unit = people["trainee_west"].unit_id
     assert client.get(f"/admin/users?unit={west_unit}").status_code == 403
+
+
+# The API with bearer tokens (no cookie, so no CSRF): same expectations as above except where the cookie
+# caller was stopped by the missing CSRF header (400) before any role check.
+TOKEN_EXPECT = {
+    "api.roleplay_score": {"anonymous": 401, "trainee": 400, "trainer": 400, "admin": 400},  # no audio field
+    "api.roleplay_retry": {"anonymous": 401, "trainee": 200, "trainer": 200, "admin": 200},  # scored: returned as is
+    "api.create_token": {r: 400 for r in ROLES},  # no credentials in the body
+    "api.create_classroom_session": {"anonymous": 401, "trainee": 403, "trainer": 400, "admin": 400},
+    "api.create_unit_assignment": {"anonymous": 401, "trainee": 403, "trainer": 404, "admin": 404},
+    # trainee_east already has an open attempt (quiz fixtures): resumed, 200; the others start one.
+    "api.quiz_start_exam": {"anonymous": 401, "trainee": 200, "trainer": 201, "admin": 201},
+    "api.quiz_start_practice": {"anonymous": 401, "trainee": 201, "trainer": 201, "admin": 201},
+    "api.quiz_save_answer": {r: 400 for r in ROLES} | {"anonymous": 401},  # no body: refused before anything else
+    "api.quiz_submit": {"anonymous": 401, "trainee": 200, "trainer": 403, "admin": 403},  # only the owner submits
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_route_matrix_with_bearer_tokens(app, client, people, content, role):
+    from tests.conftest import PASSWORD
+
+    fixtures = _fixtures(people, content)
+    usernames = {"trainee": "trainee_east", "trainer": "trainer_east", "admin": "admin"}
+    headers = {}
+    if role != "anonymous":
+        token = client.post("/api/v1/tokens", json={"username": usernames[role], "password": PASSWORD}).get_json()["token"]
+        headers = {"Authorization": f"Bearer {token}"}
+    failures = []
+    api_endpoints = [e for e in MATRIX if e.startswith("api.")]
+    assert len(api_endpoints) >= 20
+    for endpoint in api_endpoints:
+        url_of, expected, method = MATRIX[endpoint] if len(MATRIX[endpoint]) == 3 else (*MATRIX[endpoint], "GET")
+        expected = TOKEN_EXPECT.get(endpoint, expected)
+        fresh = app.test_client()  # no session cookie: the token alone decides
+        response = fresh.open(url_of(fixtures), method=method, headers=headers)
+        if response.status_code != expected[role]:
+            failures.append(f"{method} {url_of(fixtures)} as {role} (token): {response.status_code} != {expected[role]}")
+    assert failures == []

@@ -11,6 +11,7 @@ from trainer.auth.models import User
 from trainer.courses import services as course_services
 from trainer.errors import TrainerError
 from trainer.extensions import db
+from trainer.ids import db_int
 from trainer.org.models import Unit
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -50,7 +51,7 @@ def users():
     if text:
         like = f"%{text}%"
         query = query.where(or_(User.username.like(like), User.display_name.like(like), User.employee_no.like(like)))
-    unit_id = request.args.get("unit", type=int)
+    unit_id = request.args.get("unit", type=db_int)
     if unit_id:
         unit = db.session.get(Unit, unit_id) or abort(404)
         policy.require_unit_visible(current_user, unit)

@@ -10,6 +10,7 @@ from trainer.assignments.forms import AssignmentForm, item_choices, split_item
 from trainer.auth import policy
 from trainer.errors import TrainerError
 from trainer.extensions import db
+from trainer.ids import db_int
 from trainer.org.models import Unit
 from trainer.timeutil import to_local, utcnow
 
@@ -40,8 +41,8 @@ def _assignment_form() -> AssignmentForm:
     form.unit_ids.choices = [(u.id, "　" * u.depth + u.name) for u in policy.visible_units(current_user)]
     if request.method == "GET" and request.args.get("item"):
         form.item.data = request.args["item"]
-    if request.method == "GET" and request.args.get("unit", type=int):
-        form.unit_ids.data = [request.args.get("unit", type=int)]
+    if request.method == "GET" and request.args.get("unit", type=db_int):
+        form.unit_ids.data = [request.args.get("unit", type=db_int)]
     return form
 
 
@@ -85,7 +86,7 @@ def detail(assignment_id: int):
 @policy.roles_required(*STAFF)
 def remind(assignment_id: int):
     assignment = services.get_visible(current_user, assignment_id)
-    only = request.form.get("user_id", type=int)
+    only = request.form.get("user_id", type=db_int)
     now = utcnow()
     try:
         sent = reminders.remind_now(current_user, assignment, now, user_ids=[only] if only else None)

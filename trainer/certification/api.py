@@ -8,6 +8,7 @@ from trainer.auth import policy
 from trainer.auth.models import User
 from trainer.certification import services
 from trainer.extensions import db
+from trainer.ids import db_int
 from trainer.org.models import Unit
 from trainer.records.report import REPORTED_ROLES, unit_names
 from trainer.timeutil import utcnow
@@ -32,7 +33,7 @@ def qualification_status_api():
     actor, now = current_api_user(), utcnow()
     query = policy.visible_users_query(actor).where(User.active.is_(True), User.role.in_(REPORTED_ROLES))
     if request.args.get("unit"):
-        unit_id = request.args.get("unit", type=int)
+        unit_id = request.args.get("unit", type=db_int)
         unit = db.session.get(Unit, unit_id) if unit_id else None
         if unit is None:
             return api_error("单位不存在。", 404, f"no unit {request.args.get('unit')!r}")

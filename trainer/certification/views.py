@@ -18,6 +18,7 @@ from trainer.certification.status import STATUSES
 from trainer.courses.models import Module
 from trainer.errors import TrainerError
 from trainer.extensions import db
+from trainer.ids import db_int
 from trainer.org.models import Unit
 from trainer.quiz.models import Exam
 from trainer.records.pdf import find_font
@@ -55,7 +56,7 @@ def mine():
 @staff_only
 def matrix():
     now = utcnow()
-    unit_id = request.args.get("unit", type=int)
+    unit_id = request.args.get("unit", type=db_int)
     unit = None
     if unit_id:
         unit = db.session.get(Unit, unit_id) or abort(404)
@@ -74,7 +75,7 @@ def matrix():
     table = services.cells(people_query.with_only_columns(User.id).order_by(None), quals, now)
     if status:
         people = [p for p in people if any(table[(p.id, q.id)].status == status for q in quals)]
-    page = max(1, request.args.get("page", 1, type=int))
+    page = max(1, request.args.get("page", 1, type=db_int))
     pages = max(1, -(-len(people) // PAGE_SIZE))
     shown = people[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
     counts = {s: sum(1 for p in people for q in quals if table[(p.id, q.id)].status == s) for s in STATUSES}

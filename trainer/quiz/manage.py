@@ -9,6 +9,7 @@ from trainer.auth.policy import roles_required
 from trainer.content.questions import QUESTION_TYPE_LABELS
 from trainer.errors import TrainerError
 from trainer.extensions import db
+from trainer.ids import db_int
 from trainer.quiz import analysis, banks, services
 from trainer.quiz import exams as exam_rules
 from trainer.quiz.forms import BankImportForm, ExamForm, choices
@@ -32,7 +33,7 @@ def exam_results(key: str):
     services.close_expired(utcnow(), exam=exam)  # results include attempts whose time ran out unattended
     db.session.commit()
     rows = analysis.exam_results(current_user, exam)
-    selected = request.args.get("unit", type=int)
+    selected = request.args.get("unit", type=db_int)
     detail = next((r for r in rows if r.unit.id == selected), None)
     if selected and detail is None:
         abort(403)  # not a unit this trainer may see (or nobody in it)

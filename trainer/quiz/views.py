@@ -10,6 +10,7 @@ from trainer.courses.services import get_module
 from trainer.errors import ValidationFailed
 from trainer.extensions import db
 from trainer.home.views import home_widget
+from trainer.ids import db_int
 from trainer.quiz import completion, present, review, services
 from trainer.quiz import exams as exam_rules
 from trainer.quiz.models import QuizAttempt
@@ -128,7 +129,7 @@ FORM_RESPONSES = {
 @login_required
 def daily_review():
     now = utcnow()
-    done = request.args.get("done", 0, type=int)
+    done = request.args.get("done", 0, type=db_int)
     card = review.next_card(current_user, now) if done < review.SESSION_SIZE else None
     order = review.shuffled_order(card.question) if card else []
     return render_template(
@@ -143,7 +144,7 @@ def answer_review(card_id: int):
     card = review.get_card(current_user, card_id)
     if card is None:
         abort(404)
-    done = request.form.get("done", 0, type=int)
+    done = request.form.get("done", 0, type=db_int)
     question = card.question
     raw = FORM_RESPONSES[question.type](request.form)
     if not raw or (question.type == "ordering" and len(set(raw)) != len(raw)):

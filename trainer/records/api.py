@@ -8,6 +8,7 @@ from sqlalchemy import select
 from trainer.api.core import api_error, current_api_user, operation
 from trainer.auth.models import User
 from trainer.extensions import db
+from trainer.ids import db_int
 from trainer.org.models import Unit
 from trainer.records import classroom, report, services
 from trainer.timeutil import utcnow
@@ -81,7 +82,7 @@ def hours_report_api():
         return api_error("year 应为 2000–2100 之间的年份。", 400, "bad year")
     unit = None
     if request.args.get("unit"):
-        unit_id = request.args.get("unit", type=int)
+        unit_id = request.args.get("unit", type=db_int)
         unit = db.session.get(Unit, unit_id) if unit_id else None
         if unit is None:
             return api_error("单位不存在。", 404, f"no unit {request.args.get('unit')!r}")

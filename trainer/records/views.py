@@ -10,6 +10,7 @@ from trainer.content.model import CREDIT_CATEGORIES
 from trainer.errors import TrainerError
 from trainer.extensions import db
 from trainer.hours import SOURCES
+from trainer.ids import db_int
 from trainer.org.models import Unit
 from trainer.records import classroom, exports, receivers, report, services, widgets  # noqa: F401  (widgets register)
 from trainer.records.forms import AdjustmentForm, ClassroomForm
@@ -34,7 +35,7 @@ def selected_year(now) -> int:
 
 
 def selected_unit() -> Unit | None:
-    unit_id = request.args.get("unit", type=int)
+    unit_id = request.args.get("unit", type=db_int)
     if not unit_id:
         return None
     unit = db.session.get(Unit, unit_id) or abort(404)
@@ -179,7 +180,7 @@ def new_classroom_session():
         return redirect(url_for("records.classroom_sessions"))
     form = ClassroomForm()
     form.unit_id.choices = choices((u.id, "　" * u.depth + u.name) for u in units)
-    unit_id = form.unit_id.data if request.method == "POST" else request.args.get("unit", type=int)
+    unit_id = form.unit_id.data if request.method == "POST" else request.args.get("unit", type=db_int)
     unit = next((u for u in units if u.id == unit_id), units[0])
     people = _attendee_choices(unit)
     form.attendees.choices = choices((p.id, p.display_name) for p in people)

@@ -5,6 +5,7 @@ from flask import jsonify, request
 from trainer.api.core import api_error, current_api_user, operation
 from trainer.auth import policy
 from trainer.extensions import db
+from trainer.ids import db_int
 from trainer.roleplay import services
 from trainer.roleplay.presentation import attempt_json
 
@@ -34,6 +35,8 @@ ATTEMPT_SCHEMA = {
         "message": {"type": "string", "nullable": True, "description": "what to tell the trainee (Chinese)"},
         "override": {"type": "object", "nullable": True},
         "session": {"type": "object"},
+        "status_url": {"type": "string", "description": "poll this (GET) while status is pending"},
+        "queued": {"type": "boolean", "description": "pending and waiting for a recognition worker"},
     },
 }
 ATTEMPT_RESPONSE = {"content": {"application/json": {"schema": ATTEMPT_SCHEMA}}}
@@ -73,12 +76,12 @@ def roleplay_score():
     if upload is None:
         return api_error("请上传录音(表单字段 audio)。", 400, "multipart field 'audio' missing")
     key = (request.form.get("scenario") or "").strip()
-    position = request.form.get("turn", type=int)
+    position = request.form.get("turn", type=db_int)
     if not key or not position:
         return api_error("请指定情景(scenario)和轮次(turn)。", 400, "fields 'scenario' and 'turn' are required")
     scenario = services.get_scenario(key)
     turn = services.get_turn(scenario, position)
-    session_id = request.form.get("session", type=int)
+    session_id = request.form.get("session", type=db_int)
     if session_id:
         session = services.get_session(session_id)
         if session.scenario_id != scenario.id:
@@ -109,6 +112,6 @@ def roleplay_retry(attempt_id: int):
     attempt = services.get_attempt(attempt_id)
     if not policy.can_see_user(current_api_user(), attempt.user):
         return api_error("没有权限。", 403)
-    services.retry_pending([attempt], **services.limits())
+    services.dispatch(attempt)
     db.session.commit()
     return _attempt_response(attempt)

@@ -61,3 +61,16 @@ def render_tts_command():
                 except tts.TtsUnavailable as exc:
                     raise click.ClickException(f"{scenario.key} turn {turn.position}: {exc}") from exc
     click.echo(f"voice {voice}: {rendered} line(s) in {cache}; {recorded} customer line(s) use recorded files")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Run the queued jobs, then exit (tests, cron).")
+@click.option("--name", default=None, help="Worker name shown by `rq info` (default: host and pid).")
+@with_appcontext
+def worker_command(burst, name):
+    """Run role-play recognition jobs from the Redis queue (needs REDIS_URL); loads the model once."""
+    from trainer.roleplay import queue
+
+    if not queue.enabled(current_app):
+        raise click.ClickException("REDIS_URL is not set: without it the web process recognises answers itself.")
+    queue.run_worker(burst=burst, name=name)

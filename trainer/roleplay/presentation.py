@@ -86,5 +86,7 @@ def attempt_json(attempt: RoleplayAttempt) -> dict:
         "model_answer_audio": url_for("roleplay.voice", turn_id=turn.id, kind="answer"),
         "audio_url": (url_for("roleplay.attempt_audio", attempt_id=attempt.id) if attempt.audio_name else None),
         "retry_url": (url_for("api.roleplay_retry", attempt_id=attempt.id) if attempt.status == "pending" else None),
+        "status_url": url_for("api.roleplay_attempt", attempt_id=attempt.id),
+        "queued": attempt.status == "pending" and attempt.error_code is None,
         "session": session_json(session, next_url),
     }

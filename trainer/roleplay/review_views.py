@@ -8,6 +8,7 @@ from trainer.auth import policy
 from trainer.content.model import SETTINGS
 from trainer.errors import TrainerError
 from trainer.extensions import db
+from trainer.ids import db_int
 from trainer.org.models import Unit
 from trainer.roleplay import services
 from trainer.roleplay.forms import OverrideForm
@@ -21,13 +22,13 @@ PAGE_SIZE = 50
 @bp.route("/roleplay/review")
 @policy.roles_required(*policy.STAFF_ROLES)
 def review():
-    unit_id = request.args.get("unit", type=int)
+    unit_id = request.args.get("unit", type=db_int)
     unit = db.session.get(Unit, unit_id) if unit_id else None
     if unit_id and unit is None:
         abort(404)
-    scenario_id = request.args.get("scenario", type=int) or None
+    scenario_id = request.args.get("scenario", type=db_int) or None
     status = request.args.get("status") or None
-    page = max(1, request.args.get("page", 1, type=int))
+    page = max(1, request.args.get("page", 1, type=db_int))
     query = services.review_query(current_user, unit=unit, scenario_id=scenario_id, status=status)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     attempts = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()

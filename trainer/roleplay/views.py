@@ -14,6 +14,7 @@ from sqlalchemy import select
 from trainer.auth import policy
 from trainer.content.model import CREDIT_CATEGORIES, SETTINGS
 from trainer.extensions import db
+from trainer.ids import db_int
 from trainer.roleplay import services, tts
 from trainer.roleplay.models import RoleplaySession, Scenario, ScenarioTurn
 from trainer.roleplay.presentation import attempt_json, segments
@@ -70,7 +71,7 @@ def practice(session_id: int):
     services.require_owner(current_user, session)
     if services.retry_due(session, **services.limits()):
         db.session.commit()
-    position = request.args.get("turn", type=int)
+    position = request.args.get("turn", type=db_int)
     turn = services.get_turn(session.scenario, position) if position else services.next_turn(session)
     if turn is None:
         return redirect(url_for("roleplay.summary", session_id=session.id))

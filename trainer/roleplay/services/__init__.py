@@ -44,10 +44,48 @@ def limits() -> dict:
 
 def submit_answer(user, session, turn, data: bytes, *, response_delay=None, commit=None):
     """Receive then score one answer. ``commit`` (the view's ``db.session.commit``) runs between the two
-    steps, so the recording and its pending row are durable before the recognizer is tried."""
+    steps, so the recording and its pending row are durable before the recognizer is tried. With
+    ``REDIS_URL`` set the scoring is a queue job instead (see :mod:`trainer.roleplay.queue`)."""
     lim = limits()
+    check_upload_rate(user)
     attempt = receive_answer(user, session, turn, data, response_delay=parse_delay(response_delay),
                        audio_dir=lim["audio_dir"], max_bytes=lim["max_bytes"])
     if commit is not None:
         commit()
-    return score_attempt(attempt, **lim)
+    return dispatch(attempt, lim)
+
+
+def dispatch(attempt, lim=None):
+    """Score a committed pending attempt now (single machine) or queue it (``REDIS_URL``)."""
+    from trainer.roleplay import queue
+
+    if attempt.status != "pending":
+        return attempt
+    if not queue.enabled():
+        return score_attempt(attempt, **(lim or limits()))
+    if not queue.enqueue(attempt.id):
+        attempt.error_code, attempt.message = "queue_unavailable", queue.BUSY_MESSAGE
+        attempt.error = "recognition queue (Redis) unreachable at enqueue time"
+    return attempt
+
+
+def check_upload_rate(user) -> None:
+    """ASVS 12.1: at most ``UPLOAD_LIMIT_PER_HOUR`` recordings per user per hour (0 = no limit)."""
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from trainer.errors import TooMany
+    from trainer.extensions import db
+    from trainer.roleplay.models import RoleplayAttempt
+    from trainer.timeutil import utcnow
+
+    cap = int(current_app.config.get("UPLOAD_LIMIT_PER_HOUR") or 0)
+    if cap <= 0:
+        return
+    since = utcnow() - timedelta(hours=1)
+    count = db.session.scalar(select(func.count(RoleplayAttempt.id)).where(
+        RoleplayAttempt.user_id == user.id, RoleplayAttempt.created_at >= since))
+    if count >= cap:
+        raise TooMany(f"一小时内最多上传 {cap} 段录音,请稍后再试。",
+                      f"user {user.id} reached UPLOAD_LIMIT_PER_HOUR={cap}")

@@ -13,10 +13,10 @@ import logging
 import math
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from trainer import signals
-from trainer.errors import Forbidden, NotFound, ValidationFailed
+from trainer.errors import Forbidden, NotFound, StorageFull, ValidationFailed
 from trainer.extensions import db
 from trainer.roleplay.models import RoleplayAttempt, RoleplaySession, Scenario, ScenarioTurn
 from trainer.roleplay.services import storage
@@ -157,18 +157,26 @@ def receive_answer(
         raise NotFound("该情景没有这一轮。", f"turn {turn.id} is not part of session {session.id}")
     if not data:
         raise ValidationFailed("没有收到录音,请重新录音。", "empty audio upload")
+    audio_name = None
+    if len(data) <= max_bytes:
+        # Written before any row exists: a failed write (disk full, quota) leaves neither a row without its
+        # recording nor a half file (storage.save writes a temporary name and renames it).
+        try:
+            audio_name = storage.save(audio_dir, data)
+        except OSError as exc:
+            log.error("cannot store roleplay audio for user %s: %s", user.id, exc)
+            raise StorageFull("服务器存储空间不足,录音未能保存,请稍后再试或联系管理员。",
+                              f"audio write failed: {exc}") from exc
     attempt = RoleplayAttempt(
         session=session, turn=turn, user_id=user.id, status="pending", audio_bytes=len(data),
-        response_delay_seconds=response_delay, created_at=now or utcnow(),
+        response_delay_seconds=response_delay, created_at=now or utcnow(), audio_name=audio_name,
     )
     db.session.add(attempt)
-    if len(data) > max_bytes:
+    if audio_name is None:
         try:
             decode_upload(data, max_bytes=max_bytes, max_seconds=math.inf)
         except AudioRejected as exc:
             _reject(attempt, exc.code, exc.message_zh, exc.detail)
-    else:
-        attempt.audio_name = storage.save(audio_dir, data)
     db.session.flush()
     return attempt
 
@@ -181,8 +189,8 @@ def score_attempt(
     if attempt.status != "pending" or not attempt.audio_name:
         return attempt
     now = now or utcnow()
-    attempt.tries += 1
-    attempt.tried_at = now
+    if not _claim(attempt, now):
+        return attempt
     try:
         data = storage.read(audio_dir, attempt.audio_name)
     except OSError as exc:
@@ -209,6 +217,23 @@ def score_attempt(
     attempt.scored_at = now
     evaluate_session(attempt.session, now=now)
     return attempt
+
+
+def _claim(attempt: RoleplayAttempt, now: datetime) -> bool:
+    """Count a try with a conditional UPDATE that only matches a still-pending row. On PostgreSQL a
+    second scorer (another worker, ``retry-pending``, a page view) blocks on the row lock until the first
+    commits, then matches nothing and leaves the attempt alone: an answer is never scored twice."""
+    result = db.session.execute(
+        update(RoleplayAttempt)
+        .where(RoleplayAttempt.id == attempt.id, RoleplayAttempt.status == "pending")
+        .values(tries=RoleplayAttempt.tries + 1, tried_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(attempt)
+    if result.rowcount != 1:
+        log.info("roleplay attempt %s already %s; not scored again", attempt.id, attempt.status)
+        return False
+    return True
 
 
 def _store_result(attempt: RoleplayAttempt, result) -> None:
@@ -261,5 +286,12 @@ def retry_pending(attempts: list[RoleplayAttempt], **limits) -> list[RoleplayAtt
 
 def retry_due(session: RoleplaySession, *, now: datetime | None = None, **limits) -> list[RoleplayAttempt]:
     """A page view's retry: the session's pending attempts not tried in the last ``RETRY_AFTER``."""
+    from trainer.roleplay import queue
+
     now = now or utcnow()
-    return retry_pending(pending_attempts(session=session, tried_before=now - RETRY_AFTER), now=now, **limits)
+    due = pending_attempts(session=session, tried_before=now - RETRY_AFTER)
+    if queue.enabled():  # web processes never recognise when workers exist; the enqueue is idempotent
+        for attempt in due:
+            queue.enqueue(attempt.id)
+        return []
+    return retry_pending(due, now=now, **limits)
