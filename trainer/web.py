@@ -138,3 +138,17 @@ def _is_connection_error(error) -> bool:
     from sqlalchemy.exc import InterfaceError, OperationalError
 
     return isinstance(error, OperationalError | InterfaceError)
+
+
+def commit_or_report(action, success: str) -> bool:
+    """Run one service call for a form post: on a TrainerError roll back and flash its Chinese message;
+    otherwise commit once and flash ``success``. Returns whether it succeeded."""
+    try:
+        action()
+    except TrainerError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return False
+    db.session.commit()
+    flash(success, "success")
+    return True

@@ -63,8 +63,7 @@ def users():
 @bp.route("/users/<int:user_id>")
 @policy.roles_required("trainer", "admin")
 def person(user_id: int):
-    person = db.session.get(User, user_id) or abort(404)
-    policy.require_user_visible(current_user, person)
+    person = policy.visible_person(current_user, user_id)
     per_module = course_services.module_progress(person)
     courses = [(c, course_services.course_progress(c, per_module)) for c in course_services.active_courses()]
     return render_template("admin/person.html", person=person, courses=courses, per_module=per_module)

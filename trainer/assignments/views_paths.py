@@ -10,6 +10,7 @@ from trainer.auth import policy
 from trainer.content.paths import STEP_KINDS
 from trainer.errors import TrainerError
 from trainer.extensions import db
+from trainer.web import commit_or_report
 
 
 @bp.route("/paths")
@@ -62,14 +63,7 @@ def path_add_step(key: str):
     form = _step_form(path)
     if form.validate_on_submit():
         kind, ref = split_item(form.item.data)
-        try:
-            paths.add_step(current_user, path, kind, ref, form.after.data or [])
-        except TrainerError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash("步骤已添加。", "success")
+        commit_or_report(lambda: paths.add_step(current_user, path, kind, ref, form.after.data or []), "步骤已添加。")
     else:
         flash("请选择要添加的内容。", "error")
     return redirect(url_for("assignments.path_detail", key=key))

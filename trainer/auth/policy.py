@@ -59,6 +59,15 @@ def require_user_visible(actor: User, person: User) -> None:
         abort(403)
 
 
+def visible_person(actor: User, user_id: int) -> User:
+    """The person with ``user_id`` if ``actor`` may see them: 404 when there is none, 403 when out of scope."""
+    person = db.session.get(User, user_id)
+    if person is None:
+        abort(404)
+    require_user_visible(actor, person)
+    return person
+
+
 def require_unit_visible(actor: User, unit: Unit) -> None:
     if not can_see_unit(actor, unit):
         abort(403)

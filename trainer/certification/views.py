@@ -26,6 +26,7 @@ from trainer.records.report import REPORTED_ROLES
 from trainer.records.services import hours_policy
 from trainer.roleplay.models import Scenario
 from trainer.timeutil import utcnow
+from trainer.web import commit_or_report
 
 bp = Blueprint("certification", __name__)
 receivers.connect()
@@ -86,9 +87,7 @@ def matrix():
 
 
 def _managed_person(user_id: int) -> User:
-    person = db.session.get(User, user_id) or abort(404)
-    policy.require_user_visible(current_user, person)
-    return person
+    return policy.visible_person(current_user, user_id)
 
 
 @bp.route("/certification/people/<int:user_id>")
@@ -105,14 +104,10 @@ def renew(user_id: int, key: str):
     person = _managed_person(user_id)
     form = RenewForm()
     if form.validate_on_submit():
-        try:
-            services.renew(current_user, person, services.get_qualification(key), note=form.note.data or "", now=utcnow())
-        except TrainerError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash("已授予新的资格证书。", "success")
+        commit_or_report(
+            lambda: services.renew(current_user, person, services.get_qualification(key), note=form.note.data or "", now=utcnow()),
+            "已授予新的资格证书。",
+        )
     return redirect(url_for("certification.person", user_id=person.id))
 
 
@@ -123,14 +118,7 @@ def revoke(grant_id: int):
     policy.require_user_visible(current_user, grant.user)
     form = RevokeForm()
     if form.validate_on_submit():
-        try:
-            services.revoke(current_user, grant, reason=form.reason.data, now=utcnow())
-        except TrainerError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash("资格已撤销。", "success")
+        commit_or_report(lambda: services.revoke(current_user, grant, reason=form.reason.data, now=utcnow()), "资格已撤销。")
     else:
         flash("撤销资格必须填写原因。", "error")
     return redirect(url_for("certification.person", user_id=grant.user_id))

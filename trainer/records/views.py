@@ -117,9 +117,7 @@ def export_report(fmt: str):
 
 
 def _managed_person(user_id: int) -> User:
-    person = db.session.get(User, user_id) or abort(404)
-    policy.require_user_visible(current_user, person)
-    return person
+    return policy.visible_person(current_user, user_id)
 
 
 @bp.route("/records/people/<int:user_id>")
