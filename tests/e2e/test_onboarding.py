@@ -51,8 +51,12 @@ def test_new_hire_is_led_through_the_onboarding_path(live_server, launch_browser
 
     page.click("#todo a.next-step")  # the one click: no menu, no catalogue
     page.wait_for_url("**/modules/phone-basics")
-    for button in page.locator("section.section button", has_text="标记为已读").all():
-        button.click()
+    # Each click replaces its button with "✓ 已读", so always click the first one still there.
+    buttons = page.locator("section.section button", has_text="标记为已读")
+    for remaining in range(buttons.count(), 0, -1):
+        buttons.first.click()
+        page.wait_for_function(
+            "n => document.querySelectorAll('section.section form.mark-read button').length < n", arg=remaining)
     page.locator("#module-progress .progress-text", has_text="2/2").wait_for()
 
     page.click("nav.menu a:has-text('首页')")
