@@ -15,6 +15,7 @@ from trainer.auth.models import User
 from trainer.content.paths import STEP_KINDS, UI_PREFIX
 from trainer.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from trainer.extensions import db
+from trainer.lookup import active_by_key
 
 # --- content import ----------------------------------------------------------------------------------
 
@@ -77,10 +78,7 @@ def all_paths() -> list[LearningPath]:
 
 
 def get_path(key: str) -> LearningPath:
-    row = db.session.scalar(select(LearningPath).where(LearningPath.key == key, LearningPath.retired.is_(False)))
-    if row is None:
-        raise NotFound("学习路径不存在。", f"no path {key!r}")
-    return row
+    return active_by_key(LearningPath, key, "学习路径不存在。")
 
 
 def can_edit(actor: User, path: LearningPath) -> bool:

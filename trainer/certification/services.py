@@ -26,8 +26,9 @@ from trainer.certification.status import (
     requirement_items,
     status_of,
 )
-from trainer.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from trainer.errors import Conflict, Forbidden, ValidationFailed
 from trainer.extensions import db
+from trainer.lookup import active_by_key
 
 INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 # 32 symbols without 0/O and 1/I, which people misread from paper; 12 of them carry 60 random bits.
@@ -57,10 +58,7 @@ def active_qualifications() -> list[Qualification]:
 
 
 def get_qualification(key: str) -> Qualification:
-    q = db.session.scalar(select(Qualification).where(Qualification.key == key, Qualification.retired.is_(False)))
-    if q is None:
-        raise NotFound("该资格不存在。", f"no qualification {key!r}")
-    return q
+    return active_by_key(Qualification, key, "该资格不存在。")
 
 
 def requirements(q: Qualification) -> Requirements:

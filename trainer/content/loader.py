@@ -144,9 +144,8 @@ def parse_course(folder: Path, root: Path, errors: list[ContentError]) -> Course
     if not path.exists():
         errors.append(ContentError(_rel(folder, root), "folder", "a course folder needs a course.yaml"))
         return None
-    reader = Reader(file, path.read_text(encoding="utf-8"))
-    if not reader.ok:
-        errors.extend(reader.errors)
+    reader = Reader.open(path, root, errors)
+    if reader is None:
         return None
     data = reader.data
     course = CourseDef(

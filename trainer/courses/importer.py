@@ -34,11 +34,14 @@ class ImportReport:
         )
 
 
-def _upsert(model, key: str, report: ImportReport, kind: str, existing: dict, **values):
-    """Find by key (or make), set values, count what changed."""
+def _upsert(model, key, report: ImportReport, kind: str, existing: dict, *, make=None, **values):
+    """Find by ``key`` in ``existing`` (or make a new row: ``make()``, default ``model(key=key)``), set
+    ``values``, count what changed. ``existing`` keeps the rows not seen yet, for :func:`_retire`."""
     row = existing.pop(key, None)
     if row is None:
-        row = model(key=key, **values)
+        row = make() if make else model(key=key)
+        for name, value in values.items():
+            setattr(row, name, value)
         db.session.add(row)
         report.count(kind, "created")
         return row
@@ -144,17 +147,8 @@ def _import_scenarios(content: ContentSet, report: ImportReport) -> None:
                 expect_json=json.dumps(t.expect, ensure_ascii=False), forbid_json=json.dumps(t.forbid, ensure_ascii=False),
                 model_answer=t.model_answer, max_seconds=t.max_seconds, tips=t.tips, retired=False,
             )
-            row = turns.pop(position, None)
-            if row is None:
-                db.session.add(ScenarioTurn(scenario=scenario, position=position, **values))
-                report.count("turns", "created")
-            else:
-                if any(getattr(row, k) != v for k, v in values.items()):
-                    report.count("turns", "updated")
-                for k, v in values.items():
-                    setattr(row, k, v)
-        for row in turns.values():
-            if not row.retired:
-                row.retired = True
-                report.count("turns", "retired")
+            _upsert(ScenarioTurn, position, report, "turns", turns,
+                    make=lambda scenario=scenario, position=position: ScenarioTurn(scenario=scenario, position=position),
+                    **values)
+        _retire(turns, report, "turns")
     _retire(scenarios, report, "scenarios")

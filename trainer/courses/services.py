@@ -9,6 +9,7 @@ from trainer.auth.models import User
 from trainer.courses.models import Course, Module, Section, SectionRead
 from trainer.errors import NotFound
 from trainer.extensions import db
+from trainer.lookup import active_by_key
 
 
 @dataclass
@@ -35,17 +36,11 @@ def active_courses() -> list[Course]:
 
 
 def get_course(key: str) -> Course:
-    course = db.session.scalar(select(Course).where(Course.key == key, Course.retired.is_(False)))
-    if course is None:
-        raise NotFound("课程不存在。", f"no course {key!r}")
-    return course
+    return active_by_key(Course, key, "课程不存在。")
 
 
 def get_module(key: str) -> Module:
-    module = db.session.scalar(select(Module).where(Module.key == key, Module.retired.is_(False)))
-    if module is None:
-        raise NotFound("学习单元不存在。", f"no module {key!r}")
-    return module
+    return active_by_key(Module, key, "学习单元不存在。")
 
 
 def read_section_ids(user: User, module: Module) -> set[int]:

@@ -11,6 +11,7 @@ from trainer import audit
 from trainer.auth import policy
 from trainer.auth.models import User
 from trainer.content.exams import DrawRule, ExamDef, rule_matches, shortfalls
+from trainer.courses.importer import _retire, _upsert
 from trainer.courses.models import Question, QuestionBank
 from trainer.errors import Forbidden, NotFound, ValidationFailed
 from trainer.extensions import db
@@ -28,19 +29,9 @@ def import_exam_defs(exams: dict[str, ExamDef], report) -> None:
             shuffle_options=exam_def.shuffle_options,
             rules_json=json.dumps([r.to_dict() for r in exam_def.rules], ensure_ascii=False), retired=False,
         )
-        row = existing.pop(exam_def.id, None)
-        if row is None:
-            db.session.add(Exam(key=exam_def.id, origin="content", **values))
-            report.count("exams", "created")
-            continue
-        if any(getattr(row, k) != v for k, v in values.items()):
-            report.count("exams", "updated")
-        for k, v in values.items():
-            setattr(row, k, v)
-    for row in existing.values():
-        if not row.retired:
-            row.retired = True
-            report.count("exams", "retired")
+        _upsert(Exam, exam_def.id, report, "exams", existing,
+                make=lambda key=exam_def.id: Exam(key=key, origin="content"), **values)
+    _retire(existing, report, "exams")
 
 
 # --- who may take and manage which exam ------------------------------------------------------------------

@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from trainer import signals
 from trainer.errors import Forbidden, NotFound, StorageFull, ValidationFailed
 from trainer.extensions import db
+from trainer.lookup import active_by_key
 from trainer.roleplay.models import RoleplayAttempt, RoleplaySession, Scenario, ScenarioTurn
 from trainer.roleplay.services import storage
 from trainer.roleplay.services.recognition import app_recognizer, rubric_for, second_pass_enabled
@@ -36,10 +37,7 @@ NOTHING_HEARD_MESSAGE = "没有听清您的回答,请靠近麦克风、清楚地
 
 # ---------------------------------------------------------------- look-ups
 def get_scenario(key: str) -> Scenario:
-    scenario = db.session.scalar(select(Scenario).where(Scenario.key == key, Scenario.retired.is_(False)))
-    if scenario is None:
-        raise NotFound("情景不存在。", f"no scenario {key!r}")
-    return scenario
+    return active_by_key(Scenario, key, "情景不存在。")
 
 
 def get_turn(scenario: Scenario, position: int) -> ScenarioTurn:
