@@ -73,9 +73,10 @@ def test_bad_audio_is_rejected_with_a_chinese_message(app, people, session, make
     attempt = db.session.get(RoleplayAttempt, attempt.id)  # recorded, not lost
     assert attempt.status == "rejected" and attempt.error_code == code
     assert words in attempt.message and attempt.error
-    assert attempt.score is None and attempt.tries == (0 if code == "too_large" else 1)
-    # An over-limit file is not written; anything else is kept for the trainer to listen to.
-    assert (attempt.audio_name is None) == (code == "too_large")
+    refused_at_upload = code in ("too_large", "undecodable")
+    assert attempt.score is None and attempt.tries == (0 if refused_at_upload else 1)
+    # An over-limit or non-audio file is not written; a real recording is kept for the trainer to listen to.
+    assert (attempt.audio_name is None) == refused_at_upload
     assert services.next_turn(session).position == 1  # the trainee simply tries again
 
 

@@ -1,5 +1,6 @@
 """Upload decoding: any PCM WAV to 16 kHz mono, and the rejections a trainee sees."""
 
+import contextlib
 import io
 import math
 import struct
@@ -12,6 +13,7 @@ import pytest
 from trainer.speech.audio import (
     AudioRejected,
     audio_to_float32,
+    check_upload,
     decode_upload,
     float_to_audio_data,
     measure_level,
@@ -174,3 +176,38 @@ def test_measure_level_of_a_full_scale_sine_and_of_silence():
     assert level.seconds == 1.0
     silent = measure_level(float_to_audio_data(np.zeros(1600), 16000))
     assert silent.silent and silent.peak_dbfs == -math.inf and silent.to_dict()["peak_dbfs"] is None
+
+
+def _wav_with_fmt(tag=1, channels=1, rate=16000, block_align=2, bits=16, payload=b"\x01" * 1000) -> bytes:
+    fmt = struct.pack("<HHIIHH", tag, channels, rate, rate * block_align, block_align, bits)
+    body = b"WAVEfmt " + struct.pack("<I", 16) + fmt + b"data" + struct.pack("<I", len(payload)) + payload
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+@pytest.mark.parametrize(("bits", "block_align"), [(0, 0), (16, 0), (0, 2)])
+def test_zero_bits_or_block_align_is_undecodable_not_a_crash(bits, block_align):
+    # The probe's crafted 1 KB file: bits per sample 0, block align 0 divided by zero.
+    data = _wav_with_fmt(bits=bits, block_align=block_align)
+    with pytest.raises(AudioRejected) as info:
+        decode_upload(data, **LIMITS)
+    assert info.value.code == "undecodable" and "无法识别" in info.value.message_zh
+    with pytest.raises(AudioRejected):
+        check_upload(data, max_bytes=LIMITS["max_bytes"])
+
+
+def test_any_fmt_header_is_read_or_rejected_never_a_crash():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    field = st.integers(0, 0xFFFF)
+
+    @settings(max_examples=300, deadline=None, database=None, derandomize=True)
+    @given(tag=st.sampled_from([0, 1, 3, 0xFFFE, 7]), channels=field, rate=st.integers(0, 2**32 - 1),
+           block_align=field, bits=field, payload=st.binary(max_size=64))
+    def run(tag, channels, rate, block_align, bits, payload):
+        fmt = struct.pack("<HHIIHH", tag, channels, rate, 0, block_align, bits)
+        body = b"WAVEfmt " + struct.pack("<I", 16) + fmt + b"data" + struct.pack("<I", len(payload)) + payload
+        with contextlib.suppress(AudioRejected):
+            decode_upload(b"RIFF" + struct.pack("<I", len(body)) + body, **LIMITS)
+
+    run()

@@ -68,12 +68,7 @@ def decode_upload(data: bytes, *, max_bytes: int, max_seconds: float) -> sr.Audi
     WAV this module reads), ``too_long`` (more than ``max_seconds`` of audio), ``too_short`` (under 0.2 s) or
     ``silent`` (peak under -50 dBFS or RMS under -65 dBFS: nothing was recorded).
     """
-    if len(data) > max_bytes:
-        raise AudioRejected(
-            "too_large",
-            f"录音文件过大(超过 {max_bytes // 1024} KB),请缩短后重试。",
-            f"{len(data)} bytes > {max_bytes}",
-        )
+    _check_size(data, max_bytes)
     samples, rate = read_wav(data)
     seconds = samples.shape[0] / rate
     if seconds > max_seconds:
@@ -93,6 +88,22 @@ def decode_upload(data: bytes, *, max_bytes: int, max_seconds: float) -> sr.Audi
             f"peak {level.peak_dbfs:.1f} dBFS, rms {level.rms_dbfs:.1f} dBFS",
         )
     return audio
+
+
+def check_upload(data: bytes, *, max_bytes: int) -> None:
+    """The cheap checks an upload gets before it is stored: size, and a WAV this module can read.
+    Raises :class:`AudioRejected` (``too_large`` or ``undecodable``); loudness and length wait for scoring."""
+    _check_size(data, max_bytes)
+    read_wav(data)
+
+
+def _check_size(data: bytes, max_bytes: int) -> None:
+    if len(data) > max_bytes:
+        raise AudioRejected(
+            "too_large",
+            f"录音文件过大(超过 {max_bytes // 1024} KB),请缩短后重试。",
+            f"{len(data)} bytes > {max_bytes}",
+        )
 
 
 def read_wav(data: bytes) -> tuple[np.ndarray, int]:
@@ -128,7 +139,8 @@ def read_wav(data: bytes) -> tuple[np.ndarray, int]:
     if channels < 1 or rate < 1000 or rate > 384_000:
         raise bad(f"channels={channels} rate={rate}")
     width = bits // 8
-    if bits % 8 or block_align != width * channels:
+    # A zero width or block align would divide by zero below (a crafted header, not a recorder's file).
+    if width < 1 or bits % 8 or block_align != width * channels:
         raise bad(f"bits={bits} block_align={block_align}")
     usable = len(payload) - len(payload) % block_align
     raw = payload[:usable]

@@ -23,7 +23,7 @@ from trainer.roleplay.models import RoleplayAttempt, RoleplaySession, Scenario, 
 from trainer.roleplay.services import storage
 from trainer.roleplay.services.recognition import app_recognizer, rubric_for, second_pass_enabled
 from trainer.speech.assess import assess
-from trainer.speech.audio import AudioRejected, audio_seconds, decode_upload
+from trainer.speech.audio import AudioRejected, audio_seconds, check_upload, decode_upload
 from trainer.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,7 @@ RETRY_AFTER = timedelta(seconds=30)
 MAX_DELAY_SECONDS = 600.0
 PENDING_MESSAGE = "录音已保存。语音识别暂时不可用,稍后会自动评分,您也可以点“重新识别”。"
 NOTHING_HEARD_MESSAGE = "没有听清您的回答,请靠近麦克风、清楚地再说一遍。"
+UNREADABLE_MESSAGE = "无法读取这段录音,请重新录音。"
 
 
 # ---------------------------------------------------------------- look-ups
@@ -156,7 +157,12 @@ def receive_answer(
     if not data:
         raise ValidationFailed("没有收到录音,请重新录音。", "empty audio upload")
     audio_name = None
-    if len(data) <= max_bytes:
+    try:
+        check_upload(data, max_bytes=max_bytes)  # too large or not a WAV we read: never written to disk
+    except AudioRejected as exc:
+        unusable = exc
+    else:
+        unusable = None
         # Written before any row exists: a failed write (disk full, quota) leaves neither a row without its
         # recording nor a half file (storage.save writes a temporary name and renames it).
         try:
@@ -170,11 +176,8 @@ def receive_answer(
         response_delay_seconds=response_delay, created_at=now or utcnow(), audio_name=audio_name,
     )
     db.session.add(attempt)
-    if audio_name is None:
-        try:
-            decode_upload(data, max_bytes=max_bytes, max_seconds=math.inf)
-        except AudioRejected as exc:
-            _reject(attempt, exc.code, exc.message_zh, exc.detail)
+    if unusable is not None:
+        _reject(attempt, unusable.code, unusable.message_zh, unusable.detail)
     db.session.flush()
     return attempt
 
@@ -196,7 +199,13 @@ def score_attempt(
     try:
         audio = decode_upload(data, max_bytes=max_bytes, max_seconds=max_seconds)
     except AudioRejected as exc:
+        if exc.code == "undecodable":
+            _delete_audio(attempt, audio_dir)
         return _reject(attempt, exc.code, exc.message_zh, exc.detail)
+    except Exception as exc:  # a stored file the decoder chokes on fails alone, never every page that retries it
+        log.exception("cannot decode roleplay attempt %s", attempt.id)
+        _delete_audio(attempt, audio_dir)
+        return _reject(attempt, "undecodable", UNREADABLE_MESSAGE, f"{type(exc).__name__}: {exc}")
     attempt.audio_seconds = round(audio_seconds(audio), 3)
     try:
         assessment = assess(
@@ -256,6 +265,12 @@ def _reject(attempt: RoleplayAttempt, code: str, message: str, detail: str) -> R
     attempt.status = "rejected"
     attempt.error_code, attempt.message, attempt.error = code, message[:200], detail
     return attempt
+
+
+def _delete_audio(attempt: RoleplayAttempt, audio_dir: str) -> None:
+    """An unreadable file holds no answer: delete it rather than keep it forever."""
+    storage.path_for(audio_dir, attempt.audio_name).unlink(missing_ok=True)
+    attempt.audio_name = None
 
 
 def _keep_pending(attempt: RoleplayAttempt, code: str, detail: str) -> RoleplayAttempt:
