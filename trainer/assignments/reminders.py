@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import select
 
@@ -52,6 +53,19 @@ def email_address(user: User) -> str | None:
         return row.address
     domain = current_app.config.get("MAIL_DOMAIN")
     return f"{user.username}@{domain}" if domain else None
+
+
+def checked_address(address: str) -> str:
+    """One plain ASCII mailbox (``name@domain``: no display name, list, line break or special-use domain such
+    as ``localhost``), normalised; otherwise :class:`ValidationFailed`. Checked when a person saves it and
+    again before each send, since a header-injection value would make the message itself fail to build."""
+    try:
+        result = validate_email(address, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError as error:
+        raise ValidationFailed("邮箱地址格式不正确。", f"bad address {address!r}: {error}") from error
+    if len(result.normalized) > 200:
+        raise ValidationFailed("邮箱地址格式不正确。", f"address longer than 200 characters: {address!r}")
+    return result.ascii_email or result.normalized  # ASCII (punycode domain): what plain SMTP carries
 
 
 def create_notice(user: User, assignment: Assignment | None, kind: str, title: str, body: str, now: datetime) -> int | None:
@@ -119,10 +133,11 @@ def deliver_emails(now: datetime, send=None) -> tuple[int, int]:
             notice.email_state = "none"
             continue
         try:
-            send(address, f"[培训提醒] {notice.title}", _email_body(notice))
-        except (OSError, smtplib.SMTPException) as error:
-            notice.email_state, notice.email_error = "failed", f"{type(error).__name__}: {error}"[:300]
-            log.warning("reminder email to %s failed: %s", address, error)
+            send(checked_address(address), f"[培训提醒] {notice.title}", _email_body(notice))
+        except Exception as error:  # one bad address or message fails alone; the run goes on to the others
+            reason = getattr(error, "detail", None) or str(error)  # TrainerError: the English detail
+            notice.email_state, notice.email_error = "failed", f"{type(error).__name__}: {reason}"[:300]
+            log.warning("reminder email for notice %s to %r failed: %s", notice.id, address, reason)
             failed += 1
         else:
             notice.email_state, notice.emailed_at = "sent", now
@@ -179,8 +194,7 @@ def set_email(user: User, address: str) -> None:
         if row is not None:
             db.session.delete(row)
         return
-    if len(address) > 200 or "@" not in address or " " in address or address.startswith("@") or address.endswith("@"):
-        raise ValidationFailed("邮箱地址格式不正确。", f"bad address {address!r}")
+    address = checked_address(address)
     if row is None:
         db.session.add(NoticeEmail(user_id=user.id, address=address))
     else:
