@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from trainer import config as default_config
-from trainer.extensions import csrf, db, login_manager, migrate
+from trainer.extensions import csrf, db, limiter, login_manager, migrate
 
 # Feature packages, each exposing ``bp`` (a Blueprint) in ``views``. Order is the menu order.
 FEATURES = ["auth", "home", "courses", "roleplay", "admin", "api", "ops", "assignments", "records", "certification", "quiz"]
@@ -30,6 +30,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    limiter.init_app(app)
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Only as many X-Forwarded-* hops as there are proxies we run: a client cannot choose its address.
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录。"

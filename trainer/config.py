@@ -19,8 +19,20 @@ DEFAULTS = {
     "CONTENT_DIR": None,  # default: the repository root holding courses/, question_banks/, scenarios/
     "SEEDS_DIR": None,  # source documents for `trainer content coverage`; default <repo>/../shared/seeds
     "PASSWORD_HASH_METHOD": "scrypt",
-    "LOGIN_MAX_FAILURES": 5,
-    "LOGIN_LOCK_MINUTES": 15,
+    # --- sign-in throttling (trainer/auth/throttle.py; README "Sign-in throttling") ---
+    "LOGIN_MAX_FAILURES": 5,  # password tries per (username, client address) …
+    "LOGIN_LOCK_MINUTES": 15,  # … per this many minutes; a successful sign-in starts the count again
+    "LOGIN_RATE_PER_ADDRESS": "20 per minute;100 per hour",  # failed sign-ins per client address, any name
+    "LOGIN_NAME_MAX_FAILURES": 50,  # failures per username per hour from all addresses; past it only
+    "LOGIN_KNOWN_DAYS": 90,  # addresses that signed in to that account within this many days may try
+    "RATELIMIT_STORAGE_URI": "memory://",  # per process; e.g. redis://127.0.0.1:6379/1 to share between workers
+    "RATELIMIT_STRATEGY": "moving-window",
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_KEY_PREFIX": "trainer",
+    "RATELIMIT_SWALLOW_ERRORS": True,  # Redis down: log and fall back to per-process memory, not a 500
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "PROXY_COUNT": 0,  # reverse proxies in front (nginx: 1): client address from X-Forwarded-For
     "API_TOKEN_DAYS": 30,
     "DEMO_PASSWORD": "demo1234",
     "TIMEZONE": "Asia/Shanghai",

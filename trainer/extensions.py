@@ -1,5 +1,7 @@
 """Flask extensions, created unbound and initialised in :func:`trainer.create_app`."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -25,3 +27,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Rate limits per client address (``request.remote_addr``: set PROXY_COUNT behind a reverse proxy).
+# Storage and strategy come from RATELIMIT_* settings (memory by default, Redis when configured).
+limiter = Limiter(key_func=get_remote_address)

@@ -11,7 +11,7 @@ from trainer.assignments.models import (  # noqa: F401
     PathStep,
 )
 from trainer.audit import AuditEvent  # noqa: F401
-from trainer.auth.models import ApiToken, LoginThrottle, User  # noqa: F401
+from trainer.auth.models import ApiToken, LoginAddress, User  # noqa: F401
 from trainer.certification.models import Qualification, QualificationEvidence, QualificationGrant  # noqa: F401
 from trainer.courses.models import (  # noqa: F401
     Course,

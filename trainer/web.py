@@ -1,5 +1,6 @@
 """Wiring of the web tier: blueprints, login loading, error pages, security headers."""
 
+import hmac
 import importlib
 import logging
 
@@ -35,8 +36,16 @@ def register_web(app: Flask, features: list[str]) -> None:
     from trainer.auth.models import User
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+    def load_user(session_id: str):
+        """``<user id>:<session token>`` (User.get_id): a cookie from before a logout or password change
+        names an old token and loads nobody, even if someone copied it."""
+        user_id, _, token = session_id.partition(":")
+        if not user_id.isdigit() or not token:
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not hmac.compare_digest(user.session_token, token):
+            return None
+        return user
 
     @app.before_request
     def force_password_change():

@@ -1,10 +1,10 @@
 """Login, logout, throttling, forced password change, CSRF, cookie flags."""
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from tests.conftest import PASSWORD, csrf_token_from
 from trainer import create_app
-from trainer.auth.models import User
+from trainer.auth.models import LoginAddress, User
 from trainer.extensions import db
 
 
@@ -83,7 +83,9 @@ def test_csrf_required_on_forms(_schema, tmp_path):
             assert client.post("/logout").status_code == 302
             assert client.get("/").status_code == 200  # logout without a token was refused
         finally:
-            db.session.delete(db.session.scalar(select(User).where(User.username == "csrf_user")))
+            user = db.session.scalar(select(User).where(User.username == "csrf_user"))
+            db.session.execute(delete(LoginAddress).where(LoginAddress.user_id == user.id))
+            db.session.delete(user)
             db.session.commit()
 
 

@@ -4,9 +4,9 @@ from flask import current_app, jsonify, request
 
 from trainer.api.core import api_error, bp, current_api_user, operation
 from trainer.api.openapi import build_document
-from trainer.auth import services
+from trainer.auth import services, throttle
 from trainer.errors import TrainerError
-from trainer.extensions import db
+from trainer.extensions import db, limiter
 from trainer.timeutil import utcnow
 
 __all__ = ["bp"]
@@ -39,17 +39,15 @@ def user_json(user) -> dict:
         "type": "object", "properties": {"token": {"type": "string"}, "expires_in_days": {"type": "integer"}}}}}},
         "429": {"description": "登录失败次数过多"}},
 )
+@limiter.limit(throttle.per_address_limit, deduct_when=throttle.counts_against_address)
 def create_token():
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("username"), str) or not isinstance(body.get("password"), str):
         return api_error("请求体应为 JSON:{\"username\": ..., \"password\": ...}", 400)
     try:
-        user = services.authenticate(
-            body["username"], body["password"], now=utcnow(),
-            max_failures=current_app.config["LOGIN_MAX_FAILURES"], lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"],
-        )
+        user = throttle.sign_in(body["username"], body["password"], now=utcnow())
     except TrainerError as error:
-        db.session.commit()  # keep the failure count
+        db.session.rollback()
         return api_error(error.message, 429 if error.status_code == 429 else 401)
     days = current_app.config["API_TOKEN_DAYS"]
     token = services.issue_token(user, days)

@@ -27,6 +27,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     must_change_password: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Part of every login session's id (see get_id): replacing it ends all the account's sessions at once
+    # (logout, password change), even a copied cookie, which Flask's signed cookies cannot do on their own.
+    session_token: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
 
     unit: Mapped[Unit | None] = relationship()
 
@@ -40,6 +43,13 @@ class User(UserMixin, db.Model):
     def role_label(self) -> str:
         return ROLES.get(self.role, self.role)
 
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """Every login session of this account stops working (checked by the user loader)."""
+        self.session_token = secrets.token_hex(16)
+
     def set_password(self, password: str) -> None:
         # werkzeug's hashes carry their own random salt. Tests set a cheaper method to stay fast.
         method = current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else "scrypt"
@@ -49,12 +59,13 @@ class User(UserMixin, db.Model):
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
 
 
-class LoginThrottle(db.Model):
-    """Failed logins per username (whether or not the account exists, so probing learns nothing)."""
+class LoginAddress(db.Model):
+    """A client address that signed in to an account with its password: when the account is under a
+    spread-out guessing attack, these addresses may still sign in (see :mod:`trainer.auth.throttle`)."""
 
-    username: Mapped[str] = mapped_column(String(64), primary_key=True)
-    failures: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_success_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ApiToken(db.Model):
@@ -65,8 +76,15 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    revoke_reason: Mapped[str] = mapped_column(String(40), default="", server_default="")  # revoked | password
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])
+
+    def usable(self, now: datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > now and self.user.active
 
     @staticmethod
     def hash(token: str) -> str:

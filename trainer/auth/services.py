@@ -1,39 +1,41 @@
 """Authentication: password check with throttling, password change, API tokens."""
 
-from datetime import datetime, timedelta
+import secrets
+from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
-from trainer.auth.models import ApiToken, LoginThrottle, User
-from trainer.errors import Forbidden, ValidationFailed
+from trainer.auth.models import ApiToken, User
+from trainer.errors import ValidationFailed
 from trainer.extensions import db
 
 
-class LoginLocked(Forbidden):
-    status_code = 429
-
-
-def authenticate(username: str, password: str, *, now: datetime, max_failures: int, lock_minutes: int) -> User:
-    """Return the user for a correct password. After ``max_failures`` wrong tries the username is locked
-    for ``lock_minutes``, whether or not it exists, so the lock does not reveal which accounts exist."""
-    username = username.strip()
-    throttle = db.session.get(LoginThrottle, username) or LoginThrottle(username=username, failures=0)
-    if throttle.locked_until and throttle.locked_until > now:
-        minutes = max(1, int((throttle.locked_until - now).total_seconds() // 60) + 1)
-        raise LoginLocked(f"登录失败次数过多,请 {minutes} 分钟后再试。", f"login locked for {username!r}")
-    user = db.session.scalar(select(User).where(User.username == username))
-    if user is None or not user.check_password(password) or not user.active:
-        throttle.failures += 1
-        if throttle.failures >= max_failures:
-            throttle.locked_until = now + timedelta(minutes=lock_minutes)
-            throttle.failures = 0
-        db.session.add(throttle)
-        if user is not None and user.check_password(password) and not user.active:
-            raise ValidationFailed("该账号已停用,请联系管理员。", f"inactive user {username!r}")
+def authenticate(username: str, password: str) -> User:
+    """The active user whose password this is, else :class:`ValidationFailed`. Throttling is the caller's
+    (:func:`trainer.auth.throttle.sign_in`). Takes as long for a name that does not exist as for one that
+    does: a password hash is checked either way, so timing does not tell which accounts exist."""
+    user = db.session.scalar(select(User).where(User.username == username.strip()))
+    if user is None or not user.password_hash:
+        check_password_hash(_dummy_hash(), password)
         raise ValidationFailed("用户名或密码错误。", f"bad credentials for {username!r}")
-    if throttle in db.session:
-        db.session.delete(throttle)
+    if not user.check_password(password):
+        raise ValidationFailed("用户名或密码错误。", f"bad credentials for {username!r}")
+    if not user.active:
+        raise ValidationFailed("该账号已停用,请联系管理员。", f"inactive user {username!r}")
     return user
+
+
+def _dummy_hash() -> str:
+    """A hash made with the configured method (same cost as a real one), once per process and method."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    return _DUMMY_HASHES[method]
+
+
+_DUMMY_HASHES: dict[str, str] = {}
 
 
 def change_password(user: User, current: str, new: str) -> None:

@@ -3,10 +3,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from trainer.auth import services
+from trainer.auth import services, throttle
 from trainer.auth.forms import ChangePasswordForm, LoginForm
 from trainer.errors import TrainerError
-from trainer.extensions import db
+from trainer.extensions import db, limiter
 from trainer.timeutil import utcnow
 
 bp = Blueprint("auth", __name__)
@@ -20,6 +20,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(throttle.per_address_limit, methods=["POST"], deduct_when=throttle.counts_against_address)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -27,13 +28,9 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            user = services.authenticate(
-                form.username.data, form.password.data, now=utcnow(),
-                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-                lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"],
-            )
+            user = throttle.sign_in(form.username.data, form.password.data, now=utcnow())
         except TrainerError as error:
-            db.session.commit()  # keep the failure count
+            db.session.rollback()
             current_app.logger.info("login refused: %s", error.detail)
             flash(error.message, "error")
             status = error.status_code if error.status_code == 429 else 200
