@@ -29,10 +29,11 @@ def _register_feature_commands():
     cli.add_command(restore_command)
     cli.add_command(person)
     # --- speech commands (score-audio, bench speech) are attached below ---
-    from trainer.roleplay.cli import bench_speech, score_audio
+    from trainer.roleplay.cli import bench_rubric, bench_speech, score_audio
 
     cli.add_command(score_audio, "score-audio")
     bench.add_command(bench_speech, "speech")
+    bench.add_command(bench_rubric, "rubric")
     # --- role-play practice commands (roleplay retry-pending, roleplay render-tts) ---
     from trainer.roleplay.commands import roleplay, worker_command
 

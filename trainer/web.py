@@ -134,7 +134,7 @@ def _nav_items():
     if current_user.role in ("trainer", "admin"):
         items.append(("admin.users", "人员"))
         items.append(("assignments.index", "培训任务"))
-        items.append(("roleplay.review", "演练评阅"))
+        items += [("roleplay.review", "演练评阅"), ("roleplay.cases_list", "评分分歧"), ("roleplay.try_scoring", "评分试用")]
         items += [("records.dashboard", "培训记录"), ("certification.matrix", "资格矩阵")]
         items.append(("quiz.bank_list", "题库"))
     if current_user.role == "admin":

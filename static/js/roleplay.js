@@ -224,7 +224,7 @@
       return mark;
     }));
     if (!transcript.childNodes.length) transcript.textContent = "(没有识别出文字)";
-    const items = (data.items || []).map((item) => ({ kind: item.hit ? "hit" : "miss", text: `${item.hit ? "✓" : "✗"} ${item.label}` }))
+    const items = (data.items || []).map((item) => ({ kind: item.hit ? "hit" : "miss", text: `${item.hit ? "✓" : "✗"} ${item.label}${item.evidence ? `(${item.evidence})` : ""}` }))
       .concat((data.forbidden_heard || []).map((hit) => ({ kind: "forbidden", text: `⚠ 服务禁语“${hit.phrase}”(听到:${hit.heard})` })));
     fill($("rp-items"), items, (li, entry) => { li.className = entry.kind; li.textContent = entry.text; });
     fill($("rp-feedback"), data.feedback || [], (li, line) => { li.textContent = line; });

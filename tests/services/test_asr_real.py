@@ -17,7 +17,7 @@ pytestmark = pytest.mark.asr
 
 VOICE = Path(__file__).resolve().parents[1] / "fixtures" / "voice"
 COUNTER_GREET = Rubric(
-    expect=["您好", "请坐", "请问您需要什么帮助|请问您要办理什么业务|有什么可以帮您"],
+    phrases=["您好", "请坐", "请问您需要什么帮助|请问您要办理什么业务|有什么可以帮您"],
     forbid=["不知道", "不清楚", "不归我管", "不属我管", "问别人", "下班了"],
 )
 

@@ -64,4 +64,5 @@ def test_segments_mark_hits_and_forbidden_words():
     assert pieces == [{"text": "您好", "kind": "hit"}, {"text": "我", "kind": ""},
                       {"text": "不知道", "kind": "forbidden"}]
     assert segments("", items, forbidden) == []
-    assert item_label({"expect": "请稍候|请稍等"}) == "请稍候 / 请稍等"
+    assert item_label({"expect": "请稍候|请稍等"}) == "标准用语:请稍候 / 请稍等"
+    assert item_label({"expect": "向客户致歉", "kind": "intent"}) == "要点:向客户致歉"

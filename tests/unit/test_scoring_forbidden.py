@@ -10,7 +10,7 @@ PUSH_OFFS = ["不知道", "不清楚", "不归我管", "问别人", "听不懂",
 
 
 def forbidden_in(transcript):
-    rubric = Rubric(expect=[], forbid=PUSH_OFFS)
+    rubric = Rubric(phrases=[], forbid=PUSH_OFFS)
     return [hit.phrase for hit in score_transcript(transcript, rubric).forbidden]
 
 
@@ -43,7 +43,7 @@ def test_forbidden_matching_is_stricter_than_expected_matching():
 
 
 def test_heard_words_are_reported():
-    rubric = Rubric(expect=[], forbid=["不知道"])
+    rubric = Rubric(phrases=[], forbid=["不知道"])
     (hit,) = score_transcript("我不知到", rubric).forbidden
     assert (hit.phrase, hit.heard) == ("不知道", "不知到")
 

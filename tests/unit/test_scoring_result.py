@@ -16,7 +16,7 @@ from trainer.scoring import (
 from trainer.scoring.prompt import MAX_PROMPT_CHARS
 from trainer.scoring.scorer import compute_score, pace_penalty, speaking_rate
 
-GREETING = Rubric(expect=["您好", "请坐", "请问您需要什么帮助|有什么可以帮您"], forbid=["不知道", "不归我管"])
+GREETING = Rubric(phrases=["您好", "请坐", "请问您需要什么帮助|有什么可以帮您"], forbid=["不知道", "不归我管"])
 MODEL_ANSWER = "您好,请坐,请问您需要什么帮助?"
 
 
@@ -30,7 +30,7 @@ def test_model_answer_passes_with_full_marks():
 
 def test_items_report_the_whole_item_string():
     result = score_transcript(MODEL_ANSWER, GREETING)
-    assert [item.expect for item in result.items] == list(GREETING.expect)
+    assert [item.expect for item in result.items] == list(GREETING.phrases)
     assert isinstance(result.items[0], ItemResult)
 
 
@@ -99,8 +99,8 @@ def test_slow_speech_is_reported():
 
 def test_feedback_names_missing_items_and_forbidden_phrases():
     result = score_transcript("您好,我不知道", GREETING)
-    assert "没有说到“请坐”。" in result.feedback
-    assert "没有说到“请问您需要什么帮助”或“有什么可以帮您”。" in result.feedback
+    assert "没有说到标准用语“请坐”。" in result.feedback
+    assert "没有说到标准用语“请问您需要什么帮助”或“有什么可以帮您”。" in result.feedback
     assert "出现了服务禁语“不知道”。" in result.feedback
 
 
@@ -117,14 +117,17 @@ def test_to_dict_shape_is_json_ready():
         "normalized",
         "items",
         "forbidden",
+        "forbidden_heard",
         "passed",
         "score",
         "chars_per_second",
         "response_delay_seconds",
         "feedback",
     }
-    assert data["items"][0] == {"expect": "您好", "hit": True, "heard": "您好"}
-    assert data["items"][2] == {"expect": "请问您需要什么帮助|有什么可以帮您", "hit": False, "heard": ""}
+    assert data["items"][0] == {"expect": "您好", "hit": True, "heard": "您好", "alternative": "您好",
+                                "kind": "phrase", "key": "您好"}
+    assert data["items"][2] == {"expect": "请问您需要什么帮助|有什么可以帮您", "hit": False, "heard": "",
+                                "alternative": None, "kind": "phrase", "key": "请问您需要什么帮助|有什么可以帮您"}
     assert data["forbidden"] == ["不知道"]
     assert data["passed"] is False
     assert data["transcript"] == "您好,请坐,我不知道"
@@ -134,12 +137,12 @@ def test_to_dict_shape_is_json_ready():
 
 def test_rubric_accepts_lists_and_dicts_and_rejects_empty_items():
     rubric = Rubric.from_dict({"expect": ["您好"], "forbid": None})
-    assert rubric.expect == ("您好",) and rubric.forbid == ()
-    assert Rubric(expect=["您好"]) == rubric
-    with pytest.raises(ValueError, match="expect item"):
-        Rubric(expect=["您好", " | "])
+    assert rubric.phrases == ("您好",) and rubric.forbid == ()
+    assert Rubric(phrases=["您好"]) == rubric
+    with pytest.raises(ValueError, match="phrase"):
+        Rubric(phrases=["您好", " | "])
     with pytest.raises(ValueError, match="forbid phrase"):
-        Rubric(expect=["您好"], forbid=["!"])
+        Rubric(phrases=["您好"], forbid=["!"])
 
 
 def test_prompt_is_one_polite_sentence_listing_every_expected_phrase():
@@ -149,13 +152,13 @@ def test_prompt_is_one_polite_sentence_listing_every_expected_phrase():
 
 
 def test_prompt_lists_a_phrase_once_and_is_empty_without_items():
-    assert prompt_for(Rubric(expect=["再见", "慢走|再见"])) == "再见，慢走。"
-    assert prompt_for(Rubric(expect=[])) == ""
+    assert prompt_for(Rubric(phrases=["再见", "慢走|再见"])) == "再见，慢走。"
+    assert prompt_for(Rubric(phrases=[])) == ""
 
 
 def test_long_prompt_drops_extra_alternatives_before_first_ones():
     items = [f"第{n}项服务用语很长很长|第{n}项备选说法也很长很长" for n in "一二三四五"]
-    prompt = prompt_for(Rubric(expect=items))
+    prompt = prompt_for(Rubric(phrases=items))
     assert len(prompt) <= MAX_PROMPT_CHARS
     assert all(f"第{n}项服务用语很长很长" in prompt for n in "一二三四五")
     assert "第五项备选说法也很长很长" not in prompt

@@ -66,7 +66,7 @@ def test_two_pass_recognition_agrees_with_labels():
 
 
 def test_merge_never_hides_a_forbidden_phrase():
-    rubric = Rubric(expect=["您好", "请坐"], forbid=["不知道"])
+    rubric = Rubric(phrases=["您好", "请坐"], forbid=["不知道"])
     merged = merge_results(score_transcript("您好,不知道", rubric), score_transcript("您好请坐", rubric))
     assert not merged.passed and [f.phrase for f in merged.forbidden] == ["不知道"]
     assert [i.hit for i in merged.items] == [True, True]
@@ -97,10 +97,10 @@ def test_no_negative_clip_with_a_push_off_passes(field):
 
 # Slips Whisper makes on this material (DESIGN.md), applied by hand to model answers.
 COUNTER = Rubric(
-    expect=["您好", "请坐", "请问您需要什么帮助|请问您要办理什么业务|有什么可以帮您"],
+    phrases=["您好", "请坐", "请问您需要什么帮助|请问您要办理什么业务|有什么可以帮您"],
     forbid=["不知道", "不清楚", "不归我管", "问别人"],
 )
-WAIT = Rubric(expect=["请稍候|请您稍候|请稍等", "马上|立即"], forbid=["没空", "等着吧"])
+WAIT = Rubric(phrases=["请稍候|请您稍候|请稍等", "马上|立即"], forbid=["没空", "等着吧"])
 
 
 @pytest.mark.parametrize(

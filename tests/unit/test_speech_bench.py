@@ -42,7 +42,7 @@ def test_an_ear_that_invents_the_model_answer_makes_false_passes_and_misses_push
     answers = {}
     for spec in manifest["specs"].values():
         rubric = Rubric.from_dict(spec)
-        answers[prompt_for(rubric)] = ",".join(item.split("|")[0] for item in rubric.expect)
+        answers[prompt_for(rubric)] = ",".join(item.split("|")[0] for item in rubric.phrases)
     fake = FakeRecognizer(lambda audio, prompt: answers[prompt])
     report = run_speech_bench(VOICE, fake, prompt_mode="rubric")
     negatives = [c["file"] for c in manifest["clips"] if not c["passed"]]

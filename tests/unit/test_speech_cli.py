@@ -38,7 +38,8 @@ def test_score_audio_json_one_line_per_file():
     assert len(rows) == 2 and set(rows[0]) >= KEYS
     assert rows[0]["file"].endswith("d01-clean.wav") and rows[0]["passed"] is True
     assert [item["hit"] for item in rows[0]["items"]] == [True, True, True]
-    assert rows[0]["items"][0] == {"expect": "您好", "hit": True, "heard": "您好"}
+    assert rows[0]["items"][0] == {"expect": "您好", "hit": True, "heard": "您好", "alternative": "您好",
+                                   "kind": "phrase", "key": "您好"}
     assert rows[0]["forbidden"] == [] and rows[0]["audio_seconds"] == pytest.approx(3.1375, abs=1e-3)
 
 
@@ -53,7 +54,7 @@ def test_score_audio_from_a_scenario_turn_and_human_output():
 
 def test_scenario_rubric_matches_the_yaml():
     rubric = rubric_from_scenario("counter-greeting", 4)
-    assert rubric.expect == ("再见", "慢走") and "快走" in rubric.forbid
+    assert rubric.phrases == ("再见", "慢走") and "快走" in rubric.forbid
 
 
 @pytest.mark.parametrize(

@@ -41,6 +41,11 @@ MATRIX = {
     "roleplay.review_attempt": (lambda f: f"/roleplay/review/{f['rp_attempt_trainee_east']}", S),
     "roleplay.override": (lambda f: f"/roleplay/review/{f['rp_attempt_trainee_east']}/override",  # empty form: flash
                           {"anonymous": LOGIN, "trainee": 403, "trainer": 302, "admin": 302}, "POST"),
+    "roleplay.cases_list": (lambda f: "/roleplay/cases", S),
+    "roleplay.case": (lambda f: f"/roleplay/cases/{f['rp_attempt_trainee_east']}", S),
+    "roleplay.case_apply": (lambda f: f"/roleplay/cases/{f['rp_attempt_trainee_east']}/apply",  # no CSRF: flash
+                            {"anonymous": LOGIN, "trainee": 403, "trainer": 302, "admin": 302}, "POST"),
+    "roleplay.try_scoring": (lambda f: "/roleplay/try", S),
     "api.roleplay_score": (lambda f: "/api/v1/roleplay/score",  # cookie POST without CSRF header: 400
                            {"anonymous": 401, "trainee": 400, "trainer": 400, "admin": 400}, "POST"),
     "api.roleplay_attempt": (lambda f: f"/api/v1/roleplay/attempts/{f['rp_attempt_trainee_east']}", API_L),
@@ -214,6 +219,11 @@ def test_trainer_cannot_see_another_stations_people(client, people, content):
 # The API with bearer tokens (no cookie, so no CSRF): same expectations as above except where the cookie
 # caller was stopped by the missing CSRF header (400) before any role check.
 TOKEN_EXPECT = {
+    "roleplay.cases_list": (lambda f: "/roleplay/cases", S),
+    "roleplay.case": (lambda f: f"/roleplay/cases/{f['rp_attempt_trainee_east']}", S),
+    "roleplay.case_apply": (lambda f: f"/roleplay/cases/{f['rp_attempt_trainee_east']}/apply",  # no CSRF: flash
+                            {"anonymous": LOGIN, "trainee": 403, "trainer": 302, "admin": 302}, "POST"),
+    "roleplay.try_scoring": (lambda f: "/roleplay/try", S),
     "api.roleplay_score": {"anonymous": 401, "trainee": 400, "trainer": 400, "admin": 400},  # no audio field
     "api.roleplay_retry": {"anonymous": 401, "trainee": 200, "trainer": 200, "admin": 200},  # scored: returned as is
     "api.create_token": {r: 400 for r in ROLES},  # no credentials in the body

@@ -26,6 +26,9 @@ from trainer.content.qualifications import QualificationDef, load_qualifications
 from trainer.content.qualifications import cross_check as check_qualifications
 from trainer.content.questions import QUESTION_VALIDATORS
 from trainer.content.reader import ContentError, Reader
+from trainer.content.rubrics import disagreement, load_intents, turn_examples, turn_intents
+from trainer.scoring import score_transcript
+from trainer.scoring.intents import Intent
 
 MODULE_FILE = re.compile(r"^(\d{2})-([a-z0-9-]+)\.md$")
 HEADING = re.compile(r"^## +(.+?)\s*(?:\{#([a-z0-9-]+)\})?\s*$")
@@ -221,7 +224,7 @@ def _parse_question(reader: Reader, raw, path: tuple) -> QuestionDef | None:
     return question
 
 
-def parse_scenario(path: Path, root: Path, errors: list[ContentError]) -> ScenarioDef | None:
+def parse_scenario(path: Path, root: Path, errors: list[ContentError], intents: dict[str, Intent]) -> ScenarioDef | None:
     reader = Reader.open(path, root, errors)
     if reader is None:
         return None
@@ -245,37 +248,46 @@ def parse_scenario(path: Path, root: Path, errors: list[ContentError]) -> Scenar
     if not raw_turns:
         reader.fail(("turns",), "a scenario needs at least one turn")
     for index, raw in enumerate(raw_turns):
-        turn = _parse_turn(reader, raw, ("turns", index))
+        turn = _parse_turn(reader, raw, ("turns", index), intents)
         if turn:
             scenario.turns.append(turn)
     errors.extend(reader.errors)
     return scenario
 
 
-def _parse_turn(reader: Reader, raw, path: tuple) -> TurnDef | None:
+def _parse_turn(reader: Reader, raw, path: tuple, intents: dict[str, Intent]) -> TurnDef | None:
     if not isinstance(raw, dict):
         reader.fail(path, "each turn is a mapping of keys")
         return None
+    # ``expect`` is the older name of ``phrases``.
+    phrases_key = "expect" if "expect" in raw and "phrases" not in raw else "phrases"
     turn = TurnDef(
         customer=reader.get(raw, path, "customer", str, default=""),
-        expect=reader.string_list(raw, path, "expect", min_len=1),
+        phrases=reader.string_list(raw, path, phrases_key, required=False),
         forbid=reader.string_list(raw, path, "forbid", required=False),
         model_answer=reader.get(raw, path, "model_answer", str, default=""),
         max_seconds=reader.get(raw, path, "max_seconds", int, default=15),
         tips=reader.get(raw, path, "tips", str, required=False, default=""),
         audio=reader.get(raw, path, "audio", str, required=False, default=None),
+        intents=turn_intents(reader, raw, path, intents),
+        examples=turn_examples(reader, raw, path),
     )
     if not 5 <= turn.max_seconds <= 60:
         reader.fail((*path, "max_seconds"), f"max_seconds must be 5–60, got {turn.max_seconds}")
-    for index, item in enumerate(turn.expect):
-        alternatives = [a.strip() for a in item.split("|")]
-        if any(not a for a in alternatives):
-            reader.fail((*path, "expect", index), f"empty alternative in '{item}'")
-        elif turn.model_answer and not any(a in turn.model_answer for a in alternatives):
-            reader.fail((*path, "model_answer"), f"the model answer contains no alternative of expected item '{item}'")
-    for phrase in turn.forbid:
-        if turn.model_answer and phrase in turn.model_answer:
-            reader.fail((*path, "model_answer"), f"the model answer contains the forbidden phrase '{phrase}'")
+    for index, item in enumerate(turn.phrases):
+        if any(not a.strip() for a in item.split("|")):
+            reader.fail((*path, phrases_key, index), f"empty alternative in '{item}'")
+            return turn
+    if not turn.phrases and not turn.intents and "intents" not in raw:
+        reader.fail(path, "a turn needs at least one standard phrase or intent")
+    elif turn.model_answer and reader.ok:
+        try:
+            result = score_transcript(turn.model_answer, turn.rubric)
+        except ValueError as exc:
+            reader.fail(path, str(exc))
+        else:
+            if not result.passed:
+                reader.fail((*path, "model_answer"), "the model answer fails its own rubric: " + disagreement(turn.model_answer, result, True))
     return turn
 
 
@@ -310,8 +322,9 @@ def load_content(root: Path) -> tuple[ContentSet, list[ContentError]]:
                 _add_unique(content.modules, module, errors)
     for path in sorted((root / "question_banks").glob("*.yaml")):
         _add_unique(content.banks, parse_bank(path, root, errors), errors)
+    intents = load_intents(root, errors)
     for path in sorted((root / "scenarios").glob("*.yaml")):
-        _add_unique(content.scenarios, parse_scenario(path, root, errors), errors)
+        _add_unique(content.scenarios, parse_scenario(path, root, errors, intents), errors)
     content.exams = load_exams(root, errors)
     # Catalogue order: the optional `order` key, then id (folder names alone would put 受理员 before 职业道德).
     content.courses = dict(sorted(content.courses.items(), key=lambda kv: (kv[1].order, kv[0])))
@@ -340,7 +353,7 @@ def load_scenario_file(root: Path, scenario_id: str) -> ScenarioDef:
     if not path.exists():
         raise ValueError(f"no scenario file {path}")
     errors: list[ContentError] = []
-    scenario = parse_scenario(path, Path(root), errors)
+    scenario = parse_scenario(path, Path(root), errors, load_intents(Path(root), errors))
     if errors or scenario is None:
         raise ValueError("; ".join(str(e) for e in errors))
     return scenario

@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass, field
 
+from trainer.scoring import Rubric
+from trainer.scoring.intents import Intent
+
 CREDIT_CATEGORIES = {"ethics": "职业道德", "law": "法律法规", "service": "文明服务", "business": "业务技能"}
 SETTINGS = {"counter": "柜台", "phone": "电话", "field": "现场"}
 
@@ -69,13 +72,22 @@ class BankDef:
 
 @dataclass
 class TurnDef:
+    """A trainee turn: the customer's line, the rubric (standard ``phrases``, ``intents``, ``forbid``) and
+    the ``examples`` that prove it ({"accept": [...], "reject": [...]})."""
+
     customer: str
-    expect: list[str]
+    phrases: list[str]
     forbid: list[str]
     model_answer: str
     max_seconds: int
     tips: str
     audio: str | None = None
+    intents: list[Intent] = field(default_factory=list)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def rubric(self) -> Rubric:
+        return Rubric(phrases=self.phrases, intents=self.intents, forbid=self.forbid)
 
 
 @dataclass

@@ -8,6 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from trainer.content import load_content
+from trainer.content.rubrics import verify_examples
 from trainer.extensions import db
 
 
@@ -17,6 +18,8 @@ def _root(path: str | None) -> Path:
 
 def _load_or_exit(root: Path):
     content, errors = load_content(root)
+    if not errors:  # examples are scored only against rubrics that parsed
+        errors = verify_examples(content.scenarios.values())
     for error in errors:
         click.echo(f"ERROR {error}", err=True)
     if errors:

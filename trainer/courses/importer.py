@@ -144,7 +144,8 @@ def _import_scenarios(content: ContentSet, report: ImportReport) -> None:
         for position, t in enumerate(s.turns, start=1):
             values = dict(
                 customer=t.customer, audio=t.audio,
-                expect_json=json.dumps(t.expect, ensure_ascii=False), forbid_json=json.dumps(t.forbid, ensure_ascii=False),
+                expect_json=json.dumps(t.phrases, ensure_ascii=False), forbid_json=json.dumps(t.forbid, ensure_ascii=False),
+                rubric_json=json.dumps(t.rubric.to_dict(), ensure_ascii=False),
                 model_answer=t.model_answer, max_seconds=t.max_seconds, tips=t.tips, retired=False,
             )
             _upsert(ScenarioTurn, position, report, "turns", turns,

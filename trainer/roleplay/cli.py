@@ -37,23 +37,15 @@ def content_dir() -> Path:
 def rubric_from_scenario(scenario_id: str, turn: int, root: Path | None = None) -> Rubric:
     """The rubric of turn ``turn`` (1-based) of scenario ``scenario_id``; ``click.BadParameter`` if absent."""
     root = Path(root or content_dir())
-    try:
-        from trainer.content.loader import load_scenario_file
-    except ImportError:  # content package not there: read the YAML directly
-        load_scenario_file = None
-    try:
-        if load_scenario_file is not None:
-            turns = [{"expect": t.expect, "forbid": t.forbid} for t in load_scenario_file(root, scenario_id).turns]
-        else:
-            import yaml
+    from trainer.content.loader import load_scenario_file
 
-            path = root / "scenarios" / f"{scenario_id}.yaml"
-            turns = yaml.safe_load(path.read_text(encoding="utf-8"))["turns"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    try:
+        turns = [t.rubric for t in load_scenario_file(root, scenario_id).turns]
+    except (OSError, ValueError) as exc:
         raise click.BadParameter(f"scenario {scenario_id!r}: {exc}", param_hint="--scenario") from exc
     if not 1 <= turn <= len(turns):
         raise click.BadParameter(f"scenario {scenario_id!r} has turns 1–{len(turns)}", param_hint="--turn")
-    return Rubric.from_dict(turns[turn - 1])
+    return turns[turn - 1]
 
 
 def _recognizer(engine: str, model: str | None, beam: int | None):
@@ -101,7 +93,7 @@ def score_audio(files, expect, forbid, scenario, turn, engine, model, beam, no_p
         rubric = rubric_from_scenario(scenario, turn)
     elif expect:
         try:
-            rubric = Rubric(expect=list(expect), forbid=list(forbid))
+            rubric = Rubric(phrases=list(expect), forbid=list(forbid))
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--expect/--forbid") from exc
     else:
@@ -210,3 +202,27 @@ def bench_speech(folder, engine, model, beam, prompt_mode, as_json, out, transcr
         transcripts.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if fail_on_false_pass and any(r.false_passes for r in reports):
         sys.exit(1)
+
+
+@click.command()
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), help="Content root (default: the repository).")
+@click.option("--holdout", type=click.Path(file_okay=False, path_type=Path),
+              help="Also measure a held-out folder of good/poor answers (e.g. benchmarks/rubric_holdout).")
+@click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON.")
+def bench_rubric(root, holdout, as_json):
+    """Agreement of the role-play scorer with every example (and a held-out set): accept and reject apart,
+    per scenario and per intent. Text only: speech recognition plays no part."""
+    from trainer.content import load_content
+    from trainer.content.rubrics import agreement, example_cases, format_agreement, holdout_cases
+
+    content, errors = load_content(Path(root or content_dir()))
+    if errors:
+        raise click.ClickException(f"{len(errors)} content error(s); run `trainer content check` first")
+    reports = {"examples": agreement(example_cases(content.scenarios.values()))}
+    if holdout:
+        reports["holdout"] = agreement(holdout_cases(holdout, content.scenarios))
+    if as_json:
+        click.echo(json.dumps(reports, ensure_ascii=False, indent=1))
+        return
+    for name, report in reports.items():
+        click.echo("\n".join(format_agreement(report, name)))

@@ -6,6 +6,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.extensions import db
+from trainer.scoring import Rubric
 from trainer.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ class ScenarioTurn(db.Model):
     audio: Mapped[str | None] = mapped_column(String(200))
     expect_json: Mapped[str] = mapped_column(Text, default="[]")
     forbid_json: Mapped[str] = mapped_column(Text, default="[]")
+    rubric_json: Mapped[str | None] = mapped_column(Text)  # Rubric.to_dict() as imported (migration 0002b)
     model_answer: Mapped[str] = mapped_column(Text, default="")
     max_seconds: Mapped[int] = mapped_column(default=15)
     tips: Mapped[str] = mapped_column(Text, default="")
@@ -66,10 +68,18 @@ class ScenarioTurn(db.Model):
     def forbid(self) -> list[str]:
         return json.loads(self.forbid_json)
 
+    @property
+    def rubric(self) -> Rubric:
+        """The rubric the turn is scored with; turns imported before intents existed have phrases only."""
+        if self.rubric_json:
+            return Rubric.from_dict(json.loads(self.rubric_json))
+        return Rubric(phrases=self.expect, forbid=self.forbid)
+
 
 # ---------------------------------------------------------------- practice records (migration 0002)
 SESSION_STATUSES = {"active": "进行中", "finished": "已完成"}
 ATTEMPT_STATUSES = {"pending": "待识别", "scored": "已评分", "rejected": "录音无效"}
+CASE_OUTCOMES = {"accept": "已加为通过样例", "reject": "已加为不通过样例", "wording": "已加为新说法", "dismissed": "不采纳"}
 
 
 class RoleplaySession(db.Model):
@@ -136,11 +146,17 @@ class RoleplayAttempt(db.Model):
     override_reason: Mapped[str | None] = mapped_column(Text)
     overridden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     overridden_at: Mapped[datetime | None]
+    # A trainer disagreed with the verdict (an override with the other outcome): what became of the case in
+    # 评分分歧 (CASE_OUTCOMES), who closed it and when (migration 0002b).
+    case_outcome: Mapped[str | None] = mapped_column(String(20))
+    case_closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    case_closed_at: Mapped[datetime | None]
 
     session: Mapped[RoleplaySession] = relationship(back_populates="attempts")
     turn: Mapped[ScenarioTurn] = relationship()
     user: Mapped["User"] = relationship(foreign_keys=[user_id])
     overridden_by: Mapped["User | None"] = relationship(foreign_keys=[overridden_by_id])
+    case_closed_by: Mapped["User | None"] = relationship(foreign_keys=[case_closed_by_id])
 
     @property
     def status_label(self) -> str:

@@ -10,7 +10,7 @@ from flask import url_for
 
 from trainer.roleplay.models import RoleplayAttempt, RoleplaySession
 from trainer.scoring import normalize
-from trainer.scoring.result import split_alternatives
+from trainer.scoring.result import INTENT, ITEM_KINDS, PHRASE, split_alternatives
 
 
 def segments(transcript: str, items: list[dict], forbidden: list[dict]) -> list[dict]:
@@ -35,8 +35,24 @@ def segments(transcript: str, items: list[dict], forbidden: list[dict]) -> list[
 
 
 def item_label(item: dict) -> str:
-    """``"请问您需要什么帮助|有什么可以帮您"`` → ``"请问您需要什么帮助 / 有什么可以帮您"``."""
-    return " / ".join(split_alternatives(item.get("expect", "")))
+    """What the trainee reads for a rubric item: an intent's label ("要点:向客户致歉"), or a standard
+    phrase with its alternatives ("标准用语:请稍候 / 请稍等")."""
+    kind = item.get("kind") or PHRASE
+    text = item.get("expect", "") if kind == INTENT else " / ".join(split_alternatives(item.get("expect", "")))
+    return f"{ITEM_KINDS.get(kind, '')}:{text}"
+
+
+def item_evidence(item: dict) -> str:
+    """Why an item counted: the words heard and, when they differ, the wording or pattern that matched."""
+    if not item.get("hit"):
+        return ""
+    heard, by = item.get("heard") or "", item.get("alternative") or ""
+    return f"听到“{heard}”" + (f",匹配“{by}”" if by and normalize(by) != heard else "")
+
+
+def item_json(item: dict) -> dict:
+    return {"expect": item["expect"], "hit": item["hit"], "heard": item["heard"], "kind": item.get("kind") or PHRASE,
+            "matched_by": item.get("alternative"), "label": item_label(item), "evidence": item_evidence(item)}
 
 
 def session_json(session: RoleplaySession, next_url: str | None = None) -> dict:
@@ -62,8 +78,7 @@ def attempt_json(attempt: RoleplayAttempt) -> dict:
         "status": attempt.status,
         "file": attempt.audio_name,
         "transcript": attempt.transcript,
-        "items": [{"expect": i["expect"], "hit": i["hit"], "heard": i["heard"], "label": item_label(i)}
-                  for i in attempt.items],
+        "items": [item_json(i) for i in attempt.items],
         "forbidden": [f["phrase"] for f in attempt.forbidden],
         "forbidden_heard": attempt.forbidden,
         "passed": attempt.passed,

@@ -17,7 +17,7 @@ from trainer.extensions import db
 from trainer.ids import db_int
 from trainer.roleplay import services, tts
 from trainer.roleplay.models import RoleplaySession, Scenario, ScenarioTurn
-from trainer.roleplay.presentation import attempt_json, segments
+from trainer.roleplay.presentation import attempt_json, item_evidence, item_label, segments
 from trainer.roleplay.services import storage
 from trainer.timeutil import to_local
 
@@ -29,6 +29,16 @@ VOICE_KINDS = {"customer": lambda turn: turn.customer, "answer": lambda turn: tu
 def rp_time(moment) -> str:
     """Naive-UTC timestamp → local time for people (Asia/Shanghai)."""
     return to_local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+@bp.app_template_filter("rp_item_label")
+def rp_item_label(item: dict) -> str:
+    return item_label(item)
+
+
+@bp.app_template_filter("rp_item_evidence")
+def rp_item_evidence(item: dict) -> str:
+    return item_evidence(item)
 
 
 def _page_context(**extra) -> dict:
@@ -76,12 +86,14 @@ def practice(session_id: int):
     if turn is None:
         return redirect(url_for("roleplay.summary", session_id=session.id))
     turns = session.scenario.active_turns
-    latest = services.counting_attempts(session).get(turn.id)
+    latest = services.latest_attempts(session).get(turn.id)
+    best = services.counting_attempts(session).get(turn.id)
     return render_template(
         "roleplay/practice.html",
         **_page_context(session=session, scenario=session.scenario, turn=turn, index=turns.index(turn) + 1,
                         total=len(turns), customer_audio=_customer_audio_url(turn), tts_ok=_tts_ok(turn),
                         latest=attempt_json(latest) if latest else None,
+                        best=best if best is not None and best is not latest and best.resolved else None,
                         max_bytes=current_app.config["AUDIO_MAX_BYTES"]),
     )
 
@@ -93,8 +105,8 @@ def summary(session_id: int):
     policy.require_user_visible(current_user, session.user)
     if services.retry_due(session, **services.limits()):
         db.session.commit()
-    latest = services.counting_attempts(session)
-    rows = [(turn, latest.get(turn.id)) for turn in session.scenario.active_turns]
+    best, latest = services.counting_attempts(session), services.latest_attempts(session)
+    rows = [(turn, best.get(turn.id), latest.get(turn.id)) for turn in session.scenario.active_turns]
     return render_template("roleplay/summary.html",
                            **_page_context(session=session, scenario=session.scenario, rows=rows, form=FlaskForm()))
 
@@ -169,4 +181,4 @@ def _tts_ok(turn) -> bool:
     return True
 
 
-from trainer.roleplay import review_views  # noqa: E402,F401  (registers the trainers' pages on bp)
+from trainer.roleplay import case_views, review_views  # noqa: E402,F401  (register the trainers' pages on bp)

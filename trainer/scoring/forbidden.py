@@ -21,6 +21,18 @@ and does **not** count when one of these holds:
    predicates get this reading: an imperative push-off aimed at the customer ("你问别人", "您明天再来",
    "你爱投诉就投诉") is exactly what the codes forbid, whoever its grammatical subject is.
 
+5. **Prohibited**: a modal of prohibition stands right before it, optionally with an adverb (不能/不会/
+   不要/别/不用/绝不 + 就/再/随便 …): "不能就当没看见", "您别问别人了,我来帮您".
+6. **Reported**: someone else's words retold: a subject other than the clerk (他, 有人, 工作人员, 您 …)
+   with a verb of saying earlier in the clause, or a previous clause that ends with one ("有人跟您说不归他管",
+   "您是说,他们说下班了?"). 跟您说 / 给您讲 is the clerk speaking and does not count as a report.
+7. **Concessive**: the clause concedes it (虽然/尽管/即使/哪怕/就算 before it: "虽然快下班了,我一定给您
+   办完"), or, for a statement that is not a negative predicate, the sentence goes on with a contrast and a
+   promise of service ("已经到点了,不过我一定给您办完"). A negative push-off such as 不知道 is not excused
+   by a "but" that follows it.
+
+An occurrence never spans punctuation: "看一下。填得…" does not say 瞎填.
+
 Everything else counts: "我不知道", "这不归我管", "不知道,你问别人".
 """
 
@@ -45,6 +57,21 @@ _PROHIBITIVE = r"(?:不可以|不应该|不允许|不能|不会|不要|不准|�
 _NEGATED_SAYING = re.compile(_PROHIBITIVE + _SAYING + r"$")
 _NEGATOR = r"(?:并不是|绝不是|也不是|又不是|不是|并非|绝非|而非|不算)"
 _NEGATED = re.compile(_NEGATOR + r"(?:我们|咱们|我|咱|说|真的){0,2}$")
+
+_PROHIBITED = re.compile(
+    r"(?:不可以|不应该|不能够|不能|不会|不要|不用|不必|无需|不准|不许|不得|不该|绝不|决不|从不|切勿|严禁|禁止|别)"
+    r"(?:再|就|也|还|随便|轻易|这样|那样|直接|只|光|总|老|一直|马上){0,2}$"
+)
+_CONCESSIVE = re.compile(r"(?:虽然|虽说|尽管|即使|即便|哪怕|就算|纵然)")
+_CONTRAST_THEN_SERVICE = re.compile(
+    r"^[^。!?;]*?(?:但是|但|可是|不过|然而|可)[^。!?;]*?"
+    r"(?:一定|照常|照样|仍然|依然|继续|保证|肯定|给您办|为您办|帮您办|办完|办好|处理完|处理好)"
+)
+_REPORTER = r"(?:他们|她们|他|她|对方|有人|别人|人家|工作人员|同事|师傅|那位|您|你)"
+_REPORTED = re.compile(
+    r"(?<![跟和给对同向])" + _REPORTER + r"[^,。!?;:]{0,5}?(?:说|讲|回答|答复|告诉|回复)"
+)
+_REPORTED_AT_END = re.compile(_REPORTED.pattern + r"(?:的是|是|的|过|了|道)?$")
 
 FIRST_PERSON = ("我们", "咱们", "我", "咱", "俺")
 SECOND_PERSON = ("您们", "你们", "您", "你")
@@ -94,7 +121,9 @@ def is_exempt(phrase: str, clean: str, start: int, end: int) -> bool:
         return True
     left, _ = _clause_bounds(clean, start, end, CLAUSE_BREAKS)
     prefix = "".join(char for char in clean[left:start] if char not in _ALL_QUOTES and not char.isspace())
-    if _NEGATED_SAYING.search(prefix) or _NEGATED.search(prefix):
+    if _NEGATED_SAYING.search(prefix) or _NEGATED.search(prefix) or _PROHIBITED.search(prefix):
+        return True
+    if _is_reported(clean, left, prefix) or _is_concessive(phrase, clean, end, prefix):
         return True
     if _is_negative_predicate(phrase):
         nearest = _nearest_pronoun(prefix)
@@ -103,11 +132,41 @@ def is_exempt(phrase: str, clean: str, start: int, end: int) -> bool:
     return False
 
 
+def _is_reported(clean: str, clause_start: int, prefix: str) -> bool:
+    """Rule 6: a report in this clause, or a previous clause that ends with one ("他说:"). What follows the
+    verb of saying must not bring the clerk back as the speaker: in "你说什么我听不懂" the clerk says it."""
+    for match in _REPORTED.finditer(prefix):
+        between = prefix[match.end():]
+        if not any(word in between for word in (*FIRST_PERSON, "什么", "啥")):
+            return True
+    if clause_start == 0 or clean[clause_start - 1] in SENTENCE_BREAKS:
+        return False
+    previous_start, _ = _clause_bounds(clean, clause_start - 1, clause_start - 1, CLAUSE_BREAKS)
+    previous = "".join(c for c in clean[previous_start : clause_start - 1] if c not in _ALL_QUOTES and not c.isspace())
+    return bool(_REPORTED_AT_END.search(previous))
+
+
+def _is_concessive(phrase: str, clean: str, end: int, prefix: str) -> bool:
+    """Rule 7."""
+    if _CONCESSIVE.search(prefix):
+        return True
+    if _is_negative_predicate(phrase):
+        return False
+    _, sentence_end = _clause_bounds(clean, end, end, SENTENCE_BREAKS)
+    return bool(_CONTRAST_THEN_SERVICE.search(clean[end:sentence_end]))
+
+
+def _spans_punctuation(clean: str, start: int, end: int) -> bool:
+    return any(not (char.isalnum()) and not char.isspace() for char in clean[start:end])
+
+
 def find_forbidden(phrase: str, transcript: NormalizedText) -> str | None:
     """The words of the first occurrence of normalised ``phrase`` that counts (module doc), or ``None``."""
     for begin, finish in strict_occurrences(phrase, transcript.text):
         clean_start = transcript.positions[begin]
         clean_end = transcript.positions[finish - 1] + 1
+        if _spans_punctuation(transcript.clean, clean_start, clean_end):
+            continue
         if not is_exempt(phrase, transcript.clean, clean_start, clean_end):
             return transcript.text[begin:finish]
     return None

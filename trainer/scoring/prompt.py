@@ -27,7 +27,9 @@ MAX_PROMPT_CHARS = 80
 
 def prompt_for(rubric: Rubric) -> str:
     """A Chinese sentence listing ``rubric``'s expected phrases (module doc); ``""`` without items."""
-    per_item = [split_alternatives(item) for item in rubric.expect]
+    per_item = [split_alternatives(item) for item in rubric.phrases]
+    # An intent contributes its wordings: they are the words the biased pass should listen for.
+    per_item += [list(intent.wordings) for intent in rubric.intents if intent.wordings]
     # Choose by rank (every first alternative, then every second one, ...) so truncation drops the extras.
     ranked = sorted(
         (

@@ -12,18 +12,32 @@ RATE_RANGE = (2.0, 7.0)
 DELAY_FREE_SECONDS = 3.0
 
 
+PHRASE = "phrase"
+INTENT = "intent"
+ITEM_KINDS = {PHRASE: "标准用语", INTENT: "要点"}
+
+
 @dataclass(frozen=True)
 class ItemResult:
-    """One ``expect`` item: ``expect`` is the whole item as written (alternatives and all); ``heard`` the
-    span of the normalised transcript that matched ("" on a miss); ``alternative`` the alternative that
-    matched (``None`` on a miss); ``distance`` the alignment cost of the best alternative (0 for an exact
-    match; on a miss, how far the nearest attempt was; ``inf`` when nothing was heard)."""
+    """One rubric item. ``kind`` is ``"phrase"`` (a standard phrase of the codes) or ``"intent"`` (what the
+    clerk must get across, in any words). ``expect`` is what the trainee is shown: the phrase as written
+    (alternatives and all) or the intent's label; ``key`` the phrase or the intent id. ``heard`` is the span
+    of the normalised transcript that matched ("" on a miss); ``alternative`` the alternative, wording or
+    pattern that matched (``None`` on a miss); ``distance`` the alignment cost of the best alternative (0
+    for an exact match; on a miss, how far the nearest attempt was; ``inf`` when nothing was heard)."""
 
     expect: str
     hit: bool
     heard: str
     alternative: str | None
     distance: float
+    kind: str = PHRASE
+    key: str = ""
+    example: str = ""  # for a missed intent: one wording to suggest
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"expect": self.expect, "hit": self.hit, "heard": self.heard, "alternative": self.alternative,
+                "kind": self.kind, "key": self.key or self.expect}
 
 
 @dataclass(frozen=True)
@@ -54,8 +68,9 @@ class ScoreResult:
         return {
             "transcript": self.transcript,
             "normalized": self.normalized,
-            "items": [{"expect": item.expect, "hit": item.hit, "heard": item.heard} for item in self.items],
+            "items": [item.to_dict() for item in self.items],
             "forbidden": [hit.phrase for hit in self.forbidden],
+            "forbidden_heard": [{"phrase": hit.phrase, "heard": hit.heard} for hit in self.forbidden],
             "passed": self.passed,
             "score": self.score,
             "chars_per_second": self.chars_per_second,
@@ -73,6 +88,13 @@ def _quoted_choices(item: str) -> str:
     return "或".join(f"“{alternative}”" for alternative in split_alternatives(item))
 
 
+def _missing(item: ItemResult) -> str:
+    if item.kind == INTENT:
+        hint = f"(例如“{item.example}”)" if item.example else ""
+        return f"没有表达出:{item.expect}{hint}。"
+    return f"没有说到标准用语{_quoted_choices(item.expect)}。"
+
+
 def build_feedback(
     normalized: str,
     items: list[ItemResult],
@@ -83,7 +105,7 @@ def build_feedback(
     """Short sentences, most important first: nothing heard, missing items, forbidden phrases, pace."""
     if not normalized:
         return ["没有听到回答,请再说一遍。"]
-    feedback = [f"没有说到{_quoted_choices(item.expect)}。" for item in items if not item.hit]
+    feedback = [_missing(item) for item in items if not item.hit]
     feedback += [f"出现了服务禁语“{hit.phrase}”。" for hit in forbidden]
     low, high = RATE_RANGE
     if chars_per_second is not None and chars_per_second > high:

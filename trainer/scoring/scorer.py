@@ -2,14 +2,14 @@
 
 Score formula (an int 0–100; ``PASS_SCORE`` is the pass line):
 
-    coverage   = 100 × items hit / items            (100 for a rubric without items)
+    coverage   = 100 × items hit / items            (items: standard phrases and intents; 100 without items)
     forbidden  = FORBIDDEN_PENALTY × forbidden phrases said
     pace       = RATE_PENALTY_PER_CHAR × chars/s outside 2–7, at most PACE_PENALTY_MAX
     delay      = DELAY_PENALTY_PER_SECOND × seconds beyond 3 s, at most PACE_PENALTY_MAX
     score      = clamp(round(coverage − forbidden − pace − delay), 0, 100)
     if not passed: score = min(score, PASS_SCORE − 1)
 
-``passed`` is purely "every item hit and no forbidden phrase". A passed turn loses at most 2 ×
+``passed`` is purely "every standard phrase and every intent heard, and no forbidden phrase". A passed turn loses at most 2 ×
 ``PACE_PENALTY_MAX`` = 20 points, so it never drops below 80; a failed one is capped at 59, so
 ``score >= PASS_SCORE`` exactly when ``passed``.
 """
@@ -21,9 +21,12 @@ from dataclasses import dataclass
 
 from trainer.scoring.align import align, tolerance
 from trainer.scoring.forbidden import find_forbidden
+from trainer.scoring.intents import Intent, match_intent
 from trainer.scoring.normalize import normalize, normalize_with_map
 from trainer.scoring.result import (
     DELAY_FREE_SECONDS,
+    INTENT,
+    PHRASE,
     RATE_RANGE,
     ForbiddenHit,
     ItemResult,
@@ -41,30 +44,44 @@ PACE_PENALTY_MAX = 10.0
 
 @dataclass(frozen=True)
 class Rubric:
-    """A trainee turn's rubric: every ``expect`` item must be heard (alternatives separated by ``|``),
-    no ``forbid`` phrase may be. Lists are accepted and stored as tuples."""
+    """A trainee turn's rubric.
 
-    expect: tuple[str, ...]
+    ``phrases``: standard phrases of the codes that the turn drills; every one must be heard (alternatives
+    separated by ``|``), with the tolerance for recognition errors. ``intents``: what the clerk must get
+    across in any words (:mod:`trainer.scoring.intents`); every one must be heard. ``forbid``: push-offs
+    that must not be said (:mod:`trainer.scoring.forbidden`). Lists are accepted and stored as tuples."""
+
+    phrases: tuple[str, ...] = ()
     forbid: tuple[str, ...] = ()
+    intents: tuple[Intent, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "expect", tuple(self.expect))
+        object.__setattr__(self, "phrases", tuple(self.phrases))
         object.__setattr__(self, "forbid", tuple(self.forbid))
-        for item in self.expect:
+        object.__setattr__(self, "intents", tuple(self.intents))
+        for item in self.phrases:
             if not any(normalize(alternative) for alternative in split_alternatives(item)):
-                raise ValueError(f"expect item {item!r} has no alternative with words in it")
+                raise ValueError(f"phrase {item!r} has no alternative with words in it")
         for phrase in self.forbid:
             if not normalize(phrase):
                 raise ValueError(f"forbid phrase {phrase!r} has no words in it")
 
     @classmethod
     def from_dict(cls, data: dict) -> Rubric:
-        """From a scenario turn or a fixture spec: ``{"expect": [...], "forbid": [...]}``."""
-        return cls(expect=data.get("expect") or (), forbid=data.get("forbid") or ())
+        """From a stored turn or a fixture spec: ``{"phrases": [...], "intents": [{id, label, wordings,
+        patterns}], "forbid": [...]}``; older specs name the phrases ``expect``."""
+        return cls(
+            phrases=data.get("phrases") or data.get("expect") or (),
+            forbid=data.get("forbid") or (),
+            intents=tuple(Intent.from_dict(i) for i in data.get("intents") or ()),
+        )
+
+    def to_dict(self) -> dict:
+        return {"phrases": list(self.phrases), "intents": [i.to_dict() for i in self.intents], "forbid": list(self.forbid)}
 
 
 def match_item(item: str, normalized: str) -> ItemResult:
-    """Match one ``expect`` item against a normalised transcript.
+    """Match one standard phrase (alternatives separated by ``|``) against a normalised transcript.
 
     An alternative found character for character is a hit at once. Otherwise every alternative is
     aligned on syllables (:mod:`trainer.scoring.align`) and the one that fits best relative to its own
@@ -73,7 +90,7 @@ def match_item(item: str, normalized: str) -> ItemResult:
     alternatives = [(alternative, normalize(alternative)) for alternative in split_alternatives(item)]
     for alternative, phrase in alternatives:
         if phrase and phrase in normalized:
-            return ItemResult(item, True, phrase, alternative, 0.0)
+            return ItemResult(item, True, phrase, alternative, 0.0, PHRASE, item)
     best: tuple[float, ItemResult] | None = None
     for alternative, phrase in alternatives:
         found = align(phrase, normalized)
@@ -87,12 +104,23 @@ def match_item(item: str, normalized: str) -> ItemResult:
             normalized[found.start : found.end] if hit else "",
             alternative if hit else None,
             found.cost,
+            PHRASE,
+            item,
         )
         if best is None or found.cost / allowed < best[0]:
             best = (found.cost / allowed, result)
     if best is None:
-        return ItemResult(item, False, "", None, math.inf)
+        return ItemResult(item, False, "", None, math.inf, PHRASE, item)
     return best[1]
+
+
+def intent_item(intent: Intent, normalized: str) -> ItemResult:
+    """An intent as a rubric item: hit with its evidence, or a miss that suggests its first wording."""
+    found = match_intent(intent, normalized) if normalized else None
+    example = intent.wordings[0] if intent.wordings else ""
+    if found is None:
+        return ItemResult(intent.label, False, "", None, math.inf, INTENT, intent.id, example)
+    return ItemResult(intent.label, True, found.heard, found.matched_by, 0.0, INTENT, intent.id, example)
 
 
 def pace_penalty(chars_per_second: float | None, response_delay_seconds: float | None) -> float:
@@ -145,7 +173,8 @@ def score_transcript(
     ``response_delay_seconds`` the time from the end of the customer's line to the trainee's first word.
     """
     text = normalize_with_map(transcript or "")
-    items = [match_item(item, text.text) for item in rubric.expect]
+    items = [match_item(item, text.text) for item in rubric.phrases]
+    items += [intent_item(intent, text.text) for intent in rubric.intents]
     forbidden = []
     for phrase in rubric.forbid:
         heard = find_forbidden(normalize(phrase), text)

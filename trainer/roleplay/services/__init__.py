@@ -12,6 +12,7 @@ from trainer.roleplay.services.attempts import (  # noqa: F401
     get_scenario,
     get_session,
     get_turn,
+    latest_attempts,
     next_turn,
     open_session_for,
     parse_delay,

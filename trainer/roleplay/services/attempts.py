@@ -102,13 +102,31 @@ def open_session_for(user, scenario: Scenario, *, now: datetime | None = None) -
     return session or start_session(user, scenario, now=now)
 
 
-def counting_attempts(session: RoleplaySession) -> dict[int, RoleplayAttempt]:
-    """turn id → the attempt that counts: the latest one that is not rejected (rejected ones hold no answer)."""
+def latest_attempts(session: RoleplaySession) -> dict[int, RoleplayAttempt]:
+    """turn id → the trainee's latest answer to it (rejected recordings hold no answer and are skipped)."""
     latest: dict[int, RoleplayAttempt] = {}
     for attempt in sorted(session.attempts, key=lambda a: a.id):
         if attempt.status != "rejected":
             latest[attempt.turn_id] = attempt
     return latest
+
+
+def _rank(attempt: RoleplayAttempt) -> tuple:
+    return (attempt.resolved, attempt.resolved and attempt.effective_passed, attempt.effective_score or 0, attempt.id)
+
+
+def counting_attempts(session: RoleplaySession) -> dict[int, RoleplayAttempt]:
+    """turn id → the attempt that counts: the turn's best resolved answer (passed before failed, then the
+    higher score, then the later one), so practising a passed turn again never takes the pass away. A turn
+    with no resolved answer yet counts its latest pending one, which keeps the session open until scored."""
+    best: dict[int, RoleplayAttempt] = {}
+    for attempt in session.attempts:
+        if attempt.status == "rejected" and not attempt.overridden:
+            continue
+        current = best.get(attempt.turn_id)
+        if current is None or _rank(attempt) > _rank(current):
+            best[attempt.turn_id] = attempt
+    return best
 
 
 def next_turn(session: RoleplaySession) -> ScenarioTurn | None:
@@ -118,9 +136,10 @@ def next_turn(session: RoleplaySession) -> ScenarioTurn | None:
 
 
 def evaluate_session(session: RoleplaySession, *, now: datetime | None = None) -> RoleplaySession:
-    """Recompute status, score and pass from the counting attempts, and send ``scenario_passed`` the first
-    time the session passes. A later retry or override may turn ``passed`` off again; ``passed_at`` (and the
-    hours credited then) stay, since a scenario credits once per year anyway."""
+    """Recompute status, score and pass from each turn's best attempt (:func:`counting_attempts`), and send
+    ``scenario_passed`` the first time the session passes. A retry can only raise the result; a trainer's
+    override of the counting attempt may lower it (``passed_at`` and the hours credited then stay, since a
+    scenario credits once per year anyway)."""
     now = now or utcnow()
     turns = session.scenario.active_turns
     latest = counting_attempts(session)
@@ -246,10 +265,7 @@ def _claim(attempt: RoleplayAttempt, now: datetime) -> bool:
 def _store_result(attempt: RoleplayAttempt, result) -> None:
     attempt.status = "scored"
     attempt.transcript = result.transcript
-    attempt.items_json = json.dumps(
-        [{"expect": i.expect, "hit": i.hit, "heard": i.heard, "alternative": i.alternative} for i in result.items],
-        ensure_ascii=False,
-    )
+    attempt.items_json = json.dumps([i.to_dict() for i in result.items], ensure_ascii=False)
     attempt.forbidden_json = json.dumps(
         [{"phrase": f.phrase, "heard": f.heard} for f in result.forbidden], ensure_ascii=False
     )

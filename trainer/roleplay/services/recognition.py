@@ -42,7 +42,7 @@ def app_recognizer() -> Recognizer:
 
 
 def rubric_for(turn: ScenarioTurn) -> Rubric:
-    return Rubric(expect=turn.expect, forbid=turn.forbid)
+    return turn.rubric
 
 
 def second_pass_enabled() -> bool:

@@ -1,0 +1,204 @@
+"""Intents: what a clerk must get across, in whatever words (apologise, promise prompt service, read the
+details back…). Pure: no I/O; the content layer reads ``scenarios/intents.yaml`` into :class:`Intent`.
+
+An intent is heard when any of its **wordings** or **patterns** is heard, and the words that carried it are
+kept as evidence.
+
+* A *wording* is a phrase matched like a standard phrase (:func:`trainer.scoring.align.align`): exactly, or
+  with the tolerance for recognition errors (homophones, fillers, 您/你).
+* A *pattern* is a sequence of slots separated by spaces, for the many ways one thing is put::
+
+      [马上|立即|这就|现在就] [为您|给您|帮您|] [办|办理|查|处理|安排]
+
+  ``[a|b]`` is one of the alternatives; an empty alternative (``[为您|给您|]``) makes the slot optional; a bare
+  word is a slot of one alternative; ``…`` lets up to ``WIDE_GAP`` characters stand between its neighbours.
+  Between other slots at most ``GAP`` characters may stand (马上 **就** 给您办). Slots are compared by sound,
+  syllable by syllable (a homophone or 你 for 您 still matches), never with the fuzzier tolerance of
+  wordings: a pattern is already generous in what it accepts.
+
+A hit does not count when the words right before it negate it (不/没/别/无法/不能 …: "没法马上给您办" is not
+a promise). Wordings and patterns that are themselves negative ("不能收") are unaffected, because the
+check looks only *before* the match.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from trainer.scoring.align import align, tolerance
+from trainer.scoring.normalize import normalize
+from trainer.scoring.phonetics import Syllable, to_syllables
+
+GAP = 4
+WIDE_GAP = 12
+WIDE_TOKEN = "…"
+# Right before a hit, these turn it into its opposite: 没法马上办 / 不能给您办 / 别着急 is fine (别 is not
+# before the hit there, 着急 is not an intent wording), 不会马上 …
+NEGATORS = ("无法", "没法", "不能", "不会", "不可", "不要", "不想", "不肯", "不用", "不", "没", "别", "未")
+
+_SLOT = re.compile(r"\[([^\]]*)\]|(\S+)")
+
+
+class PatternError(ValueError):
+    """A pattern that cannot be read: unbalanced brackets, a slot without words, nothing but gaps."""
+
+
+@dataclass(frozen=True)
+class Slot:
+    alternatives: tuple[str, ...]  # normalised; "" when the slot is optional
+    gap_before: int  # characters that may stand between the previous slot and this one
+
+    @property
+    def optional(self) -> bool:
+        return "" in self.alternatives
+
+
+@dataclass(frozen=True)
+class Intent:
+    """``id`` (e.g. ``apologize``), ``label`` shown to trainees (e.g. 向客户致歉), and its wordings and
+    patterns as written in the content file."""
+
+    id: str
+    label: str
+    wordings: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "wordings", tuple(self.wordings))
+        object.__setattr__(self, "patterns", tuple(self.patterns))
+        if not self.wordings and not self.patterns:
+            raise ValueError(f"intent {self.id!r} has neither wordings nor patterns")
+        for wording in self.wordings:
+            if not normalize(wording):
+                raise ValueError(f"intent {self.id!r}: wording {wording!r} has no words in it")
+        for pattern in self.patterns:
+            compile_pattern(pattern)
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "label": self.label, "wordings": list(self.wordings), "patterns": list(self.patterns)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Intent:
+        return cls(data["id"], data.get("label") or data["id"], data.get("wordings") or (), data.get("patterns") or ())
+
+    def extended(self, wordings: list[str] | tuple[str, ...] = (), patterns: list[str] | tuple[str, ...] = ()) -> Intent:
+        """This intent with a turn's own extra wordings and patterns added."""
+        return Intent(self.id, self.label, (*self.wordings, *wordings), (*self.patterns, *patterns))
+
+
+@dataclass(frozen=True)
+class IntentMatch:
+    """Evidence for a heard intent: ``heard`` the transcript words, ``matched_by`` the wording or pattern."""
+
+    heard: str
+    matched_by: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=2048)
+def compile_pattern(pattern: str) -> tuple[Slot, ...]:
+    """``"[马上|立即] [为您|] 办理"`` → slots; raises :class:`PatternError` on a malformed pattern."""
+    if pattern.count("[") != pattern.count("]"):
+        raise PatternError(f"unbalanced brackets in pattern {pattern!r}")
+    slots: list[Slot] = []
+    gap = GAP
+    for match in _SLOT.finditer(pattern):
+        raw = match.group(1) if match.group(1) is not None else match.group(2)
+        if raw == WIDE_TOKEN:
+            gap = WIDE_GAP
+            continue
+        # Longest first, so the evidence shows the whole word (办理 rather than 办).
+        alternatives = tuple(sorted(dict.fromkeys(normalize(a) for a in raw.split("|")), key=len, reverse=True))
+        if not any(alternatives):
+            raise PatternError(f"slot [{raw}] of pattern {pattern!r} has no words")
+        slots.append(Slot(alternatives, gap if slots else 0))
+        gap = GAP
+    if not any(not slot.optional for slot in slots):
+        raise PatternError(f"pattern {pattern!r} needs at least one slot that is not optional")
+    return tuple(slots)
+
+
+def _same_sound(expected: Syllable, heard: Syllable) -> bool:
+    if expected.char == heard.char or expected.reading == heard.reading:
+        return True
+    return {expected.reading, heard.reading} == {"nin", "ni"}
+
+
+def _says_at(alternative: tuple[Syllable, ...], heard: tuple[Syllable, ...], at: int) -> bool:
+    end = at + len(alternative)
+    return end <= len(heard) and all(_same_sound(a, h) for a, h in zip(alternative, heard[at:end], strict=True))
+
+
+def _match_slots(slots: tuple[tuple[tuple[Syllable, ...], ...], ...], gaps: tuple[int, ...],
+                 heard: tuple[Syllable, ...], index: int, at: int, first: bool) -> int | None:
+    """End position of the first way ``slots[index:]`` can be said from ``at`` on, or ``None``."""
+    if index == len(slots):
+        return at
+    reach = 0 if first else gaps[index]
+    for skip in range(reach + 1):
+        position = at + skip
+        if position > len(heard):
+            break
+        for alternative in slots[index]:
+            if not alternative:
+                continue
+            if _says_at(alternative, heard, position):
+                end = _match_slots(slots, gaps, heard, index + 1, position + len(alternative), False)
+                if end is not None:
+                    return end
+    if any(not alternative for alternative in slots[index]):  # optional: skip the slot
+        return _match_slots(slots, gaps, heard, index + 1, at, first)
+    return None
+
+
+def match_pattern(pattern: str, text: str) -> list[tuple[int, int]]:
+    """Every ``(start, end)`` of normalised ``text`` where ``pattern`` is said (leftmost per start)."""
+    slots = compile_pattern(pattern)
+    as_syllables = tuple(tuple(to_syllables(a) if a else () for a in slot.alternatives) for slot in slots)
+    gaps = tuple(slot.gap_before for slot in slots)
+    heard = to_syllables(text)
+    found = []
+    for start in range(len(heard)):
+        end = _match_slots(as_syllables, gaps, heard, 0, start, True)
+        if end is not None and end > start:
+            found.append((start, end))
+    return found
+
+
+def is_negated(text: str, start: int) -> bool:
+    """Whether the words right before ``text[start:]`` negate what follows."""
+    before = text[max(0, start - 3) : start]
+    if len(before) == 3 and before[1] == "不" and before[0] == before[2]:
+        return False  # 能不能 / 会不会 ask a question, they negate nothing
+    return any(before.endswith(negator) for negator in NEGATORS)
+
+
+def _exact_spans(wording: str, text: str) -> list[tuple[int, int]]:
+    phrase = normalize(wording)
+    return [(m.start(), m.end()) for m in re.finditer(re.escape(phrase), text)]
+
+
+def _fuzzy_spans(wording: str, text: str) -> list[tuple[int, int]]:
+    phrase = normalize(wording)
+    found = align(phrase, text)
+    if found is not None and found.cost <= tolerance(len(phrase)):
+        return [(found.start, found.end)]
+    return []
+
+
+def match_intent(intent: Intent, text: str) -> IntentMatch | None:
+    """The evidence that ``intent`` was heard in normalised ``text`` and not negated, or ``None``.
+
+    Cheapest first: a wording said exactly, then a pattern (compared by sound), then a wording heard with
+    recognition errors (the syllable alignment, which costs the most).
+    """
+    finders = ((intent.wordings, _exact_spans), (intent.patterns, match_pattern), (intent.wordings, _fuzzy_spans))
+    for candidates, find in finders:
+        for matched_by in candidates:
+            for start, end in find(matched_by, text):
+                if not is_negated(text, start):
+                    return IntentMatch(text[start:end], matched_by, start, end)
+    return None
