@@ -1,33 +1,153 @@
-"""Reading the spreadsheets people upload (staff lists, sign-in sheets): .xlsx or .csv → rows of text.
+"""Spreadsheets in and out: the one reader for uploads (staff lists, sign-in sheets, question banks) and
+the one safe writer for every Excel and CSV export.
 
-One reader so that every upload gives the same clear Chinese messages for the same problems.
+Reading is bounded: a few kilobytes of .xlsx or .csv can hold hundreds of thousands of rows (or a
+workbook that inflates to gigabytes), so readers stop at the caller's row limit, cap the columns, and
+refuse a workbook whose parts inflate past ``MAX_UNPACKED_BYTES`` before openpyxl parses anything.
+Pages show at most ``MAX_ERRORS_SHOWN`` problems of a rejected file and say how many more there are.
+
+Writing is safe: spreadsheet apps run a cell starting with = + - @ as a formula, and our cells hold
+names and question text that users typed. Excel cells are stored as text (never a formula, and the
+text is kept exactly, so an exported bank imports back unchanged); CSV has no cell types, so such a
+value gets a leading apostrophe, as OWASP recommends.
 """
 
 import csv
 import io
+import zipfile
+from collections.abc import Iterable, Iterator
 
 from openpyxl import load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from trainer.errors import ValidationFailed
 
+MAX_ERRORS_SHOWN = 50
+MAX_COLUMNS = 64  # every importer needs far fewer; a row reaching column XFD would cost 16k cells
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-def read_rows(filename: str, data: bytes, *, what: str = "文件") -> list[list[str]]:
-    """Every row as stripped strings (empty rows dropped). ``what`` names the upload in messages (签到表…).
-    Raises ValidationFailed for an unsupported type, a CSV that is not UTF-8, or an unreadable workbook."""
-    lower = (filename or "").lower()
+
+class TooManyRows(ValidationFailed):
+    """The upload has more non-empty rows than the caller allows; reading stopped there."""
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # Excel stores 工号 12 as 12.0
+    return str(value).strip()
+
+
+def open_sheet(data: bytes, prefer: str | None = None):
+    """The sheet named ``prefer`` (else the first) of a read-only workbook; raises ValidationFailed for a
+    file that is not a workbook or would inflate past ``MAX_UNPACKED_BYTES``."""
     try:
-        if lower.endswith(".xlsx"):
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-            rows = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
-        elif lower.endswith(".csv"):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ValidationFailed("无法读取该文件,请确认它是有效的 Excel(.xlsx)文件。", f"not a zip: {exc}") from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ValidationFailed("文件解压后过大,请确认它是普通的 Excel 表格,或拆分后分批上传。",
+                               f"workbook unpacks to {unpacked} bytes")
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return book[prefer] if prefer in book.sheetnames else book.worksheets[0]
+    except Exception as exc:  # openpyxl raises many types for corrupt files
+        raise ValidationFailed("无法读取该文件,请确认它是有效的 Excel(.xlsx)文件。", f"{type(exc).__name__}: {exc}") from exc
+
+
+def _rows(filename: str, data: bytes, what: str, sheet: str | None):
+    """(row number, raw cells) of every row, empty or not, for .xlsx or .csv."""
+    lower = (filename or "").lower()
+    if lower.endswith(".xlsx"):
+        return enumerate(open_sheet(data, sheet).iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1)
+    if lower.endswith(".csv"):
+        try:
             text = data.decode("utf-16") if data.startswith(b"\xff\xfe") else data.decode("utf-8-sig")
-            rows = [[v.strip() for v in row] for row in csv.reader(io.StringIO(text))]
-        else:
-            raise ValidationFailed(f"{what}请上传 .xlsx 或 .csv 文件。", f"unsupported file {filename!r}")
-    except UnicodeDecodeError as exc:
-        raise ValidationFailed("CSV 文件不是 UTF-8 编码,请在 Excel 中另存为“CSV UTF-8”。", str(exc)) from exc
+        except UnicodeDecodeError as exc:
+            raise ValidationFailed("CSV 文件不是 UTF-8 编码,请在 Excel 中另存为“CSV UTF-8”。", str(exc)) from exc
+        return enumerate((row[:MAX_COLUMNS] for row in csv.reader(io.StringIO(text))), start=1)
+    raise ValidationFailed(f"{what}请上传 .xlsx 或 .csv 文件。", f"unsupported file {filename!r}")
+
+
+def iter_rows(filename: str, data: bytes, *, max_rows: int, what: str = "文件", sheet: str | None = None,
+              too_many: str = "") -> Iterator[tuple[int, list[str]]]:
+    """(row number, stripped cells) for every non-empty row, read lazily.
+
+    .xlsx (``sheet`` by name if present, else the first) or .csv (UTF-8 with or without BOM, or UTF-16
+    with BOM); at most ``MAX_COLUMNS`` cells a row. Reading stops with TooManyRows at the first non-empty
+    row past ``max_rows`` (message ``too_many``, by default one naming ``what``), or once the row number
+    passes ``4 × max_rows + 1000`` (a sheet can declare a million empty rows in a few bytes). Raises
+    ValidationFailed for another type or an unreadable file.
+    """
+    last_row = 4 * max_rows + 1000
+    found = 0
+    try:
+        for number, raw in _rows(filename, data, what, sheet):
+            if number > last_row:
+                raise TooManyRows(f"{what}的行数过多(含大量空行),请删除空行或拆分后分批上传。", f"row {number} > {last_row}")
+            if not any(v is not None and v != "" for v in raw):
+                continue
+            row = [_cell_text(v) for v in raw]
+            while row and not row[-1]:
+                row.pop()  # openpyxl pads every row to MAX_COLUMNS
+            if not row:
+                continue
+            found += 1
+            if found > max_rows:
+                raise TooManyRows(too_many or f"{what}超过 {max_rows} 行,请拆分后分批上传。",
+                                  f"more than {max_rows} non-empty rows")
+            yield number, row
     except ValidationFailed:
         raise
-    except Exception as exc:  # openpyxl raises many types for corrupt files
-        raise ValidationFailed(f"无法读取该{what},请确认它是有效的 Excel 文件。", f"{type(exc).__name__}: {exc}") from exc
-    return [row for row in rows if any(row)]
+    except Exception as exc:  # a broken sheet or CSV shows up only while reading it
+        raise ValidationFailed(f"无法读取该{what},请确认文件完好。", f"{type(exc).__name__}: {exc}") from exc
+
+
+def read_rows(filename: str, data: bytes, *, max_rows: int, what: str = "文件", too_many: str = "") -> list[list[str]]:
+    """The non-empty rows as stripped strings; see :func:`iter_rows` for the limits and messages."""
+    return [row for _number, row in iter_rows(filename, data, max_rows=max_rows, what=what, too_many=too_many)]
+
+
+# --- writing ------------------------------------------------------------------------------------------
+
+def csv_value(value):
+    """A value for ``csv.writer``: a text that a spreadsheet app would run as a formula gets a leading '."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_bytes(header: list[str], rows: Iterable[list]) -> bytes:
+    """UTF-8 with a byte-order mark, so that Excel on Windows opens the Chinese correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows([csv_value(v) for v in row] for row in rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def cells(sheet, values: Iterable, *, font=None, fill=None, alignment=None) -> list:
+    """Cells for ``sheet.append`` (write-only or normal sheets): every string is stored as text, never as
+    a formula, with the characters Excel cannot hold (control characters) removed."""
+    result = []
+    for value in values:
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+        for name, style in (("font", font), ("fill", fill), ("alignment", alignment)):
+            if style is not None:
+                setattr(cell, name, style)
+        result.append(cell)
+    return result
+
+
+def first_problems(problems: list) -> tuple[list, int]:
+    """The problems a page lists (the first ``MAX_ERRORS_SHOWN``) and how many more there are, so a
+    rejected upload gives a short page however broken the file is."""
+    return problems[:MAX_ERRORS_SHOWN], max(0, len(problems) - MAX_ERRORS_SHOWN)

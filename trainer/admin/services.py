@@ -4,9 +4,12 @@ from sqlalchemy import select
 
 from trainer import audit, signals
 from trainer.auth.models import ROLES, User
+from trainer.auth.passwords import check_new_password
+from trainer.auth.services import end_access
 from trainer.errors import Conflict, ValidationFailed
 from trainer.extensions import db
 from trainer.org.models import UNIT_KINDS, Unit
+from trainer.timeutil import utcnow
 
 # A child's kind must come after its parent's: 公司 → 供电所 → 班组.
 KIND_ORDER = list(UNIT_KINDS)
@@ -58,14 +61,16 @@ def save_user(
         clash = db.session.scalar(select(User).where(User.employee_no == employee_no))
         if clash is not None and clash is not user:
             raise Conflict(f"工号“{employee_no}”已被 {clash.display_name} 使用。")
+    if password:
+        check_new_password(password, username)
     if user is None:
         if not password:
             raise ValidationFailed("新账号需要设置初始密码。")
         user = User(username=username, must_change_password=True)
         db.session.add(user)
-        action = "user.create"
+        action, before = "user.create", {}
     else:
-        action = "user.update"
+        action, before = "user.update", _audited_fields(user)
         if user.id == actor.id and (role != "admin" or not active):
             raise ValidationFailed("不能取消自己的管理员权限或停用自己的账号。")
     user.username, user.display_name, user.employee_no = username, display_name, employee_no or None
@@ -74,7 +79,20 @@ def save_user(
         user.set_password(password)
         user.must_change_password = True
     db.session.flush()
-    audit.record(actor, action, f"user:{user.id}", username=username, role=role, active=active)
+    after = _audited_fields(user)
+    changes = {k: [before[k], v] for k, v in after.items() if before.get(k) != v} if before else {}
+    if password:
+        changes["password"] = "reset"
+    audit.record(actor, action, f"user:{user.id}", username=username, role=role, active=active,
+                 **({"changed": changes} if action == "user.update" else {}))
+    if password and action == "user.update":  # a reset: whoever knew the old password is out
+        end_access(user, actor=actor, reason="password_reset", now=utcnow())
     if action == "user.create":
         signals.user_created.send(actor, account=user, created_at=user.created_at)
     return user
+
+
+def _audited_fields(user: User) -> dict:
+    """The account fields an admin edits, as the audit log shows them (before → after for user.update)."""
+    return {"username": user.username, "display_name": user.display_name, "employee_no": user.employee_no,
+            "role": user.role, "position": user.position, "unit_id": user.unit_id, "active": user.active}

@@ -47,15 +47,13 @@ class ImportResult:
 
 def read_table(filename: str, data: bytes) -> list[dict]:
     """Rows as dicts keyed by the Chinese headers; raises ValidationFailed for unreadable files."""
-    rows = read_rows(filename, data)
+    rows = read_rows(filename, data, max_rows=MAX_ROWS + 1, too_many=f"一次最多导入 {MAX_ROWS} 行。")  # + the header
     if not rows:
         raise ValidationFailed("文件是空的。")
     header = rows[0]
     missing = [name for name in COLUMNS if name not in header]
     if missing:
         raise ValidationFailed(f"缺少列:{'、'.join(missing)}。第一行应为:工号、姓名、岗位、单位。", f"missing columns {missing}")
-    if len(rows) - 1 > MAX_ROWS:
-        raise ValidationFailed(f"一次最多导入 {MAX_ROWS} 行。")
     index = {name: header.index(name) for name in COLUMNS}
     return [
         {COLUMNS[name]: (row[i] if i < len(row) else "") for name, i in index.items()}

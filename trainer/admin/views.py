@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
+from trainer import tabular
 from trainer.admin import services, staff_import
 from trainer.admin.forms import StaffImportForm, UnitForm, UserForm, choices
 from trainer.auth import policy
@@ -125,4 +126,6 @@ def import_staff():
                 audit.record(current_user, "user.import", upload.filename, created=result.count("created"), updated=result.count("updated"))
                 db.session.commit()
                 flash(f"导入完成:新建 {result.count('created')} 人,更新 {result.count('updated')} 人。", "success")
-    return render_template("admin/import_staff.html", form=form, result=result)
+    # A rejected file lists only its rejected rows, and only the first of those.
+    rows, hidden = tabular.first_problems(result.rejected) if result and result.rejected else (result.rows if result else [], 0)
+    return render_template("admin/import_staff.html", form=form, result=result, rows=rows, hidden=hidden)

@@ -10,7 +10,7 @@ from functools import wraps
 from flask import Blueprint, g, jsonify, request
 from flask_login import current_user
 
-from trainer.auth.services import user_for_token
+from trainer.auth import tokens
 from trainer.extensions import csrf
 from trainer.timeutil import utcnow
 
@@ -35,7 +35,11 @@ def current_api_user():
 def _authenticate():
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
-        return user_for_token(header.removeprefix("Bearer ").strip(), now=utcnow())
+        found = tokens.user_for(header.removeprefix("Bearer ").strip(), now=utcnow())
+        if found is None:
+            return None
+        g.api_token = found[1]
+        return found[0]
     if current_user.is_authenticated:
         # The browser pages call the API with their session cookie: those requests need the CSRF token.
         if request.method not in SAFE_METHODS:
@@ -46,8 +50,9 @@ def _authenticate():
 
 def operation(path: str, method: str, *, summary: str, auth: bool = True, roles: tuple[str, ...] | None = None,
               request_body: dict | None = None, responses: dict | None = None, parameters: list | None = None,
-              tags: tuple[str, ...] = ()):
-    """Declare an API endpoint: route + OpenAPI entry. ``path`` uses Flask syntax (``<int:id>``)."""
+              tags: tuple[str, ...] = (), before_first_password: bool = False):
+    """Declare an API endpoint: route + OpenAPI entry. ``path`` uses Flask syntax (``<int:id>``).
+    An account that must still change its first password gets 403 unless ``before_first_password``."""
 
     def decorator(view):
         @wraps(view)
@@ -56,6 +61,8 @@ def operation(path: str, method: str, *, summary: str, auth: bool = True, roles:
                 user = _authenticate()
                 if user is None:
                     return api_error("需要登录或有效的访问令牌。", 401)
+                if user.must_change_password and not before_first_password:
+                    return api_error(tokens.FIRST_PASSWORD_MESSAGE, 403, "must_change_password")
                 if roles and user.role not in roles:
                     return api_error("没有权限。", 403)
                 g.api_user = user

@@ -15,6 +15,7 @@ from trainer.auth import policy
 from trainer.auth.models import User
 from trainer.extensions import db
 from trainer.org.models import Unit
+from trainer.tabular import cells
 from trainer.timeutil import to_local
 
 
@@ -110,24 +111,11 @@ HEADER_FONT = Font(bold=True)
 OVERDUE_FILL = PatternFill("solid", fgColor="FDECEA")
 
 
-def _text(cell, value) -> None:
-    """Names come from user input: never let a value starting with = become a formula in Excel."""
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-
-
 def _sheet(book, title: str, header: list[str], rows: list[list], fills: list[bool] | None = None):
     sheet = book.create_sheet(title)
-    for column, name in enumerate(header, start=1):
-        _text(sheet.cell(row=1, column=column), name)
-        sheet.cell(row=1, column=column).font = HEADER_FONT
-    for index, values in enumerate(rows, start=2):
-        for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=index, column=column)
-            _text(cell, value)
-            if fills and fills[index - 2]:
-                cell.fill = OVERDUE_FILL
+    sheet.append(cells(sheet, header, font=HEADER_FONT))
+    for index, values in enumerate(rows):
+        sheet.append(cells(sheet, values, fill=OVERDUE_FILL if fills and fills[index] else None))
     for column in range(1, len(header) + 1):
         sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = 16
     sheet.freeze_panes = "A2"
@@ -149,13 +137,12 @@ def workbook(report: Report) -> bytes:
     _sheet(book, "按单位", ["单位", "人数", "已完成", "未完成", "已逾期", "完成率(%)"],
            [["　" * u.depth + u.name, t.total, t.done, t.open, t.overdue, t.percent] for u, t in report.units])
     info = book.create_sheet("任务")
-    for row, (label, value) in enumerate([
+    for label, value in [
         ("培训内容", f"{assignment.kind_label}:{assignment.title}"), ("截止", due_text(assignment)),
         ("对象", "、".join(describe_targets(assignment))), ("说明", assignment.note),
         ("人数", report.tally.total), ("已完成", report.tally.done), ("已逾期", report.tally.overdue),
-    ], start=1):
-        _text(info.cell(row=row, column=1), label)
-        _text(info.cell(row=row, column=2), value)
+    ]:
+        info.append(cells(info, [label, value]))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

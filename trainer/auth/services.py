@@ -1,4 +1,4 @@
-"""Authentication: password check with throttling, password change, API tokens."""
+"""Authentication: the password check, password changes, ending an account's sessions and tokens."""
 
 import secrets
 from datetime import datetime
@@ -7,7 +7,10 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from trainer.auth.models import ApiToken, User
+from trainer import audit
+from trainer.auth import tokens
+from trainer.auth.models import User
+from trainer.auth.passwords import check_new_password
 from trainer.errors import ValidationFailed
 from trainer.extensions import db
 
@@ -38,22 +41,24 @@ def _dummy_hash() -> str:
 _DUMMY_HASHES: dict[str, str] = {}
 
 
-def change_password(user: User, current: str, new: str) -> None:
+def change_password(user: User, current: str, new: str, *, now: datetime) -> None:
+    """Set a new password chosen by the user. Every other login session and every API token of the account
+    stops working (the caller logs the current session in again with the new session token)."""
     if not user.check_password(current):
         raise ValidationFailed("当前密码不正确。")
     if new == current:
         raise ValidationFailed("新密码不能与当前密码相同。")
+    check_new_password(new, user.username)
     user.set_password(new)
     user.must_change_password = False
+    end_access(user, actor=user, reason="password", now=now)
 
 
-def issue_token(user: User, days: int) -> str:
-    _row, token = ApiToken.issue(user, days)
-    return token
-
-
-def user_for_token(token: str, *, now: datetime) -> User | None:
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token)))
-    if row is None or row.expires_at <= now or not row.user.active:
-        return None
-    return row.user
+def end_access(user: User, *, actor: User | None, reason: str, now: datetime) -> int:
+    """End every login session and revoke every API token of ``user`` (password changed or reset, or
+    logged out everywhere). Returns how many tokens were revoked; audited with who did it."""
+    user.end_sessions()
+    revoked = tokens.revoke_all(user, actor=actor, reason=reason, now=now)
+    audit.record(actor, "user.sessions_end", f"user:{user.id}", username=user.username, reason=reason,
+                 tokens_revoked=revoked, by=getattr(actor, "username", None))
+    return revoked

@@ -2,12 +2,15 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 
-from trainer.auth import services, throttle
+from trainer.auth import services, throttle, tokens
 from trainer.auth.forms import ChangePasswordForm, LoginForm
+from trainer.auth.policy import roles_required, visible_person
 from trainer.errors import TrainerError
 from trainer.extensions import db, limiter
 from trainer.timeutil import utcnow
+from trainer.web import commit_or_report
 
 bp = Blueprint("auth", __name__)
 
@@ -43,6 +46,10 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        # Server side too: a copy of this cookie (or any other session of the account) stops working.
+        current_user.end_sessions()
+        db.session.commit()
     logout_user()
     flash("您已退出登录。", "info")
     return redirect(url_for("auth.login"))
@@ -54,11 +61,42 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current.data, form.new.data)
+            services.change_password(current_user, form.current.data, form.new.data, now=utcnow())
         except TrainerError as error:
+            db.session.rollback()
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash("密码已修改。", "success")
+            login_user(current_user._get_current_object())  # this session carries the new session token
+            flash("密码已修改。您在其他设备上的登录和全部访问令牌已失效。", "success")
             return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form)
+
+
+@bp.route("/account/tokens")
+@login_required
+def tokens_page():
+    return render_template("auth/tokens.html", tokens=tokens.active(current_user, utcnow()), form=FlaskForm())
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int):
+    commit_or_report(lambda: tokens.revoke(current_user, token_id, now=utcnow()), "访问令牌已撤销。")
+    return redirect(url_for("auth.tokens_page"))
+
+
+@bp.route("/account/tokens/revoke-all", methods=["POST"])
+@login_required
+def revoke_all_tokens():
+    commit_or_report(lambda: tokens.revoke_all_for(current_user, current_user, now=utcnow()), "全部访问令牌已撤销。")
+    return redirect(url_for("auth.tokens_page"))
+
+
+@bp.route("/admin/users/<int:user_id>/tokens/revoke", methods=["POST"])
+@roles_required("admin")
+def revoke_user_tokens(user_id: int):
+    """Admin: revoke every API token of one person (their sessions stay; reset the password to end those)."""
+    person = visible_person(current_user, user_id)
+    commit_or_report(lambda: tokens.revoke_all_for(current_user, person, now=utcnow()), "该人员的全部访问令牌已撤销。")
+    return redirect(url_for("admin.person", user_id=person.id))

@@ -16,11 +16,12 @@ Columns may come in any order; 编号, 选项E/F, 解析, 难度, 标签 may be 
 import io
 import unicodedata
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from trainer.content.model import QuestionDef
 from trainer.content.questions import QUESTION_TYPE_LABELS
+from trainer.errors import ValidationFailed
 from trainer.quiz.bankio import (
     DIFFICULTY_WORDS,
     LETTERS,
@@ -34,6 +35,7 @@ from trainer.quiz.bankio import (
     split_answers,
     split_list,
 )
+from trainer.tabular import cells, iter_rows
 
 OPTION_COLUMNS = [f"选项{letter}" for letter in LETTERS]
 HEADER = ["编号", "题型", "题干", *OPTION_COLUMNS, "答案", "解析", "出处", "难度", "标签"]
@@ -49,14 +51,6 @@ HELP = [
     ("难度", "1 易、2 中、3 难,不填为 1。"),
     ("标签", "可选。用逗号或顿号分隔。"),
 ]
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def _letters(text: str) -> list[str]:
@@ -133,31 +127,30 @@ def parse_row(values: dict, row: int, errors: list[RowError], seen_codes: dict[s
 
 
 def read_workbook(data: bytes) -> ParsedBank:
-    """Parse every row; all problems are collected, each with its Excel row number."""
+    """Parse every row (at most MAX_QUESTIONS, reading stops there); all problems are collected, each
+    with its Excel row number."""
     parsed = ParsedBank()
+    rows = iter_rows("bank.xlsx", data, max_rows=MAX_QUESTIONS + 1, what="题库文件", sheet="题库",
+                     too_many=f"一次最多导入 {MAX_QUESTIONS} 道题,请拆分后分批导入。")
+    number = 1
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for files that are not workbooks
-        parsed.errors.append(RowError(1, f"无法读取该文件,请确认它是 .xlsx 格式的 Excel 文件({type(exc).__name__})。"))
+        number, header = next(rows, (1, []))
+        missing = [name for name in REQUIRED if name not in header]
+        if missing:
+            parsed.errors.append(RowError(number, f"表头缺少列:{'、'.join(missing)}。第一行应为:{'、'.join(HEADER)}。"))
+            return parsed
+        seen_codes: dict[str, int] = {}
+        for number, raw in rows:
+            values = {name: v for name, v in zip(header, raw, strict=False) if name}
+            if not any(values.values()):
+                continue  # text only in columns without a header
+            question = parse_row(values, number, parsed.errors, seen_codes)
+            if question is not None:
+                parsed.questions.append((number, question))
+    except ValidationFailed as error:  # unreadable, or too many rows: reported like a row's problem
+        # First, so the page leads with it (only the first problems are listed).
+        parsed.errors.insert(0, RowError(number + 1 if number > 1 else 1, error.message))
         return parsed
-    sheet = book["题库"] if "题库" in book.sheetnames else book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [_cell(v) for v in next(rows, [])]
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        parsed.errors.append(RowError(1, f"表头缺少列:{'、'.join(missing)}。第一行应为:{'、'.join(HEADER)}。"))
-        return parsed
-    seen_codes: dict[str, int] = {}
-    for number, raw in enumerate(rows, start=2):
-        values = {name: _cell(v) for name, v in zip(header, raw, strict=False) if name}
-        if not any(values.values()):
-            continue
-        if len(parsed.questions) >= MAX_QUESTIONS:
-            parsed.errors.append(RowError(number, f"一次最多导入 {MAX_QUESTIONS} 道题。"))
-            break
-        question = parse_row(values, number, parsed.errors, seen_codes)
-        if question is not None:
-            parsed.questions.append((number, question))
     if not parsed.questions and not parsed.errors:
         parsed.errors.append(RowError(2, "文件中没有题目。"))
     return parsed
@@ -175,29 +168,23 @@ def write_workbook(title: str, questions: list[QuestionDef]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "题库"
-    sheet.append(HEADER)
+    sheet.append(cells(sheet, HEADER, font=Font(bold=True)))
+    wrap = Alignment(wrap_text=True, vertical="top")
     for question in questions:
         options = question.options + [""] * (len(LETTERS) - len(question.options))
-        sheet.append([
+        sheet.append(cells(sheet, [
             question.id, QUESTION_TYPE_LABELS[question.type], question.stem, *options, _answer_text(question),
             question.explanation, question.source, question.difficulty, ",".join(question.tags),
-        ])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+        ], alignment=wrap))
     sheet.freeze_panes = "A2"
     widths = {"A": 14, "B": 8, "C": 48, "J": 10, "K": 40, "L": 18, "M": 6, "N": 14}
     for column in "DEFGHI":
         widths[column] = 16
     for column, width in widths.items():
         sheet.column_dimensions[column].width = width
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
     guide = book.create_sheet("填写说明")
-    guide.append(["列", "说明"])
-    guide.append(["题库", title])
-    for name, text in HELP:
-        guide.append([name, text])
+    for row in [("列", "说明"), ("题库", title), *HELP]:
+        guide.append(cells(guide, row))
     guide.column_dimensions["A"].width = 12
     guide.column_dimensions["B"].width = 90
     out = io.BytesIO()

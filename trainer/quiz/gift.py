@@ -250,9 +250,9 @@ def _blocks(text: str):
 def parse_gift(text: str) -> ParsedBank:
     parsed = ParsedBank()
     seen_codes: dict[str, int] = {}
-    for line, comments, block in _blocks(text.lstrip("\ufeff")):
-        if len(parsed.questions) >= MAX_QUESTIONS:
-            parsed.errors.append(RowError(line, f"一次最多导入 {MAX_QUESTIONS} 道题。"))
+    for count, (line, comments, block) in enumerate(_blocks(text.lstrip("\ufeff")), start=1):
+        if count > MAX_QUESTIONS:  # counts every question, right or wrong, so reading stops here
+            parsed.errors.insert(0, RowError(line, f"一次最多导入 {MAX_QUESTIONS} 道题。"))  # first: pages list the first few
             break
         before = len(parsed.errors)
         try:

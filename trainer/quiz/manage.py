@@ -5,6 +5,7 @@ scoped through trainer/auth/policy.py."""
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from trainer import tabular
 from trainer.auth.policy import roles_required
 from trainer.content.questions import QUESTION_TYPE_LABELS
 from trainer.errors import TrainerError
@@ -130,7 +131,8 @@ def import_bank():
         status = 400
     else:
         status = 400 if form.is_submitted() else 200
-    return render_template("quiz/bank_import.html", form=form, parsed=parsed), status
+    errors, hidden = tabular.first_problems(parsed.errors if parsed else [])
+    return render_template("quiz/bank_import.html", form=form, parsed=parsed, errors=errors, hidden=hidden), status
 
 
 def _export(key: str, fmt: str) -> Response:

@@ -19,7 +19,7 @@ from trainer.hours import check_entry
 from trainer.org.models import Unit
 from trainer.records.models import ClassroomSession, HoursEntry
 from trainer.records.services import credit, hours_policy
-from trainer.tabular import read_rows
+from trainer.tabular import iter_rows
 
 # Sign-in sheet columns, in the order they identify a person best.
 SHEET_COLUMNS = {"工号": "employee_no", "用户名": "username", "姓名": "display_name"}
@@ -35,9 +35,10 @@ class SheetResult:
 
 def read_sign_in_sheet(filename: str, data: bytes) -> list[tuple[int, str, str]]:
     """(row number, column kind, value) for every non-empty row; raises ValidationFailed for unreadable files."""
-    rows = read_rows(filename, data, what="签到表")
-    # Sign-in sheets often have a title row or two above the header.
-    found = next(((n, name, header.index(name)) for n, header in enumerate(rows[:10])
+    # Sign-in sheets often have a title row or two above the header: up to 10 rows more than the names.
+    rows = list(iter_rows(filename, data, what="签到表", max_rows=MAX_SHEET_ROWS + 10,
+                          too_many=f"签到表最多 {MAX_SHEET_ROWS} 行。"))
+    found = next(((n, name, header.index(name)) for n, (_number, header) in enumerate(rows[:10])
                   for name in SHEET_COLUMNS if name in header), None)
     if found is None:
         raise ValidationFailed("签到表中找不到“工号”“用户名”或“姓名”列。", "no identifying column in the first 10 rows")
@@ -45,8 +46,7 @@ def read_sign_in_sheet(filename: str, data: bytes) -> list[tuple[int, str, str]]
     body = rows[header_index + 1:]
     if len(body) > MAX_SHEET_ROWS:
         raise ValidationFailed(f"签到表最多 {MAX_SHEET_ROWS} 行。")
-    return [(header_index + 2 + n, SHEET_COLUMNS[name], row[index]) for n, row in enumerate(body)
-            if index < len(row) and row[index]]
+    return [(number, SHEET_COLUMNS[name], row[index]) for number, row in body if index < len(row) and row[index]]
 
 
 def match_sign_in_sheet(actor: User, rows: list[tuple[int, str, str]]) -> SheetResult:

@@ -1,11 +1,9 @@
 """Exports: the annual hours report as CSV and Excel, and a person's training transcript as PDF."""
 
-import csv
 import io
 from datetime import datetime
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from trainer.auth.models import User
@@ -14,34 +12,22 @@ from trainer.hours import SOURCES, HoursPolicy, YearSummary
 from trainer.records import pdf
 from trainer.records.models import HoursEntry
 from trainer.records.report import ReportRow, UnitStat
+from trainer.tabular import cells, csv_bytes
 
 REPORT_HEADER = ["用户名", "姓名", "工号", "单位", "状态", "职业道德(分钟)", "法律法规(分钟)", "其他(分钟)",
                  "计入学时(分钟)", "要求(分钟)", "差额(分钟)", "是否达标"]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text(value) -> str:
-    """Spreadsheet apps run cells that start with = + - @ as formulas; names come from users, so defuse them."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _report_cells(row: ReportRow) -> list:
     s = row.summary
-    return [_text(row.username), _text(row.display_name), _text(row.employee_no), _text(row.unit_name),
+    return [row.username, row.display_name, row.employee_no or "", row.unit_name or "",
             "在岗" if row.active else "已停用", s.minutes("ethics"), s.minutes("law"),
             s.total_minutes - s.minutes("ethics") - s.minutes("law"), s.counted_minutes, s.target_minutes,
             s.missing_minutes, "是" if s.compliant else "否"]
 
 
 def report_csv(rows: list[ReportRow]) -> bytes:
-    """UTF-8 with a byte-order mark, so that Excel on Windows opens the Chinese correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(REPORT_HEADER)
-    for row in rows:
-        writer.writerow(_report_cells(row))
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes(REPORT_HEADER, (_report_cells(row) for row in rows))
 
 
 def report_xlsx(rows: list[ReportRow], stats: list[UnitStat], year: int) -> bytes:
@@ -49,22 +35,16 @@ def report_xlsx(rows: list[ReportRow], stats: list[UnitStat], year: int) -> byte
     bold = Font(bold=True)
     sheet = book.create_sheet(f"{year}年学时")
     sheet.freeze_panes = "A2"
-    sheet.append([_header(sheet, name, bold) for name in REPORT_HEADER])
+    sheet.append(cells(sheet, REPORT_HEADER, font=bold))
     for row in rows:
-        sheet.append(_report_cells(row))
+        sheet.append(cells(sheet, _report_cells(row)))
     units = book.create_sheet("单位达标率")
-    units.append([_header(units, name, bold) for name in ["单位", "在岗人数", "达标人数", "达标率(%)", "合计差额(分钟)"]])
+    units.append(cells(units, ["单位", "在岗人数", "达标人数", "达标率(%)", "合计差额(分钟)"], font=bold))
     for stat in stats:
-        units.append([_text(stat.unit.full_name), stat.people, stat.compliant, stat.percent, stat.missing_minutes])
+        units.append(cells(units, [stat.unit.full_name, stat.people, stat.compliant, stat.percent, stat.missing_minutes]))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def _header(sheet, name, font):
-    cell = WriteOnlyCell(sheet, value=name)
-    cell.font = font
-    return cell
 
 
 def _hours(minutes: int) -> str:

@@ -3,6 +3,7 @@
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from trainer import tabular
 from trainer.admin.forms import choices
 from trainer.auth import policy
 from trainer.auth.models import User
@@ -208,8 +209,9 @@ def new_classroom_session():
         except TrainerError as error:
             db.session.rollback()
             flash(error.message, "error")
+    unmatched, hidden = tabular.first_problems(unmatched)
     return render_template("records/classroom_form.html", form=form, unit=unit, people=people, unmatched=unmatched,
-                           units=units)
+                           hidden=hidden, units=units)
 
 
 @bp.route("/records/classroom/<int:session_id>")
