@@ -127,3 +127,47 @@ def test_quote_detection_needs_both_marks_in_the_same_sentence():
 
 def test_find_forbidden_returns_none_when_absent():
     assert find_forbidden(normalize("不知道"), normalize_with_map("您好,请坐")) is None
+
+
+SITUATIONAL = ["下班了", "到点了", "就当没看见", "瞎填", "自己查", "办不了"]
+
+
+def situational_in(transcript):
+    rubric = Rubric(phrases=[], forbid=SITUATIONAL + PUSH_OFFS)
+    return [hit.phrase for hit in score_transcript(transcript, rubric).forbidden]
+
+
+@pytest.mark.parametrize("transcript", [
+    "您别着急,虽然快下班了,我一定给您办理完。",   # concessive
+    "虽然已经到点了,我们还是给您办。",
+    "已经到点了,不过我一定给您办完。",           # a statement conceded by a promise of service
+    "这事我们不能就当没看见。",                    # prohibited
+    "您不用再问别人了,我来帮您。",
+    "您别自己查了,我帮您查。",
+    "您先看一下。填得不对的地方我帮您改。",       # 瞎填 only by sound across a full stop
+    "有人跟您说不归我管?那是不对的。",            # reported
+    "他说:不知道。我替他向您道歉。",
+    "肯定不能让您自己查,我帮您查。",                # prohibited, with whom it concerns in between
+    "对,快下班了,您放心,我一定给您办完。",          # a statement followed by a promise of service
+    "有听不懂的您就问我。",                          # relative: "whatever you don't follow"
+    "我们不会让您两眼一抹黑、不知道进度。",          # the prohibition covers the list
+    "现在随口说能办或者办不了,都可能说错。",        # alternatives weighed
+])
+def test_harmless_uses_of_situational_push_offs_do_not_count(transcript):
+    assert situational_in(transcript) == []
+
+
+@pytest.mark.parametrize("transcript, phrases", [
+    ("下班了,明天再来吧。", ["下班了", "明天再来"]),
+    ("不知道,不过我一定给您办。", ["不知道"]),          # a "but" does not excuse 不知道
+    ("我跟您说,不知道。", ["不知道"]),                   # the clerk speaking, not a report
+    ("您说得对,不过这事不归我管。", ["不归我管"]),
+    ("你说什么我听不懂。", ["听不懂"]),
+    ("你瞎填的吧?", ["瞎填"]),
+    ("我听不懂的,你问别人。", ["问别人", "听不懂"]),
+    ("下班了,你明天再来。", ["下班了", "明天再来"]),
+    ("这个办不了,你去问别人。", ["办不了", "问别人"]),
+    ("我忙得很、不知道。", ["不知道"]),
+])
+def test_push_offs_in_the_same_sentences_still_count(transcript, phrases):
+    assert situational_in(transcript) == phrases

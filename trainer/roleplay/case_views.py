@@ -56,7 +56,8 @@ def cases_list():
 
 
 def _case_form(attempt) -> CaseForm:
-    form = CaseForm(request.form if request.method == "POST" else request.args, meta={"csrf": request.method == "POST"})
+    # The preview is a GET (it writes nothing) and reads its choices from the query string.
+    form = CaseForm() if request.method == "POST" else CaseForm(request.args, meta={"csrf": False})
     form.intent.choices = [SelectChoice(i.id, f"{i.label}({i.id})") for i in rubric_for(attempt.turn).intents]
     if not form.example.raw_data:
         form.example.data = "accept" if attempt.override_passed else "reject"
@@ -104,8 +105,10 @@ def case_apply(attempt_id: int):
     except TrainerError as error:
         if error.status_code == 403:
             raise
+        db.session.rollback()
         flash(error.message, "error")
         return redirect(back)
+    db.session.commit()
     return redirect(url_for("roleplay.cases_list"))
 
 

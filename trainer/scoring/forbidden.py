@@ -21,15 +21,19 @@ and does **not** count when one of these holds:
    predicates get this reading: an imperative push-off aimed at the customer ("你问别人", "您明天再来",
    "你爱投诉就投诉") is exactly what the codes forbid, whoever its grammatical subject is.
 
-5. **Prohibited**: a modal of prohibition stands right before it, optionally with an adverb (不能/不会/
-   不要/别/不用/绝不 + 就/再/随便 …): "不能就当没看见", "您别问别人了,我来帮您".
+5. **Prohibited**: a modal of prohibition stands right before it, optionally with whom it concerns and an
+   adverb (不能/不会/不要/别/不用/绝不 + 让您 + 就/再/随便 …): "不能就当没看见", "您别问别人了,我来帮您",
+   "不用您自己填", or before a list it belongs to ("不会让您两眼一抹黑、不知道进度"); or it is one of two
+   alternatives being weighed ("说能办或者办不了都不准").
 6. **Reported**: someone else's words retold: a subject other than the clerk (他, 有人, 工作人员, 您 …)
    with a verb of saying earlier in the clause, or a previous clause that ends with one ("有人跟您说不归他管",
    "您是说,他们说下班了?"). 跟您说 / 给您讲 is the clerk speaking and does not count as a report.
 7. **Concessive**: the clause concedes it (虽然/尽管/即使/哪怕/就算 before it: "虽然快下班了,我一定给您
-   办完"), or, for a statement that is not a negative predicate, the sentence goes on with a contrast and a
-   promise of service ("已经到点了,不过我一定给您办完"). A negative push-off such as 不知道 is not excused
-   by a "but" that follows it.
+   办完"), or, for a statement that is not a negative predicate, the sentence goes on to promise the
+   service ("已经到点了,不过我一定给您办完", "快下班了,您放心,我一定给您办完"). A negative push-off such as
+   不知道 is not excused by a promise that follows it.
+8. **Relative**: "有听不懂的您就问我", "有不清楚的地方随时问": 有 before and 的 after make it "whatever
+   you may not follow", an invitation to ask.
 
 An occurrence never spans punctuation: "看一下。填得…" does not say 瞎填.
 
@@ -58,14 +62,18 @@ _NEGATED_SAYING = re.compile(_PROHIBITIVE + _SAYING + r"$")
 _NEGATOR = r"(?:并不是|绝不是|也不是|又不是|不是|并非|绝非|而非|不算)"
 _NEGATED = re.compile(_NEGATOR + r"(?:我们|咱们|我|咱|说|真的){0,2}$")
 
-_PROHIBITED = re.compile(
-    r"(?:不可以|不应该|不能够|不能|不会|不要|不用|不必|无需|不准|不许|不得|不该|绝不|决不|从不|切勿|严禁|禁止|别)"
-    r"(?:再|就|也|还|随便|轻易|这样|那样|直接|只|光|总|老|一直|马上){0,2}$"
-)
+_PROHIBITIVE_MODAL = r"(?:不可以|不应该|不能够|不能|不会|不要|不用|不必|无需|不准|不许|不得|不该|绝不|决不|从不|切勿|严禁|禁止|别)"
+_WHOM = r"(?:让|叫|要|再让|再叫)?(?:您们|你们|您|你)?"  # 不能让您自己跑, 不用您自己填
+_PROHIBITED = re.compile(_PROHIBITIVE_MODAL + _WHOM + r"(?:再|就|也|还|随便|轻易|这样|那样|直接|只|光|总|老|一直|马上){0,2}$")
+# The prohibition covers a whole list: "不会让您两眼一抹黑、不知道进度".
+_PROHIBITED_LIST = re.compile(_PROHIBITIVE_MODAL + _WHOM + r"[^,.。!?;:]{1,12}、$")
+# Weighing alternatives, not refusing: "现在说能办或者办不了都不准".
+_ALTERNATIVE = re.compile(r"(?:或者|或是)$")
+# "有听不懂的(地方)您就问我": a relative clause about whatever the customer may not follow, not a push-off.
+_RELATIVE_BEFORE, _RELATIVE_AFTER = re.compile(r"(?:有|要是有|如果有|还有|有什么)$"), re.compile(r"^(?:的|之处)")
 _CONCESSIVE = re.compile(r"(?:虽然|虽说|尽管|即使|即便|哪怕|就算|纵然)")
-_CONTRAST_THEN_SERVICE = re.compile(
-    r"^[^。!?;]*?(?:但是|但|可是|不过|然而|可)[^。!?;]*?"
-    r"(?:一定|照常|照样|仍然|依然|继续|保证|肯定|给您办|为您办|帮您办|办完|办好|处理完|处理好)"
+_THEN_SERVICE = re.compile(
+    r"^[^。!?;]*?(?:一定|照常|照样|仍然|依然|继续|保证|给您办|为您办|帮您办|办完|办好|处理完|处理好)"
 )
 _REPORTER = r"(?:他们|她们|他|她|对方|有人|别人|人家|工作人员|同事|师傅|那位|您|你)"
 _REPORTED = re.compile(
@@ -123,13 +131,23 @@ def is_exempt(phrase: str, clean: str, start: int, end: int) -> bool:
     prefix = "".join(char for char in clean[left:start] if char not in _ALL_QUOTES and not char.isspace())
     if _NEGATED_SAYING.search(prefix) or _NEGATED.search(prefix) or _PROHIBITED.search(prefix):
         return True
+    if _ALTERNATIVE.search(prefix) or _PROHIBITED_LIST.search(_list_prefix(clean, start)):
+        return True
     if _is_reported(clean, left, prefix) or _is_concessive(phrase, clean, end, prefix):
+        return True
+    if _RELATIVE_BEFORE.search(prefix) and _RELATIVE_AFTER.search(clean[end:]):
         return True
     if _is_negative_predicate(phrase):
         nearest = _nearest_pronoun(prefix)
         if nearest and nearest[0] in SECOND_PERSON and nearest[1] <= SUBJECT_GAP:
             return True
     return False
+
+
+def _list_prefix(clean: str, start: int) -> str:
+    """The text before ``start`` back to the last break that is not an enumeration comma 、."""
+    left, _ = _clause_bounds(clean, start, start, CLAUSE_BREAKS - {"、"})
+    return "".join(char for char in clean[left:start] if char not in _ALL_QUOTES and not char.isspace())
 
 
 def _is_reported(clean: str, clause_start: int, prefix: str) -> bool:
@@ -153,7 +171,7 @@ def _is_concessive(phrase: str, clean: str, end: int, prefix: str) -> bool:
     if _is_negative_predicate(phrase):
         return False
     _, sentence_end = _clause_bounds(clean, end, end, SENTENCE_BREAKS)
-    return bool(_CONTRAST_THEN_SERVICE.search(clean[end:sentence_end]))
+    return bool(_THEN_SERVICE.search(clean[end:sentence_end]))
 
 
 def _spans_punctuation(clean: str, start: int, end: int) -> bool:

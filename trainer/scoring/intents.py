@@ -12,9 +12,10 @@ kept as evidence.
 
   ``[a|b]`` is one of the alternatives; an empty alternative (``[为您|给您|]``) makes the slot optional; a bare
   word is a slot of one alternative; ``…`` lets up to ``WIDE_GAP`` characters stand between its neighbours.
-  Between other slots at most ``GAP`` characters may stand (马上 **就** 给您办). Slots are compared by sound,
-  syllable by syllable (a homophone or 你 for 您 still matches), never with the fuzzier tolerance of
-  wordings: a pattern is already generous in what it accepts.
+  Between other slots at most ``GAP`` characters may stand (马上 **就** 给您办). Slots of two or more
+  characters are compared by sound, syllable by syllable (a homophone or 你 for 您 still matches); a slot of
+  one character must be that character (or 你 for 您), since a lone toneless syllable has too many
+  homophones (办/班). Never the fuzzier tolerance of wordings: a pattern is already generous.
 
 A hit does not count when the words right before it negate it (不/没/别/无法/不能 …: "没法马上给您办" is not
 a promise). Wordings and patterns that are themselves negative ("不能收") are unaffected, because the
@@ -129,7 +130,14 @@ def _same_sound(expected: Syllable, heard: Syllable) -> bool:
 
 def _says_at(alternative: tuple[Syllable, ...], heard: tuple[Syllable, ...], at: int) -> bool:
     end = at + len(alternative)
-    return end <= len(heard) and all(_same_sound(a, h) for a, h in zip(alternative, heard[at:end], strict=True))
+    if end > len(heard):
+        return False
+    if len(alternative) == 1:
+        # One toneless syllable has too many homophones (办 ban / 班 ban in 下班): single characters
+        # match themselves, or 您/你.
+        a, h = alternative[0], heard[at]
+        return a.char == h.char or {a.char, h.char} == {"您", "你"}
+    return all(_same_sound(a, h) for a, h in zip(alternative, heard[at:end], strict=True))
 
 
 def _match_slots(slots: tuple[tuple[tuple[Syllable, ...], ...], ...], gaps: tuple[int, ...],
