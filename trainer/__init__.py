@@ -10,6 +10,7 @@ from werkzeug.routing import IntegerConverter
 
 from trainer import config as default_config
 from trainer.extensions import csrf, db, limiter, login_manager, migrate
+from trainer.jsonbody import SafeJSONProvider
 
 # Feature packages, each exposing ``bp`` (a Blueprint) in ``views``. Order is the menu order.
 FEATURES = ["auth", "home", "courses", "roleplay", "admin", "api", "ops", "assignments", "records", "certification", "quiz"]
@@ -19,6 +20,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, static_folder=str(REPO_ROOT / "static"))
+    app.json = SafeJSONProvider(app)  # bad JSON bodies are 400s (trainer/jsonbody.py)
     app.config.from_mapping({k: v for k, v in default_config.DEFAULTS.items()})
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_pyfile("config.py", silent=True)

@@ -3,6 +3,7 @@
 import hmac
 import importlib
 import logging
+from urllib.parse import urlsplit
 
 from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -84,7 +85,7 @@ def register_web(app: Flask, features: list[str]) -> None:
         if wants_json():
             return jsonify(error="请求已过期,请刷新页面后重试。"), 400
         flash("页面已过期,请重新提交。", "warning")
-        return redirect(request.referrer or url_for("home.index"))
+        return redirect(_same_origin(request.referrer) or url_for("home.index"))
 
     for code, message in ERROR_PAGES.items():
         app.register_error_handler(code, _error_page(code, message))
@@ -116,11 +117,27 @@ def _error_page(code: int, message: str):
     def handler(_error):
         if code == 500:
             db.session.rollback()
+        # A 405 must say which methods the URL does allow (RFC 9110 §15.5.6), as werkzeug's own page does.
+        allowed = getattr(_error, "valid_methods", None)
+        headers = {"Allow": ", ".join(sorted(allowed))} if code == 405 and allowed else {}
         if wants_json():
-            return jsonify(error=message), code
-        return render_template("error.html", code=code, message=message), code
+            return jsonify(error=message), code, headers
+        return render_template("error.html", code=code, message=message), code, headers
 
     return handler
+
+
+def _same_origin(url: str | None) -> str | None:
+    """``url`` if it points at this site (the Referer after a failed CSRF check), else None: never send
+    the browser off-site from our own error handling."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.netloc and (parts.netloc != request.host or parts.scheme != request.scheme):
+        return None
+    if not parts.netloc and (parts.scheme or not parts.path.startswith("/") or parts.path.startswith("//")):
+        return None
+    return url
 
 
 def _nav_items():

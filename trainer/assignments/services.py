@@ -32,6 +32,8 @@ from trainer.org.models import Unit
 
 log = logging.getLogger(__name__)
 MAX_DUE_DAYS = 366
+MAX_NOTE = 1000  # characters, as the form says
+MAX_POSITIONS = 20  # 岗位 in one assignment
 
 
 def insert_ignore(model, **values):
@@ -233,12 +235,13 @@ def create_assignment(
         raise ValidationFailed(f"完成天数应在 1 到 {MAX_DUE_DAYS} 天之间。", f"due_days {due_days}")
     if due_date is not None and source != "onboarding" and due_date < rules.local_today(now):
         raise ValidationFailed("截止日期不能早于今天。", f"due_date {due_date} is in the past")
-    positions = sorted({p.strip() for p in positions if p and p.strip()})
-    if any(len(p) > 32 for p in positions):
-        raise ValidationFailed("岗位名称不能超过 32 个字。")
+    positions = _known_positions(positions)
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise ValidationFailed(f"说明最多 {MAX_NOTE} 字。", f"note of {len(note)} characters")
     targets = _targets(actor, list(units), positions, list(people))
     assignment = Assignment(
-        item_kind=item_kind, item_key=item_key, title=title, note=note.strip(), due_date=due_date, due_days=due_days,
+        item_kind=item_kind, item_key=item_key, title=title, note=note, due_date=due_date, due_days=due_days,
         source=source, created_by_id=getattr(actor, "id", None), created_at=now, targets=targets,
     )
     db.session.add(assignment)
@@ -249,16 +252,31 @@ def create_assignment(
     return assignment
 
 
+def _known_positions(positions) -> list[str]:
+    """The distinct 岗位 asked for, each one held by some account or configured for new hires; a name
+    nobody has is a typo that would silently reach nobody."""
+    wanted = sorted({p.strip() for p in positions if p and p.strip()})
+    if len(wanted) > MAX_POSITIONS:
+        raise ValidationFailed(f"一次最多按 {MAX_POSITIONS} 个岗位分配。", f"{len(wanted)} positions")
+    known = set(db.session.scalars(select(User.position).where(User.position.in_(wanted)).distinct()))
+    known |= set(current_app.config.get("NEW_HIRE_POSITIONS") or [])
+    unknown = [p for p in wanted if p not in known]
+    if unknown:
+        shown = "、".join(p[:32] for p in unknown[:5])
+        raise ValidationFailed(f"没有人员属于这些岗位:{shown}。请检查岗位名称。", f"unknown positions {unknown[:20]}")
+    return wanted
+
+
 def _targets(actor: User | None, units: list[Unit], positions: list[str], people: list[User]) -> list[AssignmentTarget]:
     if not (units or positions or people):
         raise ValidationFailed("请至少选择一个单位、岗位或人员。", "no targets")
     if actor is not None:
         for unit in units:
             if not policy.can_see_unit(actor, unit):
-                raise Forbidden(f"您不能给“{unit.name}”分配培训。", f"user {actor.id} cannot see unit {unit.id}")
+                raise Forbidden("无权查看。", f"user {actor.id} cannot see unit {unit.id}")
         for person in people:
             if not policy.can_see_user(actor, person):
-                raise Forbidden(f"您不能给“{person.display_name}”分配培训。", f"user {actor.id} cannot see user {person.id}")
+                raise Forbidden("无权查看。", f"user {actor.id} cannot see user {person.id}")
     targets = [AssignmentTarget(user=person) for person in dict.fromkeys(people)]
     scopes: list[Unit | None] = list(dict.fromkeys(units))
     if positions and not scopes:

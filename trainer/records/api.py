@@ -36,7 +36,7 @@ ROW_SCHEMA = {"type": "object", "required": ["username", "unit", "ethics_minutes
 SESSION_BODY = {"type": "object", "required": ["unit_id", "held_on", "topic", "category", "minutes", "attendees"], "properties": {
     "unit_id": {"type": "integer"}, "held_on": {"type": "string", "format": "date"}, "topic": {"type": "string", "maxLength": 200},
     "category": {"type": "string", "enum": ["ethics", "law", "service", "business"]},
-    "minutes": {"type": "integer", "minimum": 1, "maximum": 600}, "note": {"type": "string"},
+    "minutes": {"type": "integer", "minimum": 1, "maximum": 600}, "note": {"type": "string", "maxLength": 2000},
     "attendees": {"type": "array", "minItems": 1, "items": {"type": "string"}, "description": "用户名或工号"}}}
 
 
@@ -131,4 +131,6 @@ def _session_body_problem(body) -> str | None:
         return "held_on 应为 YYYY-MM-DD 格式的日期。"
     if not body["attendees"] or not all(isinstance(a, str | int) and str(a).strip() for a in body["attendees"]):
         return "attendees 应为非空的用户名或工号列表。"
+    if not isinstance(body.get("note") or "", str):
+        return "note 应为字符串。"
     return None

@@ -25,6 +25,7 @@ from trainer.tabular import iter_rows
 SHEET_COLUMNS = {"工号": "employee_no", "用户名": "username", "姓名": "display_name"}
 MAX_SHEET_ROWS = 2000
 MAX_ATTENDEES = 2000
+MAX_NOTE = 2000  # characters; the form says the same
 
 
 @dataclass
@@ -91,10 +92,16 @@ def record_session(actor: User, *, unit: Unit, held_on: date, topic: str, catego
     if len(unique) > MAX_ATTENDEES:
         raise ValidationFailed(f"一次最多 {MAX_ATTENDEES} 名参训人员。")
     for person in unique:
-        if not access.can_see_user(actor, person) or not person.active:
-            raise Forbidden(f"{person.display_name} 不在您管理的单位或已停用。", f"attendee {person.id} not manageable by {actor.id}")
+        # Someone outside the actor's units is not named back: that would tell who exists where.
+        if not access.can_see_user(actor, person):
+            raise Forbidden("无权查看。", f"attendee {person.id} not visible to {actor.id}")
+        if not person.active:
+            raise ValidationFailed(f"{person.display_name} 的账号已停用。", f"attendee {person.id} inactive")
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise ValidationFailed(f"备注最多 {MAX_NOTE} 字。", f"note of {len(note)} characters")
     session = ClassroomSession(unit_id=unit.id, held_on=held_on, topic=topic, category=category, minutes=minutes,
-                               note=(note or "").strip()[:2000], created_by_id=actor.id)
+                               note=note, created_by_id=actor.id)
     db.session.add(session)
     db.session.flush()
     credited = sum(

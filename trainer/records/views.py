@@ -109,7 +109,7 @@ def export_report(fmt: str):
     rows = report.hours_report(current_user, year, unit)
     name = f"hours-{year}" + (f"-unit{unit.id}" if unit else "")
     if fmt == "csv":
-        return Response(exports.report_csv(rows), mimetype="text/csv; charset=utf-8",
+        return Response(exports.report_csv(rows), content_type="text/csv; charset=utf-8",  # not mimetype: that appends charset again
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
     units = [u for u in policy.visible_units(current_user) if unit is None or u.is_within(unit)]
     body = exports.report_xlsx(rows, report.unit_compliance(rows, units), year)
