@@ -72,19 +72,6 @@ MATRIX = {
                          {"anonymous": 401, "trainee": 400, "trainer": 400, "admin": 400}, "DELETE"),
     "api.revoke_user_tokens": (lambda f: "/api/v1/users/999999/tokens",
                                {"anonymous": 401, "trainee": 400, "trainer": 400, "admin": 400}, "DELETE"),
-    # --- sessions and API tokens (tests/web/test_sessions_tokens.py has the real revocations) ---
-    "auth.tokens_page": (lambda f: "/account/tokens", L),
-    "auth.revoke_token": (lambda f: "/account/tokens/999999/revoke",  # none such: a flash, back to the list
-                          {"anonymous": LOGIN, "trainee": 302, "trainer": 302, "admin": 302}, "POST"),
-    "auth.revoke_all_tokens": (lambda f: "/account/tokens/revoke-all",
-                               {"anonymous": LOGIN, "trainee": 302, "trainer": 302, "admin": 302}, "POST"),
-    "auth.revoke_user_tokens": (lambda f: f"/admin/users/{f['trainee_west']}/tokens/revoke",
-                                {"anonymous": LOGIN, "trainee": 403, "trainer": 403, "admin": 302}, "POST"),
-    "api.list_tokens": (lambda f: "/api/v1/tokens", API_L),
-    "api.revoke_token": (lambda f: "/api/v1/tokens/999999",  # cookie DELETE without CSRF header: 400
-                         {"anonymous": 401, "trainee": 400, "trainer": 400, "admin": 400}, "DELETE"),
-    "api.revoke_user_tokens": (lambda f: "/api/v1/users/999999/tokens",
-                               {"anonymous": 401, "trainee": 400, "trainer": 400, "admin": 400}, "DELETE"),
     # --- records (hours ledger) and certification ---
     "records.my_hours": (lambda f: "/hours", L),
     "records.my_transcript": (lambda f: "/hours/transcript.pdf", L),
@@ -260,8 +247,6 @@ TOKEN_EXPECT = {
     "api.quiz_start_practice": {"anonymous": 401, "trainee": 201, "trainer": 201, "admin": 201},
     "api.quiz_save_answer": {r: 400 for r in ROLES} | {"anonymous": 401},  # no body: refused before anything else
     "api.quiz_submit": {"anonymous": 401, "trainee": 200, "trainer": 403, "admin": 403},  # only the owner submits
-    "api.revoke_token": {"anonymous": 401, "trainee": 404, "trainer": 404, "admin": 404},  # no such token
-    "api.revoke_user_tokens": {"anonymous": 401, "trainee": 404, "trainer": 404, "admin": 404},  # no such person
     "api.revoke_token": {"anonymous": 401, "trainee": 404, "trainer": 404, "admin": 404},  # no such token
     "api.revoke_user_tokens": {"anonymous": 401, "trainee": 404, "trainer": 404, "admin": 404},  # no such person
 }
