@@ -143,6 +143,7 @@ def situational_in(transcript):
     "已经到点了,不过我一定给您办完。",           # a statement conceded by a promise of service
     "这事我们不能就当没看见。",                    # prohibited
     "您不用再问别人了,我来帮您。",
+    "您不用去问别人,我来给您讲。",
     "您别自己查了,我帮您查。",
     "您先看一下。填得不对的地方我帮您改。",       # 瞎填 only by sound across a full stop
     "有人跟您说不归我管?那是不对的。",            # reported

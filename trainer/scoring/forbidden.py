@@ -64,7 +64,7 @@ _NEGATED = re.compile(_NEGATOR + r"(?:我们|咱们|我|咱|说|真的){0,2}$")
 
 _PROHIBITIVE_MODAL = r"(?:不可以|不应该|不能够|不能|不会|不要|不用|不必|无需|不准|不许|不得|不该|绝不|决不|从不|切勿|严禁|禁止|别)"
 _WHOM = r"(?:让|叫|要|再让|再叫)?(?:您们|你们|您|你)?"  # 不能让您自己跑, 不用您自己填
-_PROHIBITED = re.compile(_PROHIBITIVE_MODAL + _WHOM + r"(?:再|就|也|还|随便|轻易|这样|那样|直接|只|光|总|老|一直|马上){0,2}$")
+_PROHIBITED = re.compile(_PROHIBITIVE_MODAL + _WHOM + r"(?:再|就|也|还|随便|轻易|这样|那样|直接|只|光|总|老|一直|马上|去|来|跑去){0,2}$")
 # The prohibition covers a whole list: "不会让您两眼一抹黑、不知道进度".
 _PROHIBITED_LIST = re.compile(_PROHIBITIVE_MODAL + _WHOM + r"[^,.。!?;:]{1,12}、$")
 # Weighing alternatives, not refusing: "现在说能办或者办不了都不准".
