@@ -154,6 +154,7 @@ def _nav_items():
         items += [("roleplay.review", "演练评阅"), ("roleplay.cases_list", "评分分歧"), ("roleplay.try_scoring", "评分试用")]
         items += [("records.dashboard", "培训记录"), ("certification.matrix", "资格矩阵")]
         items.append(("quiz.bank_list", "题库"))
+        items.append(("ops.audit_page", "审计日志"))
     if current_user.role == "admin":
         items += [("admin.units", "单位"), ("admin.import_staff", "导入人员")]
     return items

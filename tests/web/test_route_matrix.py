@@ -68,6 +68,10 @@ MATRIX = {
     "auth.revoke_user_tokens": (lambda f: f"/admin/users/{f['trainee_west']}/tokens/revoke",
                                 {"anonymous": LOGIN, "trainee": 403, "trainer": 403, "admin": 302}, "POST"),
     "api.list_tokens": (lambda f: "/api/v1/tokens", API_L),
+    # --- audit log (tests/web/test_audit_log.py: who sees which entries) ---
+    "ops.audit_page": (lambda f: "/audit", S),
+    "ops.audit_export": (lambda f: "/audit/export.xlsx", S),
+    "api.audit_events": (lambda f: "/api/v1/audit-events", {"anonymous": 401, "trainee": 403, "trainer": 200, "admin": 200}),
     "api.revoke_token": (lambda f: "/api/v1/tokens/999999",  # cookie DELETE without CSRF header: 400
                          {"anonymous": 401, "trainee": 400, "trainer": 400, "admin": 400}, "DELETE"),
     "api.revoke_user_tokens": (lambda f: "/api/v1/users/999999/tokens",

@@ -42,3 +42,6 @@ def health():
     body = {"status": "ok" if healthy else "error", "checks": results,
             "elapsed_ms": round((time.perf_counter() - started) * 1000, 1)}
     return jsonify(body), 200 if healthy else 503
+
+
+from trainer.ops import audit_views  # noqa: E402,F401  (registers the audit log pages on bp)
