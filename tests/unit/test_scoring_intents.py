@@ -78,3 +78,20 @@ def test_a_missed_intent_is_explained_with_an_example_wording():
 
 def test_older_specs_with_expect_still_load():
     assert Rubric.from_dict({"expect": ["您好"], "forbid": ["不知道"]}).phrases == ("您好",)
+
+
+REPLY = Intent("reply-in-time", "承诺五日内答复", ["五天内", "五个工作日"], ["[五|5] [天|日] [内|之内]"])
+READ_BACK = Intent("read-back", "复述并确认", ["是吗", "对吗", "五六七八"])
+
+
+def test_a_match_may_not_cut_a_cardinal_number():
+    assert score_transcript("我们会在五天内答复您", Rubric(intents=[REPLY])).passed
+    assert not score_transcript("我们会在15天内答复您", Rubric(intents=[REPLY])).passed
+    assert score_transcript("您的电话是13912345678,对吧", Rubric(intents=[READ_BACK])).passed  # digits in part
+
+
+def test_short_wordings_are_matched_as_written_and_never_across_punctuation():
+    assert not score_transcript("没什么损失嘛", Rubric(intents=[READ_BACK])).passed  # 失嘛 sounds like 是吗
+    answer = Intent("answer", "答复客户", ["答复您"])
+    assert score_transcript("核实后答复您", Rubric(intents=[answer])).passed
+    assert not score_transcript("不能给您答复,您留个电话", Rubric(intents=[answer])).passed

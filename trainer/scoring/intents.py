@@ -19,7 +19,9 @@ kept as evidence.
 
 A hit does not count when the words right before it negate it (不/没/别/无法/不能 …: "没法马上给您办" is not
 a promise). Wordings and patterns that are themselves negative ("不能收") are unaffected, because the
-check looks only *before* the match.
+check looks only *before* the match. Nor does a hit count that cuts a number (五天 in 十五天), a wording
+that spans punctuation (答复,您 is not 答复您) or a pattern that spans a sentence. Wordings of one or two
+characters are never matched fuzzily: 是吗 must not be heard in 损失嘛.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from trainer.scoring.align import align, tolerance
-from trainer.scoring.normalize import normalize
+from trainer.scoring.normalize import NormalizedText, normalize
 from trainer.scoring.phonetics import Syllable, to_syllables
 
 GAP = 4
@@ -38,6 +40,12 @@ WIDE_TOKEN = "…"
 # Right before a hit, these turn it into its opposite: 没法马上办 / 不能给您办 / 别着急 is fine (别 is not
 # before the hit there, 着急 is not an intent wording), 不会马上 …
 NEGATORS = ("无法", "没法", "不能", "不会", "不可", "不要", "不想", "不肯", "不用", "不", "没", "别", "未")
+
+NUMERALS = frozenset("零一二三四五六七八九十百千万两半几")
+NUMBER_UNITS = frozenset("十百千万")
+CLAUSE_PUNCTUATION = frozenset(",.。!?;:、，！？；：")
+SENTENCE_PUNCTUATION = frozenset(".。!?;！？；")
+SHORTEST_FUZZY = 3  # wordings shorter than this match only as written (or with 你 for 您)
 
 _SLOT = re.compile(r"\[([^\]]*)\]|(\S+)")
 
@@ -186,27 +194,66 @@ def is_negated(text: str, start: int) -> bool:
 
 def _exact_spans(wording: str, text: str) -> list[tuple[int, int]]:
     phrase = normalize(wording)
-    return [(m.start(), m.end()) for m in re.finditer(re.escape(phrase), text)]
+    spans = [(m.start(), m.end()) for m in re.finditer(re.escape(phrase), text)]
+    if "您" in phrase:  # recognisers write 你 for 您 all the time
+        spans += [(m.start(), m.end()) for m in re.finditer(re.escape(phrase.replace("您", "你")), text)]
+    return spans
 
 
 def _fuzzy_spans(wording: str, text: str) -> list[tuple[int, int]]:
     phrase = normalize(wording)
+    if len(phrase) <= SHORTEST_FUZZY - 1:
+        return []  # 是吗 would be heard in 损失嘛: short wordings must be said as written
     found = align(phrase, text)
     if found is not None and found.cost <= tolerance(len(phrase)):
         return [(found.start, found.end)]
     return []
 
 
-def match_intent(intent: Intent, text: str) -> IntentMatch | None:
+@dataclass(frozen=True)
+class Breaks:
+    """Where punctuation stood in the transcript, as positions of the normalised text: a break at ``i`` lies
+    between ``text[i - 1]`` and ``text[i]``. A wording never spans a clause break (答复,您 is not 答复您), a
+    pattern never spans a sentence break."""
+
+    clause: frozenset[int] = frozenset()
+    sentence: frozenset[int] = frozenset()
+
+    @classmethod
+    def of(cls, normalized: NormalizedText) -> Breaks:
+        clause, sentence = set(), set()
+        for i in range(1, len(normalized.positions)):
+            between = normalized.clean[normalized.positions[i - 1] + 1 : normalized.positions[i]]
+            if any(char in CLAUSE_PUNCTUATION for char in between):
+                clause.add(i)
+            if any(char in SENTENCE_PUNCTUATION for char in between):
+                sentence.add(i)
+        return cls(frozenset(clause), frozenset(sentence))
+
+
+def _crosses(breaks: frozenset[int], start: int, end: int) -> bool:
+    return any(start < b < end for b in breaks)
+
+
+def _cuts_a_number(text: str, start: int, end: int) -> bool:
+    """五天 inside 十五天 is another number: a match may not start right after a unit of a cardinal, nor end
+    right before one. Digits read one by one (a phone number) may be matched in part."""
+    return (start > 0 and text[start] in NUMERALS and text[start - 1] in NUMBER_UNITS) or (
+        end < len(text) and text[end - 1] in NUMERALS and text[end] in NUMBER_UNITS)
+
+
+def match_intent(intent: Intent, text: str, breaks: Breaks = Breaks()) -> IntentMatch | None:
     """The evidence that ``intent`` was heard in normalised ``text`` and not negated, or ``None``.
 
     Cheapest first: a wording said exactly, then a pattern (compared by sound), then a wording heard with
     recognition errors (the syllable alignment, which costs the most).
     """
-    finders = ((intent.wordings, _exact_spans), (intent.patterns, match_pattern), (intent.wordings, _fuzzy_spans))
-    for candidates, find in finders:
+    finders = ((intent.wordings, _exact_spans, breaks.clause), (intent.patterns, match_pattern, breaks.sentence),
+               (intent.wordings, _fuzzy_spans, breaks.clause))
+    for candidates, find, walls in finders:
         for matched_by in candidates:
             for start, end in find(matched_by, text):
-                if not is_negated(text, start):
-                    return IntentMatch(text[start:end], matched_by, start, end)
+                if is_negated(text, start) or _crosses(walls, start, end) or _cuts_a_number(text, start, end):
+                    continue
+                return IntentMatch(text[start:end], matched_by, start, end)
     return None

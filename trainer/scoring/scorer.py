@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from trainer.scoring.align import align, tolerance
 from trainer.scoring.forbidden import find_forbidden
-from trainer.scoring.intents import Intent, match_intent
+from trainer.scoring.intents import Breaks, Intent, match_intent
 from trainer.scoring.normalize import normalize, normalize_with_map
 from trainer.scoring.result import (
     DELAY_FREE_SECONDS,
@@ -114,9 +114,9 @@ def match_item(item: str, normalized: str) -> ItemResult:
     return best[1]
 
 
-def intent_item(intent: Intent, normalized: str) -> ItemResult:
+def intent_item(intent: Intent, normalized: str, breaks: Breaks = Breaks()) -> ItemResult:
     """An intent as a rubric item: hit with its evidence, or a miss that suggests its first wording."""
-    found = match_intent(intent, normalized) if normalized else None
+    found = match_intent(intent, normalized, breaks) if normalized else None
     example = intent.wordings[0] if intent.wordings else ""
     if found is None:
         return ItemResult(intent.label, False, "", None, math.inf, INTENT, intent.id, example)
@@ -174,7 +174,8 @@ def score_transcript(
     """
     text = normalize_with_map(transcript or "")
     items = [match_item(item, text.text) for item in rubric.phrases]
-    items += [intent_item(intent, text.text) for intent in rubric.intents]
+    breaks = Breaks.of(text)
+    items += [intent_item(intent, text.text, breaks) for intent in rubric.intents]
     forbidden = []
     for phrase in rubric.forbid:
         heard = find_forbidden(normalize(phrase), text)
