@@ -15,11 +15,10 @@ from trainer.timeutil import utcnow
 
 
 def right_response(item: QuizItem) -> list:
-    """The correct answer to one item, in the attempt's shown positions (as a client sends it)."""
-    question = item.question
-    if question.type == "fill_blank":
-        return question.answer[:1]
-    return to_shown(question.type, question.answer, item.option_order)
+    """The correct answer to one item (its key as drawn), in the attempt's shown positions (as a client sends it)."""
+    if item.type == "fill_blank":
+        return item.answer[:1]
+    return to_shown(item.type, item.answer, item.option_order)
 
 
 def quiz_fixtures(people) -> dict:

@@ -2,9 +2,15 @@
 
 Rules: a trainee acts on themself; a trainer sees and acts on people in their own unit and the units
 below it; an admin sees all. Views call these functions (or the decorators) and nothing else decides.
+
+Question banks: shipped banks are read by all staff and changed only through their content files. A
+trainer bank belongs to the trainer who imported it and to their unit: it is changed (re-imported) by
+its owner, by trainers of that unit or a unit above it, and by admins; it is read (exported, drawn into
+exams) by those, and by trainers of the units below it, as trainer-made exams are offered downwards.
 """
 
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from flask import abort
 from flask_login import current_user, login_required
@@ -13,6 +19,9 @@ from sqlalchemy import select
 from trainer.auth.models import User
 from trainer.extensions import db
 from trainer.org.models import Unit
+
+if TYPE_CHECKING:
+    from trainer.courses.models import QuestionBank
 
 STAFF_ROLES = ("trainer", "admin")
 
@@ -87,3 +96,22 @@ def visible_users_query(actor: User):
     if ids is not None:
         query = query.where(User.unit_id.in_(ids))
     return query
+
+
+def can_write_bank(actor: User, bank: "QuestionBank") -> bool:
+    """Import into (and so edit or retire questions of) a trainer bank; see the module docstring."""
+    if bank.origin != "trainer" or actor.role not in STAFF_ROLES:
+        return False
+    if actor.role == "admin" or (bank.created_by_id is not None and bank.created_by_id == actor.id):
+        return True
+    return bank.unit is not None and can_see_unit(actor, bank.unit)
+
+
+def can_read_bank(actor: User, bank: "QuestionBank") -> bool:
+    """Export a bank or draw from it in an exam: staff, for shipped banks, banks they may change, banks of
+    no unit (an admin's), and banks of a unit above their own."""
+    if actor.role not in STAFF_ROLES:
+        return False
+    if bank.origin != "trainer" or bank.unit is None or can_write_bank(actor, bank):
+        return True
+    return actor.unit is not None and actor.unit.is_within(bank.unit)

@@ -98,11 +98,32 @@ class QuestionBank(db.Model):
     # 'content': from question_banks/*.yaml (the content importer manages it); 'trainer': imported by a
     # trainer from Excel/GIFT (key prefix 't-'), which the content importer must never retire.
     origin: Mapped[str] = mapped_column(String(20), default="content", server_default="content")
+    # A trainer bank belongs to whoever first imported it and to that person's unit; who may change it is
+    # decided in trainer/auth/policy.py. None for shipped banks (and trainer banks nobody is known to own).
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
 
     questions: Mapped[list["Question"]] = relationship(back_populates="bank", order_by="Question.position")
+    unit: Mapped["Unit | None"] = relationship()  # noqa: F821  (trainer.org.models, resolved by name)
 
 
-class Question(db.Model):
+class KeyedQuestion:
+    """A question's options and answer key, stored as JSON: a bank question, or the copy an attempt item
+    freezes when the attempt starts (trainer.quiz.models.QuizItem)."""
+
+    options_json: str
+    answer_json: str
+
+    @property
+    def options(self) -> list[str]:
+        return json.loads(self.options_json)
+
+    @property
+    def answer(self) -> list:
+        return json.loads(self.answer_json)
+
+
+class Question(KeyedQuestion, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(80), unique=True)
     bank_id: Mapped[int] = mapped_column(ForeignKey("question_bank.id"), index=True)
@@ -119,14 +140,6 @@ class Question(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     bank: Mapped[QuestionBank] = relationship(back_populates="questions")
-
-    @property
-    def options(self) -> list[str]:
-        return json.loads(self.options_json)
-
-    @property
-    def answer(self) -> list:
-        return json.loads(self.answer_json)
 
     @property
     def tags(self) -> list[str]:

@@ -104,8 +104,8 @@ def exam_item_analysis(actor: User, exam: Exam) -> list[tuple[Question, ItemStat
     """Rows for the analysis page: (question, stats, [(choice label, times, is the right answer)])."""
     people = _visible_trainees(actor).with_only_columns(User.id)
     rows = db.session.execute(
-        select(QuizItem.attempt_id, QuizItem.question_id, Question.type, QuizItem.credit, QuizItem.points, QuizItem.response_json)
-        .join(QuizAttempt, QuizItem.attempt_id == QuizAttempt.id).join(Question, QuizItem.question_id == Question.id)
+        select(QuizItem.attempt_id, QuizItem.question_id, QuizItem.type, QuizItem.credit, QuizItem.points, QuizItem.response_json)
+        .join(QuizAttempt, QuizItem.attempt_id == QuizAttempt.id)
         .where(QuizAttempt.exam_id == exam.id, QuizAttempt.status == "submitted", QuizAttempt.user_id.in_(people))
         .order_by(QuizItem.attempt_id, QuizItem.position)
     ).all()

@@ -1,8 +1,11 @@
 """Question banks trainers import and export (Excel, GIFT).
 
 - Export works for every bank: a shipped (content-file) bank or one a trainer imported.
-- Import creates a new trainer bank (key ``t-…``, ``origin='trainer'``) or replaces the questions of an
-  existing trainer bank. Shipped banks are never changed here: their source of truth is the YAML file.
+- Import creates a new trainer bank (key ``t-…``, ``origin='trainer'``), owned by the importing trainer
+  and their unit, or replaces the questions of an existing trainer bank the trainer may change
+  (trainer/auth/policy.py: owner, trainers of the bank's unit or above, admins). Shipped banks are
+  never changed here: their source of truth is the YAML file.
+- Changing a bank never changes an attempt already started: each attempt item froze its question.
 - All or nothing: the file is parsed and every row checked first; with any error nothing is written and
   the errors are reported by row.
 - A question keeps its identity (and so its learners' history and review cards) across imports: matched
@@ -51,8 +54,24 @@ def get_bank(key: str) -> QuestionBank:
     return bank
 
 
-def all_banks() -> list[QuestionBank]:
-    return list(db.session.scalars(select(QuestionBank).order_by(QuestionBank.retired, QuestionBank.origin, QuestionBank.key)))
+def readable_banks(actor: User) -> list[QuestionBank]:
+    query = select(QuestionBank).order_by(QuestionBank.retired, QuestionBank.origin, QuestionBank.key)
+    return [bank for bank in db.session.scalars(query) if policy.can_read_bank(actor, bank)]
+
+
+def readable_bank(actor: User, key: str) -> QuestionBank:
+    bank = get_bank(key)
+    if not policy.can_read_bank(actor, bank):
+        raise Forbidden("该题库属于其他单位,您不能查看或导出。", f"user {actor.id} may not read bank {key}")
+    return bank
+
+
+def require_writable(actor: User, bank: QuestionBank) -> None:
+    if bank.origin != "trainer":
+        raise Forbidden("内置题库由内容文件维护,不能在此覆盖;请导入为新题库。", f"bank {bank.key} has origin {bank.origin}")
+    if not policy.can_write_bank(actor, bank):
+        raise Forbidden("该题库属于其他培训师或其他单位,您不能修改;可以导入为新题库。",
+                        f"user {actor.id} may not write bank {bank.key} (owner {bank.created_by_id}, unit {bank.unit_id})")
 
 
 def code_of(bank: QuestionBank, question: Question) -> str:
@@ -112,13 +131,17 @@ def import_bank(actor: User, parsed: ParsedBank, *, bank: QuestionBank | None = 
         raise Forbidden("没有权限。", f"user {actor.id} may not import banks")
     if not parsed.ok:
         raise ValidationFailed("文件有错误,没有导入任何题目。", "; ".join(str(e) for e in parsed.errors[:20]))
-    if bank is not None and bank.origin != "trainer":
-        raise Forbidden("内置题库由内容文件维护,不能在此覆盖;请导入为新题库。", f"bank {bank.key} has origin {bank.origin}")
+    if bank is not None:
+        require_writable(actor, bank)
     if bank is None:
         title = title.strip()
         if not title or len(title) > 200:
             raise ValidationFailed("请填写新题库的名称(最多 200 字)。", "missing or long bank title")
-        bank = QuestionBank(key=f"{TRAINER_BANK_PREFIX}{secrets.token_hex(4)}", title=title, origin="trainer")
+        if actor.role != "admin" and actor.unit_id is None:
+            raise Forbidden("您还没有所属单位,不能导入题库。", f"trainer {actor.id} has no unit")
+        # An admin's bank belongs to no unit: every trainer may use it, only admins change it.
+        bank = QuestionBank(key=f"{TRAINER_BANK_PREFIX}{secrets.token_hex(4)}", title=title, origin="trainer",
+                            created_by_id=actor.id, unit_id=None if actor.role == "admin" else actor.unit_id)
         db.session.add(bank)
         db.session.flush()
     elif title.strip():

@@ -92,8 +92,10 @@ class ExamInput:
     retired: bool = False
 
 
-def active_banks() -> list[QuestionBank]:
-    return list(db.session.scalars(select(QuestionBank).where(QuestionBank.retired.is_(False)).order_by(QuestionBank.origin, QuestionBank.key)))
+def active_banks(actor: User) -> list[QuestionBank]:
+    """The banks ``actor`` may draw from (trainer/auth/policy.py: can_read_bank)."""
+    query = select(QuestionBank).where(QuestionBank.retired.is_(False)).order_by(QuestionBank.origin, QuestionBank.key)
+    return [bank for bank in db.session.scalars(query) if policy.can_read_bank(actor, bank)]
 
 
 def rule_pools(rules: list[DrawRule]) -> list[set[int]]:
@@ -110,7 +112,7 @@ def rule_pools(rules: list[DrawRule]) -> list[set[int]]:
     ]
 
 
-def check_input(data: ExamInput) -> None:
+def check_input(data: ExamInput, actor: User) -> None:
     problems = []
     if not data.title.strip():
         problems.append("请填写考试名称。")
@@ -122,12 +124,12 @@ def check_input(data: ExamInput) -> None:
         problems.append("考试次数不能为负数(0 表示不限)。")
     if not data.rules:
         problems.append("至少需要一条抽题规则。")
-    known = {b.key for b in active_banks()}
+    known = {b.key for b in active_banks(actor)}
     for index, rule in enumerate(data.rules, start=1):
         if not rule.banks:
             problems.append(f"第 {index} 条规则:请选择题库。")
         elif not set(rule.banks) <= known:
-            problems.append(f"第 {index} 条规则:题库不存在或已停用。")
+            problems.append(f"第 {index} 条规则:题库不存在、已停用或属于其他单位。")
         if rule.count < 1:
             problems.append(f"第 {index} 条规则:请填写题数(至少 1 题)。")
         if not 0 < rule.points <= 100:
@@ -153,7 +155,7 @@ def create_exam(actor: User, data: ExamInput) -> Exam:
     """A trainer's exam is offered to the trainer's unit and below; an admin's to everyone."""
     if actor.role not in policy.STAFF_ROLES:
         raise Forbidden("没有权限。", f"user {actor.id} may not create exams")
-    check_input(data)
+    check_input(data, actor)
     unit: Unit | None = None if actor.role == "admin" else actor.unit
     if actor.role != "admin" and unit is None:
         raise Forbidden("您还没有所属单位,不能创建考试。", f"trainer {actor.id} has no unit")
@@ -169,7 +171,7 @@ def create_exam(actor: User, data: ExamInput) -> Exam:
 def update_exam(actor: User, exam: Exam, data: ExamInput) -> Exam:
     if not can_edit(actor, exam):
         raise Forbidden("该考试由内容文件定义或不属于您的单位,不能在此修改。", f"user {actor.id} may not edit exam {exam.key}")
-    check_input(data)
+    check_input(data, actor)
     before = {"title": exam.title, "pass_percent": exam.pass_percent, "rules": exam.rules_json, "retired": exam.retired}
     _apply(exam, data)
     db.session.flush()

@@ -6,6 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from trainer import tabular
+from trainer.auth import policy
 from trainer.auth.policy import roles_required
 from trainer.content.questions import QUESTION_TYPE_LABELS
 from trainer.errors import TrainerError
@@ -52,14 +53,14 @@ def exam_analysis(key: str):
 
 
 def _exam_form_page(form: ExamForm, exam=None):
-    return render_template("quiz/exam_form.html", form=form, exam=exam, banks=exam_rules.active_banks())
+    return render_template("quiz/exam_form.html", form=form, exam=exam, banks=exam_rules.active_banks(current_user))
 
 
 @bp.route("/exams/new", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def new_exam():
     form = ExamForm()
-    form.set_bank_choices(exam_rules.active_banks())
+    form.set_bank_choices(exam_rules.active_banks(current_user))
     if form.validate_on_submit():
         try:
             exam = exam_rules.create_exam(current_user, form.to_input())
@@ -80,7 +81,7 @@ def edit_exam(key: str):
     if not exam_rules.can_edit(current_user, exam):
         abort(403)
     form = ExamForm()
-    form.set_bank_choices(exam_rules.active_banks())
+    form.set_bank_choices(exam_rules.active_banks(current_user))
     if request.method == "GET":
         form.load(exam)
     elif form.validate_on_submit():
@@ -101,15 +102,19 @@ def edit_exam(key: str):
 @bp.route("/banks")
 @roles_required(*STAFF)
 def bank_list():
-    return render_template("quiz/banks.html", banks=banks.all_banks())
+    readable = banks.readable_banks(current_user)
+    writable = {b.id for b in readable if policy.can_write_bank(current_user, b)}
+    return render_template("quiz/banks.html", banks=readable, writable=writable)
 
 
 @bp.route("/banks/import", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def import_bank():
     form = BankImportForm()
-    trainer_banks = [b for b in banks.all_banks() if b.origin == "trainer"]
-    form.target.choices = choices([("", "新建题库"), *((b.key, f"{b.title}({b.key})") for b in trainer_banks)])
+    if form.is_submitted() and form.target.data:  # another's bank: 403 before anything is read or written
+        banks.require_writable(current_user, banks.get_bank(form.target.data))
+    writable = [b for b in banks.readable_banks(current_user) if policy.can_write_bank(current_user, b)]
+    form.target.choices = choices([("", "新建题库"), *((b.key, f"{b.title}({b.key})") for b in writable)])
     if request.method == "GET" and request.args.get("bank"):
         form.target.data = request.args["bank"]
     parsed = None
@@ -128,7 +133,9 @@ def import_bank():
         except TrainerError as error:
             db.session.rollback()
             flash(error.message, "error")
-        status = 400
+            status = error.status_code
+        else:
+            status = 400
     else:
         status = 400 if form.is_submitted() else 200
     errors, hidden = tabular.first_problems(parsed.errors if parsed else [])
@@ -136,7 +143,7 @@ def import_bank():
 
 
 def _export(key: str, fmt: str) -> Response:
-    data, filename, mimetype = banks.export_bank(banks.get_bank(key), fmt)
+    data, filename, mimetype = banks.export_bank(banks.readable_bank(current_user, key), fmt)
     return Response(data, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.auth.models import User
 from trainer.content.exams import DrawRule
-from trainer.courses.models import Module, Question
+from trainer.courses.models import KeyedQuestion, Module, Question
 from trainer.extensions import db
 from trainer.org.models import Unit
 from trainer.timeutil import utcnow
@@ -100,11 +100,16 @@ class QuizAttempt(db.Model):
         return f"{self.module.title} · 章节测验" if self.module else "测验"
 
 
-class QuizItem(db.Model):
+class QuizItem(KeyedQuestion, db.Model):
     """One question of an attempt, with the option order shown and the latest saved response.
 
     ``option_order[shown_position] = original option index``; ``response_json`` holds the response in
     original indexes (see trainer/quiz/scoring.py), so re-shuffling can never corrupt a saved answer.
+
+    The item keeps the question as it was drawn (type, stem, options, answer key; ``points`` too):
+    showing, checking and grading read these, so a bank edited or re-imported while an attempt is open,
+    or after it was graded, never changes what the learner saw or how it is scored. The explanation and
+    source are read live (a corrected explanation is welcome).
     """
 
     __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
@@ -119,6 +124,10 @@ class QuizItem(db.Model):
     answered_at: Mapped[datetime | None]
     checked: Mapped[bool] = mapped_column(default=False)  # practice: feedback shown, answer locked
     credit: Mapped[float | None]  # 0–1 once graded (or checked, in practice)
+    type: Mapped[str] = mapped_column(String(20))
+    stem: Mapped[str] = mapped_column(Text)
+    options_json: Mapped[str] = mapped_column(Text)
+    answer_json: Mapped[str] = mapped_column(Text)
 
     attempt: Mapped[QuizAttempt] = relationship(back_populates="items")
     question: Mapped[Question] = relationship()

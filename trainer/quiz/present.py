@@ -17,17 +17,17 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def shown_options(item: QuizItem) -> list[str]:
-    options = item.question.options
+    options = item.options
     return [options[i] for i in item.option_order] if item.option_order else options
 
 
 def item_json(item: QuizItem, *, reveal: bool) -> dict:
-    question = item.question
+    """The question as drawn into the attempt (its frozen copy, never the bank's current text)."""
     data = {
-        "question_id": question.id, "position": item.position, "type": question.type,
-        "type_label": QUESTION_TYPE_LABELS.get(question.type, question.type), "stem": question.stem,
+        "question_id": item.question_id, "position": item.position, "type": item.type,
+        "type_label": QUESTION_TYPE_LABELS.get(item.type, item.type), "stem": item.stem,
         "options": shown_options(item), "points": item.points,
-        "response": scoring.to_shown(question.type, item.response, item.option_order),
+        "response": scoring.to_shown(item.type, item.response, item.option_order),
         "answered_at": iso(item.answered_at), "checked": item.checked,
     }
     if reveal or item.checked:

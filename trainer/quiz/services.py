@@ -35,6 +35,8 @@ from trainer.signals import exam_passed
 
 # Network slack: an answer sent in the last second still counts if it lands within this after the deadline.
 GRACE = timedelta(seconds=5)
+# What an attempt item freezes of its question when the attempt starts (QuizItem columns of the same names).
+SNAPSHOT = ("type", "stem", "options_json", "answer_json")
 
 
 class AttemptClosed(Conflict):
@@ -72,14 +74,20 @@ def _candidates(bank_keys: list[str]) -> list[Candidate]:
 
 
 def _create(user: User, scope: str, previous: list[QuizAttempt], items, now: datetime, **fields) -> QuizAttempt | None:
-    """Insert attempt number len(previous)+1 with its items; None if a concurrent request inserted it first."""
+    """Insert attempt number len(previous)+1 with its items; None if a concurrent request inserted it first.
+
+    Each item freezes its question's type, stem, options and answer key here (see QuizItem)."""
     attempt_id = insert_ignore(QuizAttempt, user_id=user.id, scope=scope, number=len(previous) + 1, status="open",
                                started_at=now, auto_submitted=False,
                                max_points=sum(i.points for i in items), **fields)
     if attempt_id is None:
         return None
+    drawn = {row.id: row for row in db.session.execute(
+        select(Question.id, *(getattr(Question, column) for column in SNAPSHOT))
+        .where(Question.id.in_([i.question_id for i in items])))}
     for position, item in enumerate(items, start=1):
-        db.session.add(QuizItem(attempt_id=attempt_id, question_id=item.question_id, position=position,
+        frozen = {column: getattr(drawn[item.question_id], column) for column in SNAPSHOT}
+        db.session.add(QuizItem(attempt_id=attempt_id, question_id=item.question_id, position=position, **frozen,
                                 points=item.points, option_order_json=json.dumps(item.option_order), checked=False))
     db.session.flush()
     return db.session.get(QuizAttempt, attempt_id)
@@ -176,12 +184,12 @@ def _item_for(attempt: QuizAttempt, question_id) -> QuizItem:
 
 
 def feedback(item: QuizItem) -> dict:
-    """What a practice quiz shows once an answer is checked (and every review page shows)."""
-    question = item.question
+    """What a practice quiz shows once an answer is checked (and every review page shows): the answer key
+    frozen in the attempt, the question's current explanation and source."""
     return {
         "credit": item.credit, "correct": (item.credit or 0) >= 1.0,
-        "answer": scoring.to_shown(question.type, question.answer, item.option_order),
-        "explanation": question.explanation, "source": question.source,
+        "answer": scoring.to_shown(item.type, item.answer, item.option_order),
+        "explanation": item.question.explanation, "source": item.question.source,
     }
 
 
@@ -199,13 +207,12 @@ def save_answer(user: User, attempt: QuizAttempt, question_id, raw_response, now
         submit(attempt, now)
         raise AttemptClosed("考试时间已到,系统已自动交卷,这道题的答案未保存。", f"attempt {attempt.id} expired at {attempt.deadline_at}")
     item = _item_for(attempt, question_id)
-    question = item.question
-    option_count = len(question.options)
+    option_count = len(item.options)
     try:
-        cleaned = scoring.RESPONSE_CHECKERS[question.type](raw_response, option_count)
+        cleaned = scoring.RESPONSE_CHECKERS[item.type](raw_response, option_count)
     except ValueError as error:
-        raise ValidationFailed("答案格式不正确。", f"question {question.id} ({question.type}): {error}") from error
-    response = scoring.to_original(question.type, cleaned, item.option_order)
+        raise ValidationFailed("答案格式不正确。", f"question {item.question_id} ({item.type}): {error}") from error
+    response = scoring.to_original(item.type, cleaned, item.option_order)
     check = check and attempt.mode == "practice"
     if item.checked:
         if item.response == response:
@@ -213,7 +220,7 @@ def save_answer(user: User, attempt: QuizAttempt, question_id, raw_response, now
         raise Conflict("这道题已经核对过,不能再修改。", f"item {item.id} is checked")
     values = {"response_json": json.dumps(response, ensure_ascii=False), "answered_at": now}
     if check:
-        values |= {"checked": True, "credit": scoring.score(question.type, question.answer, response, option_count)}
+        values |= {"checked": True, "credit": scoring.score(item.type, item.answer, response, option_count)}
     still_open = exists().where(
         QuizAttempt.id == attempt.id, QuizAttempt.status == "open",
         or_(QuizAttempt.deadline_at.is_(None), QuizAttempt.deadline_at >= now - GRACE),
@@ -256,8 +263,8 @@ def _grade(attempt: QuizAttempt) -> list[tuple[int, float]]:
     """
     rows = db.session.execute(
         select(QuizItem.id, QuizItem.question_id, QuizItem.points, QuizItem.checked, QuizItem.credit,
-               QuizItem.response_json, Question.type, Question.answer_json, Question.options_json)
-        .join(Question, QuizItem.question_id == Question.id).where(QuizItem.attempt_id == attempt.id)
+               QuizItem.response_json, QuizItem.type, QuizItem.answer_json, QuizItem.options_json)
+        .where(QuizItem.attempt_id == attempt.id)
     ).all()
     earned = total = 0.0
     credits, results = [], []
