@@ -2,8 +2,10 @@
 the one safe writer for every Excel and CSV export.
 
 Reading is bounded: a few kilobytes of .xlsx or .csv can hold hundreds of thousands of rows (or a
-workbook that inflates to gigabytes), so readers stop at the caller's row limit, cap the columns, and
-refuse a workbook whose parts inflate past ``MAX_UNPACKED_BYTES`` before openpyxl parses anything.
+workbook that inflates to gigabytes), so readers stop at the caller's row limit and cap the columns.
+Sheets are streamed, but openpyxl parses the other XML parts (shared strings, styles) whole when it
+opens a workbook, so before it does, a workbook is refused if one of those unpacks past
+``MAX_PART_BYTES`` or all parts together past ``MAX_UNPACKED_BYTES``.
 Pages show at most ``MAX_ERRORS_SHOWN`` problems of a rejected file and say how many more there are.
 
 Writing is safe: spreadsheet apps run a cell starting with = + - @ as a formula, and our cells hold
@@ -20,12 +22,22 @@ from collections.abc import Iterable, Iterator
 from openpyxl import load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from trainer.errors import ValidationFailed
+
+# openpyxl opens each sheet of a read-only workbook by looking for its <dimension> element, and a sheet
+# without one (openpyxl's own write-only output, any crafted file) is parsed to its end before the first
+# row can be read: seconds for a 100k-row sheet of a few dozen kilobytes. We stream rows and never ask
+# a read-only sheet for its size, so that scan is skipped (max_row/max_column stay None).
+if hasattr(ReadOnlyWorksheet, "_get_size"):
+    ReadOnlyWorksheet._get_size = lambda self: None
 
 MAX_ERRORS_SHOWN = 50
 MAX_COLUMNS = 64  # every importer needs far fewer; a row reaching column XFD would cost 16k cells
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+# About 1 s of parsing; a 2,000-question bank saved by Excel has about 1.5 MB of shared strings.
+MAX_PART_BYTES = 4 * 1024 * 1024
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -46,12 +58,15 @@ def open_sheet(data: bytes, prefer: str | None = None):
     file that is not a workbook or would inflate past ``MAX_UNPACKED_BYTES``."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
+            parts = archive.infolist()
     except (zipfile.BadZipFile, ValueError) as exc:
         raise ValidationFailed("无法读取该文件,请确认它是有效的 Excel(.xlsx)文件。", f"not a zip: {exc}") from exc
-    if unpacked > MAX_UNPACKED_BYTES:
+    unpacked = sum(part.file_size for part in parts)
+    largest = max((p for p in parts if p.filename.endswith(".xml") and not p.filename.startswith("xl/worksheets/")),
+                  key=lambda p: p.file_size, default=None)
+    if unpacked > MAX_UNPACKED_BYTES or (largest is not None and largest.file_size > MAX_PART_BYTES):
         raise ValidationFailed("文件解压后过大,请确认它是普通的 Excel 表格,或拆分后分批上传。",
-                               f"workbook unpacks to {unpacked} bytes")
+                               f"workbook unpacks to {unpacked} bytes; largest parsed part {largest and largest.filename}")
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         return book[prefer] if prefer in book.sheetnames else book.worksheets[0]
