@@ -23,15 +23,18 @@ def right_response(item: QuizItem) -> list:
 
 def quiz_fixtures(people) -> dict:
     """For trainee_east: an open exam attempt, a submitted practice attempt, a due review card; for
-    trainee_west: a submitted practice attempt (to check that other stations' trainers are refused)."""
+    trainee_west: a submitted practice attempt (to check that other stations' trainers are refused).
+
+    The practice quizzes come first: the exam holds every question of the test bank, and while it runs
+    trainee_east could neither draw nor submit a practice quiz from that bank (services.exam_secrets)."""
     now = utcnow()
     east, west = people["trainee_east"], people["trainee_west"]
-    open_attempt, _ = services.start_exam(east, get_exam("demo-exam", east), now, random.Random(1))
     done = {}
     for person in (east, west):
         attempt, _ = services.start_practice(person, get_module("counter-basics"), now, random.Random(2))
         services.submit(attempt, now)  # nothing answered: the missed questions become review cards
         done[person.username] = attempt.id
+    open_attempt, _ = services.start_exam(east, get_exam("demo-exam", east), now, random.Random(1))
     card = db.session.scalar(select(ReviewCard).where(ReviewCard.user_id == east.id).limit(1))
     card.due_at = now - timedelta(minutes=1)
     db.session.commit()

@@ -177,7 +177,8 @@
       setTimeout(() => window.location.assign(root.dataset.review), 2500);
       return;
     }
-    if (result && (result.status === 400 || result.status === 404)) {
+    if (result && (result.status === 400 || result.status === 403 || result.status === 404)) {
+      // 403: the question is in the trainee's running exam, so it cannot be checked now (the answer was saved on change)
       delete pending[qid]; storePending();
       setState(fs, (result.data && result.data.error) || "答案无法保存", "is-error");
       return;
@@ -277,6 +278,11 @@
       try {
         const result = await api(submitUrl, "POST");
         if (result.ok) { try { localStorage.removeItem(storeKey); } catch (e) { /* ignore */ } window.location.assign(result.data.review_url); return; }
+        if (result.status === 403) {  // a practice quiz sharing questions with a running exam waits for the exam
+          alert((result.data && result.data.error) || "暂时不能交卷。");
+          window.location.reload();
+          return;
+        }
         if (result.status >= 400 && result.status < 500) { window.location.assign(root.dataset.review); return; }
       } catch (e) { /* retry */ }
       await new Promise((resolve) => setTimeout(resolve, 1000 * (attempt + 1)));

@@ -144,7 +144,9 @@ MATRIX = {
                             {"anonymous": LOGIN, "trainee": 302, "trainer": 403, "admin": 403}, "POST"),
     "quiz.review_attempt": (lambda f: f"/attempts/{f['quiz_done_attempt']}/review", L),
     "quiz.practice": (lambda f: "/modules/counter-basics/quiz", L),
-    "quiz.start_practice": (lambda f: "/modules/counter-basics/quiz/start", {"anonymous": LOGIN, "trainee": 302, "trainer": 302, "admin": 302}, "POST"),
+    # Everyone has an exam running by now (quiz.start_exam above) that holds every question of the module's
+    # bank: no practice quiz from it until the exam is handed in (docs/quiz.md, 考试期间题目保密).
+    "quiz.start_practice": (lambda f: "/modules/counter-basics/quiz/start", {"anonymous": LOGIN, "trainee": 403, "trainer": 403, "admin": 403}, "POST"),
     "quiz.daily_review": (lambda f: "/review", L),
     "quiz.answer_review": (lambda f: f"/review/{f['quiz_card']}", {"anonymous": LOGIN, "trainee": 302, "trainer": 404, "admin": 404}, "POST"),
     "quiz.exam_results": (lambda f: "/exams/demo-exam/results", S),
@@ -248,7 +250,7 @@ TOKEN_EXPECT = {
     "api.create_unit_assignment": {"anonymous": 401, "trainee": 403, "trainer": 404, "admin": 404},
     # trainee_east already has an open attempt (quiz fixtures): resumed, 200; the others start one.
     "api.quiz_start_exam": {"anonymous": 401, "trainee": 200, "trainer": 201, "admin": 201},
-    "api.quiz_start_practice": {"anonymous": 401, "trainee": 201, "trainer": 201, "admin": 201},
+    "api.quiz_start_practice": {"anonymous": 401, "trainee": 403, "trainer": 403, "admin": 403},  # exam running (above)
     "api.quiz_save_answer": {r: 400 for r in ROLES} | {"anonymous": 401},  # no body: refused before anything else
     "api.quiz_submit": {"anonymous": 401, "trainee": 200, "trainer": 403, "admin": 403},  # only the owner submits
     "api.revoke_token": {"anonymous": 401, "trainee": 404, "trainer": 404, "admin": 404},  # no such token

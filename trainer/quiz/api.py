@@ -32,6 +32,8 @@ RESULT = {"description": "成绩与逐题解析", "content": {"application/json"
     }}}}}
 CONFLICT = {"description": "已交卷、超时或次数用完(中文提示在 error 中)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 NOT_FOUND = {"description": "不存在", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+FORBIDDEN = {"description": "考试进行中,涉及考试题目的核对、练习或交卷被拒绝(中文提示在 error 中)",
+             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 ANSWER_BODY = {"required": True, "content": {"application/json": {"schema": {
     "type": "object", "required": ["question_id", "response"],
     "properties": {
@@ -39,13 +41,19 @@ ANSWER_BODY = {"required": True, "content": {"application/json": {"schema": {
         "response": {"type": "array", "items": {},
                      "description": "单选 [i];多选 [i, j];判断 [true]/[false];填空 [\"文字\"];排序 [按顺序的选项位置];[] 清空。"
                                     "选项位置按本次显示的顺序,从 0 开始。"},
-        "check": {"type": "boolean", "description": "仅章节测验:核对本题并显示解析(核对后不能再改)"},
+        "check": {"type": "boolean", "description": "仅章节测验:核对本题并显示解析(核对后不能再改);"
+                                                    "本题也在您正在作答的考试中时拒绝(403)"},
     }}}}}
 
 
 def _attempt_response(attempt, status: int = 200):
-    body = present.attempt_json(services.with_questions(attempt), utcnow()) | {"url": url_for("quiz.attempt_page", attempt_id=attempt.id)}
-    return jsonify(body), status
+    now = utcnow()
+    body = present.attempt_json(services.with_questions(attempt), now, services.exam_secrets(current_api_user(), now))
+    return jsonify(body | {"url": url_for("quiz.attempt_page", attempt_id=attempt.id)}), status
+
+
+def _result(attempt) -> dict:
+    return present.result_json(services.with_questions(attempt), services.exam_secrets(current_api_user(), utcnow()))
 
 
 @operation("/exams", "GET", summary="我可以参加的考试", tags=("quiz",),
@@ -74,7 +82,7 @@ def quiz_start_exam(key: str):
 
 
 @operation("/modules/<key>/quiz/attempts", "POST", summary="开始章节测验(已有未交卷的则继续)", tags=("quiz",),
-           responses={"201": ATTEMPT, "200": ATTEMPT, "404": NOT_FOUND})
+           responses={"201": ATTEMPT, "200": ATTEMPT, "403": FORBIDDEN, "404": NOT_FOUND})
 def quiz_start_practice(key: str):
     attempt, created = services.start_practice(current_api_user(), get_module(key), utcnow())
     db.session.commit()
@@ -94,35 +102,38 @@ def quiz_attempt(attempt_id: int):
            responses={"200": {"description": "已保存", "content": {"application/json": {"schema": {"type": "object", "properties": {
                "saved": {"type": "boolean"}, "question_id": {"type": "integer"}, "answered_at": {"type": "string"},
                "remaining_seconds": {"type": "integer", "nullable": True}, "feedback": OBJ}}}}},
-               "404": NOT_FOUND, "409": CONFLICT})
+               "403": FORBIDDEN, "404": NOT_FOUND, "409": CONFLICT})
 def quiz_save_answer(attempt_id: int):
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or "response" not in body:
         return api_error("请求体应为 JSON:{\"question_id\": …, \"response\": […]}", 400)
+    check = body.get("check", False)
+    if not isinstance(check, bool):
+        return api_error("check 应为 true 或 false。", 400, f"check must be a JSON boolean, not {type(check).__name__}")
     now = utcnow()
     attempt = services.get_attempt(current_api_user(), attempt_id, now, write=True)
     try:
         item = services.save_answer(current_api_user(), attempt, body.get("question_id"), body["response"], now,
-                                    check=bool(body.get("check")))
+                                    check=check)
     except services.AttemptClosed as closed:
         db.session.commit()  # an automatic submission triggered here must stick
         return api_error(closed.message, 409, closed.detail)
     db.session.commit()
     data = {"saved": True, "question_id": item.question_id, "answered_at": present.iso(item.answered_at),
             "remaining_seconds": services.remaining_seconds(attempt, now)}
-    if item.checked:
+    if item.checked and item.question_id not in services.exam_secrets(current_api_user(), now):
         data["feedback"] = services.feedback(item)
     return jsonify(data)
 
 
 @operation("/attempts/<int:attempt_id>/submit", "POST", summary="交卷(重复交卷返回同一成绩)", tags=("quiz",),
-           responses={"200": RESULT, "404": NOT_FOUND})
+           responses={"200": RESULT, "403": FORBIDDEN, "404": NOT_FOUND})
 def quiz_submit(attempt_id: int):
     now = utcnow()
     attempt = services.get_attempt(current_api_user(), attempt_id, now, write=True)
     services.submit(attempt, now)
     db.session.commit()
-    return jsonify(present.result_json(services.with_questions(attempt)) | {"review_url": url_for("quiz.review_attempt", attempt_id=attempt.id)})
+    return jsonify(_result(attempt) | {"review_url": url_for("quiz.review_attempt", attempt_id=attempt.id)})
 
 
 @operation("/attempts/<int:attempt_id>/result", "GET", summary="成绩与逐题解析(交卷后)", tags=("quiz",),
@@ -132,4 +143,4 @@ def quiz_result(attempt_id: int):
     db.session.commit()
     if attempt.status != "submitted":
         return api_error("尚未交卷,交卷后才能查看成绩和解析。", 409, f"attempt {attempt_id} is open")
-    return jsonify(present.result_json(services.with_questions(attempt)))
+    return jsonify(_result(attempt))

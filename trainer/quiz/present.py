@@ -1,7 +1,9 @@
 """JSON shapes of attempts and results, shared by the API and the pages (the page reads the API).
 
 Options and responses are always in the attempt's shown order; answers and explanations appear only
-once the attempt is submitted (or, in a practice quiz, once that question was checked).
+once the attempt is submitted (or, in a practice quiz, once that question was checked), and never for a
+question in the viewer's running exam (``withheld``: services.exam_secrets): such an item says
+``"withheld": true`` and carries no feedback and no points earned.
 """
 
 from datetime import UTC, datetime
@@ -21,7 +23,7 @@ def shown_options(item: QuizItem) -> list[str]:
     return [options[i] for i in item.option_order] if item.option_order else options
 
 
-def item_json(item: QuizItem, *, reveal: bool) -> dict:
+def item_json(item: QuizItem, *, reveal: bool, withheld: bool = False) -> dict:
     """The question as drawn into the attempt (its frozen copy, never the bank's current text)."""
     data = {
         "question_id": item.question_id, "position": item.position, "type": item.type,
@@ -30,12 +32,14 @@ def item_json(item: QuizItem, *, reveal: bool) -> dict:
         "response": scoring.to_shown(item.type, item.response, item.option_order),
         "answered_at": iso(item.answered_at), "checked": item.checked,
     }
-    if reveal or item.checked:
+    if withheld:
+        data["withheld"] = True
+    elif reveal or item.checked:
         data["feedback"] = feedback(item)
     return data
 
 
-def attempt_json(attempt: QuizAttempt, now: datetime) -> dict:
+def attempt_json(attempt: QuizAttempt, now: datetime, withheld: set[int] = frozenset()) -> dict:
     submitted = attempt.status == "submitted"
     subject = ({"exam": {"key": attempt.exam.key, "title": attempt.exam.title}} if attempt.exam is not None
                else {"module": {"key": attempt.module.key, "title": attempt.module.title}})
@@ -46,7 +50,7 @@ def attempt_json(attempt: QuizAttempt, now: datetime) -> dict:
         "server_time": iso(now), "remaining_seconds": None if submitted else remaining_seconds(attempt, now),
         "pass_percent": attempt.pass_percent, "max_points": attempt.max_points,
         "answered": sum(1 for i in attempt.items if i.response), "total": len(attempt.items),
-        "items": [item_json(i, reveal=submitted) for i in attempt.items],
+        "items": [item_json(i, reveal=submitted, withheld=i.question_id in withheld) for i in attempt.items],
         "result": result_summary(attempt) if submitted else None,
     }
 
@@ -59,9 +63,13 @@ def result_summary(attempt: QuizAttempt) -> dict:
     }
 
 
-def result_json(attempt: QuizAttempt) -> dict:
+def result_json(attempt: QuizAttempt, withheld: set[int] = frozenset()) -> dict:
+    def item(i: QuizItem) -> dict:
+        if i.question_id in withheld:
+            return item_json(i, reveal=True, withheld=True)
+        return item_json(i, reveal=True) | {"earned": round((i.credit or 0) * i.points, 4)}
+
     return {
         "id": attempt.id, "title": attempt.title, "mode": attempt.mode, "status": attempt.status,
-        **result_summary(attempt),
-        "items": [item_json(i, reveal=True) | {"earned": round((i.credit or 0) * i.points, 4)} for i in attempt.items],
+        **result_summary(attempt), "items": [item(i) for i in attempt.items],
     }

@@ -10,6 +10,7 @@
 
 import json
 import random
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -83,19 +84,21 @@ def record_results(user: User, results: list[tuple[int, float]], now: datetime) 
     return reviewed
 
 
-def _due_query(user: User, now: datetime):
-    return (
+def _due_query(user: User, now: datetime, held: Collection[int]):
+    """Cards due today, except those of the questions in ``held`` (a running exam's: services.exam_secrets)."""
+    query = (
         select(ReviewCard).join(Question, ReviewCard.question_id == Question.id)
         .where(ReviewCard.user_id == user.id, ReviewCard.due_at < end_of_local_day(now), Question.retired.is_(False))
     )
+    return query.where(ReviewCard.question_id.not_in(list(held))) if held else query
 
 
-def due_count(user: User, now: datetime) -> int:
-    return db.session.scalar(select(func.count()).select_from(_due_query(user, now).subquery())) or 0
+def due_count(user: User, now: datetime, held: Collection[int] = ()) -> int:
+    return db.session.scalar(select(func.count()).select_from(_due_query(user, now, held).subquery())) or 0
 
 
-def next_card(user: User, now: datetime) -> ReviewCard | None:
-    return db.session.scalar(_due_query(user, now).order_by(ReviewCard.due_at, ReviewCard.id).limit(1))
+def next_card(user: User, now: datetime, held: Collection[int] = ()) -> ReviewCard | None:
+    return db.session.scalar(_due_query(user, now, held).order_by(ReviewCard.due_at, ReviewCard.id).limit(1))
 
 
 def get_card(user: User, card_id: int) -> ReviewCard | None:

@@ -9,6 +9,10 @@ Guarantees (tested in tests/services/test_quiz_attempts.py):
   exactly one grades; the other reads the same result. On PostgreSQL the answer save locks the attempt
   row (``SELECT … FOR UPDATE``) and its UPDATE also re-checks status and deadline, so an answer can never
   slip in between grading and the status change; on SQLite the single writer gives the same order.
+- While a person's exam attempt runs, nothing tells them whether an answer to one of its questions is
+  right (:func:`exam_secrets`; docs/quiz.md "考试期间题目保密"): practice quizzes drawn then leave those
+  questions out, checking one or submitting a practice quiz that holds one is refused (403), and pages
+  withhold their keys (trainer/quiz/present.py) and daily-review cards (trainer/quiz/review.py).
 """
 
 import json
@@ -41,6 +45,19 @@ SNAPSHOT = ("type", "stem", "options_json", "answer_json")
 
 class AttemptClosed(Conflict):
     """The attempt no longer takes answers. Views commit before answering, so an automatic submission sticks."""
+
+
+class ExamSecret(Forbidden):
+    """Refused because the question is in the person's running exam (see :func:`exam_secrets`)."""
+
+
+def exam_secrets(user: User, now: datetime) -> set[int]:
+    """Ids of the questions in ``user``'s running exam attempts (open, deadline + GRACE not passed). Until
+    those attempts are submitted, no answer, verdict or explanation of these questions is shown to ``user``."""
+    return set(db.session.scalars(
+        select(QuizItem.question_id).join(QuizAttempt, QuizItem.attempt_id == QuizAttempt.id)
+        .where(QuizAttempt.user_id == user.id, QuizAttempt.mode == "exam", QuizAttempt.status == "open",
+               QuizAttempt.deadline_at >= now - GRACE)))
 
 
 def _scope(exam: Exam | None = None, module: Module | None = None) -> str:
@@ -133,6 +150,11 @@ def start_practice(user: User, module: Module, now: datetime, rng: random.Random
     candidates = _candidates([module.quiz_bank_key])
     if not candidates:
         raise Conflict("题库中没有题目,暂时无法测验。", f"bank {module.quiz_bank_key} is empty")
+    secret = exam_secrets(user, now)
+    candidates = [c for c in candidates if c.id not in secret]
+    if not candidates:
+        raise ExamSecret("本测验的题目都在您正在进行的考试中,请先交卷,再做章节测验。",
+                         f"user {user.id}: every question of bank {module.quiz_bank_key} is in a running exam")
     seen = {item.question_id for attempt in previous for item in attempt.items}
     items = draw_practice(candidates, min(module.quiz_count, len(candidates)), rng or random.Random(), seen=seen)
     attempt = _create(user, _scope(module=module), previous, items, now, mode="practice", module_id=module.id,
@@ -214,6 +236,9 @@ def save_answer(user: User, attempt: QuizAttempt, question_id, raw_response, now
         raise ValidationFailed("答案格式不正确。", f"question {item.question_id} ({item.type}): {error}") from error
     response = scoring.to_original(item.type, cleaned, item.option_order)
     check = check and attempt.mode == "practice"
+    if check and item.question_id in exam_secrets(user, now):
+        raise ExamSecret("考试进行中:这道题也在您正在作答的考试里,交卷后才能核对答案。",
+                         f"user {user.id} may not check question {item.question_id} during an exam")
     if item.checked:
         if item.response == response:
             return item  # a retried request: the same answer was already checked
@@ -241,6 +266,10 @@ def submit(attempt: QuizAttempt, now: datetime) -> tuple[QuizAttempt, bool]:
 
     Past the deadline the submission is automatic and dated at the deadline, whoever triggers it.
     """
+    if attempt.mode == "practice" and attempt.status == "open" and \
+            exam_secrets(attempt.user, now) & {i.question_id for i in attempt.items}:
+        raise ExamSecret("考试进行中:本测验里有您正在作答的考试题目,请先交考试试卷,再提交本测验。",
+                         f"practice attempt {attempt.id} shares questions with a running exam of user {attempt.user_id}")
     auto = attempt.deadline_at is not None and now > attempt.deadline_at + GRACE
     when = attempt.deadline_at if auto else now
     result = db.session.execute(

@@ -60,7 +60,8 @@ def attempt_page(attempt_id: int):
     db.session.commit()
     if attempt.user_id != current_user.id or attempt.status != "open":
         return redirect(url_for("quiz.review_attempt", attempt_id=attempt.id))
-    return render_template("quiz/attempt.html", attempt=attempt, state=present.attempt_json(services.with_questions(attempt), now), form=FlaskForm())
+    state = present.attempt_json(services.with_questions(attempt), now, services.exam_secrets(current_user, now))
+    return render_template("quiz/attempt.html", attempt=attempt, state=state, form=FlaskForm())
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
@@ -76,14 +77,16 @@ def submit_attempt(attempt_id: int):
 @bp.route("/attempts/<int:attempt_id>/review")
 @login_required
 def review_attempt(attempt_id: int):
-    attempt = services.get_attempt(current_user, attempt_id, utcnow())
+    now = utcnow()
+    attempt = services.get_attempt(current_user, attempt_id, now)
     db.session.commit()
     if attempt.status != "submitted":
         if attempt.user_id == current_user.id:
             return redirect(url_for("quiz.attempt_page", attempt_id=attempt.id))
         flash("学员还没有交卷。", "info")
         return redirect(request.referrer or url_for("quiz.exams"))
-    return render_template("quiz/review_attempt.html", attempt=attempt, result=present.result_json(services.with_questions(attempt)))
+    result = present.result_json(services.with_questions(attempt), services.exam_secrets(current_user, now))
+    return render_template("quiz/review_attempt.html", attempt=attempt, result=result)
 
 
 @bp.route("/modules/<key>/quiz")
@@ -130,10 +133,11 @@ FORM_RESPONSES = {
 def daily_review():
     now = utcnow()
     done = request.args.get("done", 0, type=db_int)
-    card = review.next_card(current_user, now) if done < review.SESSION_SIZE else None
+    held = services.exam_secrets(current_user, now)  # cards of a running exam's questions wait until it is handed in
+    card = review.next_card(current_user, now, held) if done < review.SESSION_SIZE else None
     order = review.shuffled_order(card.question) if card else []
     return render_template(
-        "quiz/daily.html", card=card, order=order, done=done, due=review.due_count(current_user, now),
+        "quiz/daily.html", card=card, order=order, done=done, due=review.due_count(current_user, now, held),
         session_size=review.SESSION_SIZE, form=FlaskForm(),
     )
 
@@ -145,6 +149,9 @@ def answer_review(card_id: int):
     if card is None:
         abort(404)
     done = request.form.get("done", 0, type=db_int)
+    if card.question_id in services.exam_secrets(current_user, utcnow()):
+        flash("考试进行中:这道题也在您正在作答的考试里,交卷后再复习。", "warning")
+        return redirect(url_for("quiz.daily_review", done=done))
     question = card.question
     raw = FORM_RESPONSES[question.type](request.form)
     if not raw or (question.type == "ordering" and len(set(raw)) != len(raw)):
@@ -158,7 +165,8 @@ def answer_review(card_id: int):
     db.session.commit()
     return render_template(
         "quiz/daily_feedback.html", card=card, question=question, outcome=outcome, done=done + 1,
-        due=review.due_count(current_user, utcnow()), session_size=review.SESSION_SIZE,
+        due=review.due_count(current_user, utcnow(), services.exam_secrets(current_user, utcnow())),
+        session_size=review.SESSION_SIZE,
     )
 
 
@@ -166,7 +174,8 @@ def answer_review(card_id: int):
 def quiz_home_panel(user):
     now = utcnow()
     running = [a for a in _open_exam_attempts(user) if not services.is_expired(a, now)]
-    return "home/_quiz.html", {"due": review.due_count(user, now), "open_attempts": running}
+    due = review.due_count(user, now, services.exam_secrets(user, now))
+    return "home/_quiz.html", {"due": due, "open_attempts": running}
 
 
 from trainer.quiz import manage  # noqa: E402,F401  (trainer pages register on the same blueprint)
