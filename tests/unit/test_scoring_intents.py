@@ -27,8 +27,11 @@ def test_no_promise_or_a_negated_one_is_not_heard(text):
     assert heard(PROMPT, text) is None
 
 
-def test_a_question_is_not_a_negation():
+def test_a_question_or_a_word_with_bie_is_not_a_negation():
     assert heard(PROMPT, "我看看能不能马上给您办") is not None
+    careful = Intent("careful", "承诺小心", ["小心"])
+    assert heard(careful, "我会特别小心的") is not None
+    assert heard(careful, "您别小心翼翼的") is None
 
 
 def test_evidence_names_the_words_and_the_pattern():

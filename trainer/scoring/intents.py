@@ -43,6 +43,7 @@ NEGATORS = ("无法", "没法", "不能", "不会", "不可", "不要", "不想"
 
 NUMERALS = frozenset("零一二三四五六七八九十百千万两半几")
 NUMBER_UNITS = frozenset("十百千万")
+NOT_NEGATING_BIE = frozenset("特分区识类级告派性个辨鉴差")
 CLAUSE_PUNCTUATION = frozenset(",.。!?;:、，！？；：")
 SENTENCE_PUNCTUATION = frozenset(".。!?;！？；")
 SHORTEST_FUZZY = 3  # wordings shorter than this match only as written (or with 你 for 您)
@@ -189,6 +190,8 @@ def is_negated(text: str, start: int) -> bool:
     before = text[max(0, start - 3) : start]
     if len(before) == 3 and before[1] == "不" and before[0] == before[2]:
         return False  # 能不能 / 会不会 ask a question, they negate nothing
+    if before.endswith("别") and len(before) >= 2 and before[-2] in NOT_NEGATING_BIE:
+        return False  # 特别小心, 分别处理: 别 inside a word
     return any(before.endswith(negator) for negator in NEGATORS)
 
 
