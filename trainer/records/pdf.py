@@ -3,9 +3,16 @@
 The font is ``PDF_FONT`` when set, else the first of a few known system paths (Debian's
 ``fonts-noto-cjk``, WenQuanYi, AR PL; Windows' SimHei/YaHei). fpdf2 reads TrueType/OpenType files and
 TrueType collections (``.ttc``); in a collection we pick the Simplified Chinese face by name.
+
+Names may hold characters the CJK font lacks (emoji, rare characters of CJK Extension B such as 𠀀).
+fpdf2 would drop them silently, so: the installed fonts of ``FALLBACK_FONTS`` fill in what they have
+(DejaVu Sans has many emoji and symbols; HanaMinB and SimSun-ExtB have Extension B), and a character no
+font has is printed as □ and listed by code point in a note at the end, so nobody reads a name that
+silently lost a character.
 """
 
 import functools
+import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,6 +32,15 @@ KNOWN_FONTS = [
     "C:/Windows/Fonts/simhei.ttf",
     "C:/Windows/Fonts/msyh.ttc",
 ]
+FALLBACK_FONTS = [
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansSymbols2-Regular.ttf",
+    "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",
+    "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf",
+    "C:/Windows/Fonts/simsunb.ttf",
+    "C:/Windows/Fonts/seguisym.ttf",
+]
+MISSING_MARK = "\u25a1"  # □, which every CJK font has
 FAMILY = "cjk"
 # One weight only (a bold CJK face is not always installed): headings are set apart by colour instead.
 HEADINGS = FontFace(emphasis="", fill_color=(230, 236, 245))
@@ -63,9 +79,39 @@ def find_font(configured: str | None) -> tuple[str, int]:
     )
 
 
-def new_document(font: tuple[str, int], *, orientation: str = "portrait", title: str = "") -> FPDF:
-    pdf = FPDF(orientation=orientation, unit="mm", format="A4")
+class Document(FPDF):
+    """An FPDF that never drops a character silently: what neither the main font nor a fallback font has
+    becomes □ and is remembered in ``missing`` for :func:`finish` to list."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.missing: set[str] = set()
+        self.fallbacks: list[str] = []
+
+    def normalize_text(self, text: str) -> str:
+        text = super().normalize_text(text)
+        if not self.is_ttf_font:
+            return text
+        maps = [self.current_font.cmap, *(self.fonts[key].cmap for key in self.fallbacks)]
+        out = []
+        for char in text:
+            if char in "\n\r\t" or any(ord(char) in cmap for cmap in maps):
+                out.append(char)
+            elif unicodedata.category(char) in ("Mn", "Cf", "Cc"):
+                continue  # invisible anyway: emoji variation selectors, joiners, control characters
+            else:
+                self.missing.add(char)
+                out.append(MISSING_MARK)
+        return "".join(out)
+
+
+def new_document(font: tuple[str, int], *, orientation: str = "portrait", title: str = "") -> Document:
+    pdf = Document(orientation=orientation, unit="mm", format="A4")
     pdf.add_font(FAMILY, "", font[0], collection_font_number=font[1])
+    for index, path in enumerate(p for p in FALLBACK_FONTS if Path(p).is_file()):
+        pdf.add_font(f"fallback{index}", "", path)
+        pdf.fallbacks.append(f"fallback{index}")
+    pdf.set_fallback_fonts(pdf.fallbacks)
     pdf.set_font(FAMILY, size=11)
     pdf.set_title(title)
     pdf.set_creator("trainer")
@@ -74,7 +120,12 @@ def new_document(font: tuple[str, int], *, orientation: str = "portrait", title:
     return pdf
 
 
-def finish(pdf: FPDF, generated_at: datetime) -> bytes:
-    """``generated_at`` is naive UTC, as everywhere in the app."""
+def finish(pdf: Document, generated_at: datetime) -> bytes:
+    """``generated_at`` is naive UTC, as everywhere in the app. Ends with the note on characters shown as □."""
+    if pdf.missing:
+        codes = "、".join(f"U+{ord(c):04X}" for c in sorted(pdf.missing))
+        pdf.set_font(FAMILY, size=8)
+        pdf.multi_cell(0, 5, f"注:本机字体缺少以下字符,文中以 {MISSING_MARK} 代替:{codes}。以系统中的记录为准。",
+                       new_x="LMARGIN", new_y="NEXT")
     pdf.set_creation_date(generated_at.replace(tzinfo=UTC))
     return bytes(pdf.output())
