@@ -88,3 +88,20 @@ def test_delete_removes_activity_keeps_records_and_anonymises(app, people, conte
     assert {"person.delete", "hours.adjust"} <= set(actions)  # the audit log is kept
     assert db.session.get(User, people["trainer_east"].id).username == "trainer_east"
     assert "recordings removed" in result.output
+
+
+def test_export_holds_the_overrides_made_on_the_person(app, people, content, tmp_path):
+    east, _ = _activity(app, people)
+    attempt = db.session.scalars(select(RoleplayAttempt).where(RoleplayAttempt.user_id == east.id)).first()
+    services.override(people["trainer_east"], attempt, score=40, passed=False, reason="漏说“您好”")
+    db.session.commit()
+    target = tmp_path / "east.zip"
+    assert app.test_cli_runner().invoke(person, ["export", "trainee_east", str(target)]).exit_code == 0
+    with zipfile.ZipFile(target) as archive:
+        rows = {r["id"]: r for r in json.loads(archive.read("data/roleplay_attempt.json"))}
+        events = json.loads(archive.read("data/audit_event.json"))
+    assert rows[attempt.id]["override_score"] == 40 and rows[attempt.id]["override_reason"] == "漏说“您好”"
+    override = next(e for e in events if e["action"] == "roleplay.override")
+    assert override["target"] == f"roleplay_attempt:{attempt.id}" and override["actor_id"] == people["trainer_east"].id
+    assert "漏说" in override["details"]
+    assert len({e["id"] for e in events}) == len(events)  # each event once

@@ -5,7 +5,8 @@ table referring to ``user`` is covered without touching this module:
 
 * **export**: every row that references the user (any column: owner or actor) and, transitively, the rows
   that reference those (a quiz attempt's items, a role-play session's attempts), as JSON, plus the
-  person's recordings, in one zip.
+  person's recordings, in one zip; and the audit events about the person or about any of those rows
+  (target ``user:<id>`` or ``<table>:<id>``, e.g. a trainer's override of their role-play verdict).
 * **delete**: learner activity is deleted (rows owned through a ``user_id`` column, and their children,
   and the recordings). Records the company must keep — the hours ledger, qualification grants and their
   evidence, the audit log — stay, attached to the user row, which is anonymised: username
@@ -65,11 +66,8 @@ def collect(connection, metadata, user_id: int, *, owner_only: bool = False, ski
 def export_person(connection, metadata, user_row: dict, audio_dir: Path, target: Path) -> dict:
     rows = collect(connection, metadata, user_row["id"])
     rows = {"user": [user_row], **rows}
-    if "audit_event" in metadata.tables:  # events about the person (target ``user:<id>``), not only by them
-        events = metadata.tables["audit_event"]
-        about = connection.execute(select(events).where(events.c.target == f"user:{user_row['id']}")).mappings()
-        known = {r["id"] for r in rows.get("audit_event", [])}
-        rows["audit_event"] = rows.get("audit_event", []) + [dict(r) for r in about if r["id"] not in known]
+    if "audit_event" in metadata.tables:  # events about the person and their rows, not only those by them
+        rows["audit_event"] = rows.get("audit_event", []) + _events_about(connection, metadata.tables["audit_event"], rows)
     audio = [r["audio_name"] for r in rows.get("roleplay_attempt", []) if r.get("audio_name")]
     counts = {}
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -86,6 +84,17 @@ def export_person(connection, metadata, user_row: dict, audio_dir: Path, target:
         manifest = {"user_id": user_row["id"], "username": user_row["username"], "tables": counts, "audio_files": stored}
         archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
     return manifest
+
+
+def _events_about(connection, events, rows: dict[str, list[dict]]) -> list[dict]:
+    """Audit events whose target is one of ``rows`` (``<table>:<id>``), other than those already in it."""
+    known = {r["id"] for r in rows.get("audit_event", [])}
+    targets = sorted({f"{name}:{r['id']}" for name, table_rows in rows.items() for r in table_rows if "id" in r})
+    found = []
+    for start in range(0, len(targets), 500):  # a long IN list in pieces the databases take
+        query = select(events).where(events.c.target.in_(targets[start:start + 500])).order_by(events.c.id)
+        found += [dict(r) for r in connection.execute(query).mappings() if r["id"] not in known]
+    return found
 
 
 def delete_person(connection, metadata, user_id: int, audio_dir: Path) -> dict:
