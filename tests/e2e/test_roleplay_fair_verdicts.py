@@ -78,3 +78,20 @@ def test_best_attempt_counts_and_an_override_becomes_an_example(live_server, lau
 
     assert say(learner, heard, OWN_WORDS, session_url, 1) == "通过"  # scored with the new content at once
     assert errors == []
+
+
+def test_a_trainer_speaks_an_answer_into_try_scoring(live_server, launch_browser, login):
+    live_server.app.config.update(ASR_ENGINE="fake", ASR_FAKE_TRANSCRIPT="您好,请坐,您想办理什么业务?")
+    browser = launch_browser("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                             f"--use-file-for-fake-audio-capture={VOICE}")
+    page = browser.new_page()
+    login(page, live_server, "coach")
+    page.goto(f"{live_server.url}/roleplay/try")
+    page.select_option("select[name=turn]", "counter-greeting:1")
+    page.click("#try-record-start")
+    page.wait_for_timeout(1_500)
+    page.click("#try-record-stop")
+    page.wait_for_function("document.querySelector('input[name=audio]').files.length === 1")
+    page.click(".rp-try button[type=submit]")
+    result = page.locator("#try-result").inner_text()
+    assert "通过" in result and "按录音识别" in result and "要点:询问客户需要办理什么" in result

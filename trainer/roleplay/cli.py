@@ -1,8 +1,9 @@
 """``trainer score-audio`` and ``trainer bench speech``: recognition and scoring from the command line.
 
-Both run without a Flask app or a database: the models folder is ``$TRAINER_INSTANCE/models`` (default
-``<repo>/instance/models``), scenarios come from ``$TRAINER_CONTENT_DIR`` (default the repository root),
-and the recognizer is built once for all files.
+Both run without a Flask app or a database: the models folder is ``models/`` in the instance folder
+(:func:`trainer.config.instance_path`: ``$TRAINER_INSTANCE``, a checkout's ``instance/``, or the installation's
+own folder), scenarios come from ``$TRAINER_CONTENT_DIR`` (default the repository root), and the recognizer
+is built once for all files.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ CLI_MAX_SECONDS = 600.0
 
 
 def instance_dir() -> Path:
-    return Path(os.environ.get("TRAINER_INSTANCE") or REPO_ROOT / "instance")
+    from trainer.config import instance_path
+
+    return instance_path()
 
 
 def content_dir() -> Path:
@@ -139,40 +142,54 @@ def _human_line(row: dict) -> str:
     )
 
 
+SHARED_FIXTURES = REPO_ROOT.parent / "shared" / "fixtures"
+DEFAULT_SETS = ("voice", "voice_human_dev", "voice_human_holdout")
+MODE_SETS = {"both": ["none", "rubric"], "compare": ["verify", "rescue", "verify+rescue"],
+             "all": ["verify+rescue", "verify", "rescue", "none", "rubric"]}
+
+
+def default_folders() -> list[Path]:
+    """The shared labelled sets (synthetic voice, real-speaker development, real-speaker held-out) when this
+    checkout sits beside ``../shared``; otherwise the copy of the voice set in ``tests/fixtures/voice``."""
+    shared = [SHARED_FIXTURES / name for name in DEFAULT_SETS if (SHARED_FIXTURES / name / "manifest.json").is_file()]
+    return shared or [REPO_ROOT / "tests" / "fixtures" / "voice"]
+
+
 @click.command("speech")
-@click.argument(
-    "folder",
-    required=False,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=REPO_ROOT / "tests" / "fixtures" / "voice",
-)
+@click.argument("folders", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @_engine_option
 @_model_option
 @_beam_option
 @click.option(
     "--prompt",
     "prompt_mode",
-    type=click.Choice(["rescue", "none", "rubric", "both", "all"]),
-    default="rescue",
+    type=click.Choice(["default", "verify", "rescue", "verify+rescue", "none", "rubric", "both", "compare", "all"]),
+    default="default",
     show_default=True,
-    help="rescue: the production path (unbiased pass, biased second pass only for failing answers); "
-    "none / rubric: one pass without / with the prompt; both: none and rubric; all: all three.",
+    help="default: the production path (trainer.speech.assess.DEFAULT_STRATEGY); verify / rescue / "
+    "verify+rescue: the unbiased decode, then phrase verification / a biased decode / both for failing answers; "
+    "none / rubric: one decode without / with the prompt; both: none and rubric; compare: the three follow-ups; "
+    "all: everything.",
 )
+@click.option("--clips/--no-clips", default=True, show_default=True, help="Print one line per entry.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of tables.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also write the JSON report here.")
 @click.option(
     "--transcripts",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="With --prompt both: write the transcripts fixture (tests/fixtures/voice/transcripts.json format).",
+    help="With --prompt both and one folder: write the transcripts fixture (tests/fixtures/voice/transcripts.json).",
 )
-@click.option("--fail-on-false-pass", is_flag=True, help="Exit 1 if any negative clip passes.")
-def bench_speech(folder, engine, model, beam, prompt_mode, as_json, out, transcripts, fail_on_false_pass):
-    """Recognise and score a labelled FOLDER (manifest.json + WAVs); print agreement and timings."""
+@click.option("--fail-on-false-pass", is_flag=True, help="Exit 1 if any negative entry passes.")
+def bench_speech(folders, engine, model, beam, prompt_mode, clips, as_json, out, transcripts, fail_on_false_pass):
+    """Recognise and score labelled FOLDERS (manifest.json + WAVs; default: the shared voice/,
+    voice_human_dev/ and voice_human_holdout/); print per folder agreement, false passes/fails, CER,
+    real-time factor, latency and CPU per audio second."""
+    from trainer.speech.assess import DEFAULT_STRATEGY
     from trainer.speech.bench import run_speech_bench, transcripts_fixture
 
-    if transcripts and prompt_mode != "both":
-        raise click.UsageError("--transcripts needs --prompt both")
-
+    folders = list(folders) or default_folders()
+    if transcripts and (prompt_mode != "both" or len(folders) != 1):
+        raise click.UsageError("--transcripts needs --prompt both and one folder")
     meta = {"cpu_count": os.cpu_count(), "beam_size": (beam or 1) if engine == "faster-whisper" else None}
     if engine == "faster-whisper" and not model:
         started = time.perf_counter()
@@ -183,22 +200,23 @@ def bench_speech(folder, engine, model, beam, prompt_mode, as_json, out, transcr
     loaded = {k: v for k, v in load_seconds.items() if k not in before}
     if loaded:
         meta["model_load_s"] = round(next(iter(loaded.values())), 3)
-    modes = {"both": ["none", "rubric"], "all": ["rescue", "none", "rubric"]}.get(prompt_mode, [prompt_mode])
+    modes = MODE_SETS.get(prompt_mode, [DEFAULT_STRATEGY if prompt_mode == "default" else prompt_mode])
     reports = []
-    for mode in modes:
-        report = run_speech_bench(folder, recognizer, prompt_mode=mode)
-        report.meta = meta
-        reports.append(report)
-        if not as_json:
-            click.echo(report.format_table())
-            click.echo("")
+    for folder in folders:
+        for mode in modes:
+            report = run_speech_bench(folder, recognizer, prompt_mode=mode)
+            report.meta = meta
+            reports.append(report)
+            if not as_json:
+                click.echo(report.format_table(clips=clips))
+                click.echo("")
     payload = {"meta": meta, "reports": [r.to_dict() for r in reports]}
     if as_json:
         click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
     if out:
         out.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
     if transcripts:
-        rows = transcripts_fixture(folder, *reports)
+        rows = transcripts_fixture(folders[0], *reports)
         transcripts.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if fail_on_false_pass and any(r.false_passes for r in reports):
         sys.exit(1)
@@ -218,11 +236,15 @@ def bench_rubric(root, holdout, as_json):
     content, errors = load_content(Path(root or content_dir()))
     if errors:
         raise click.ClickException(f"{len(errors)} content error(s); run `trainer content check` first")
+    started = time.perf_counter()
     reports = {"examples": agreement(example_cases(content.scenarios.values()))}
     if holdout:
         reports["holdout"] = agreement(holdout_cases(holdout, content.scenarios))
+    elapsed = time.perf_counter() - started
+    answers = sum(sum(v[1] for v in r["overall"].values()) for r in reports.values())
     if as_json:
         click.echo(json.dumps(reports, ensure_ascii=False, indent=1))
         return
     for name, report in reports.items():
         click.echo("\n".join(format_agreement(report, name)))
+    click.echo(f"scored {answers} answers in {elapsed:.2f} s ({1000 * elapsed / max(answers, 1):.1f} ms each, text only)")

@@ -245,7 +245,10 @@ def _cuts_a_number(text: str, start: int, end: int) -> bool:
         end < len(text) and text[end - 1] in NUMERALS and text[end] in NUMBER_UNITS)
 
 
-def match_intent(intent: Intent, text: str, breaks: Breaks = Breaks()) -> IntentMatch | None:
+NO_BREAKS = Breaks()
+
+
+def match_intent(intent: Intent, text: str, breaks: Breaks = NO_BREAKS) -> IntentMatch | None:
     """The evidence that ``intent`` was heard in normalised ``text`` and not negated, or ``None``.
 
     Cheapest first: a wording said exactly, then a pattern (compared by sound), then a wording heard with

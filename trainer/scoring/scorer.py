@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from trainer.scoring.align import align, tolerance
 from trainer.scoring.forbidden import find_forbidden
-from trainer.scoring.intents import Breaks, Intent, match_intent
+from trainer.scoring.intents import NO_BREAKS, Breaks, Intent, match_intent
 from trainer.scoring.normalize import normalize, normalize_with_map
 from trainer.scoring.result import (
     DELAY_FREE_SECONDS,
@@ -114,7 +114,7 @@ def match_item(item: str, normalized: str) -> ItemResult:
     return best[1]
 
 
-def intent_item(intent: Intent, normalized: str, breaks: Breaks = Breaks()) -> ItemResult:
+def intent_item(intent: Intent, normalized: str, breaks: Breaks = NO_BREAKS) -> ItemResult:
     """An intent as a rubric item: hit with its evidence, or a miss that suggests its first wording."""
     found = match_intent(intent, normalized, breaks) if normalized else None
     example = intent.wordings[0] if intent.wordings else ""
