@@ -92,3 +92,13 @@ def test_retry_pending_marks_an_unreadable_file_failed_and_goes_on(app, people, 
     bad = db.session.get(RoleplayAttempt, bad.id)
     assert bad.status == "rejected" and "ZeroDivisionError" in bad.error and "录音" in bad.message
     assert db.session.scalars(select(RoleplayAttempt).where(RoleplayAttempt.status == "pending")).all() == []
+
+
+def test_trainer_review_pages_first_survive_a_bad_stored_file(app, client, people, session):
+    bad = _stored_pending(app, people, session, crafted_wav())
+    Auth(client).login("trainer_east")
+    assert client.get(f"/roleplay/review/{bad.id}").status_code == 200
+    assert client.get("/roleplay/review").status_code == 200
+    assert client.get(f"/roleplay/sessions/{session.id}/summary").status_code == 200
+    db.session.expire_all()
+    assert db.session.get(RoleplayAttempt, bad.id).status in ("pending", "rejected")
