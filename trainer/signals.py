@@ -5,6 +5,8 @@ Every signal is sent with the acting ``user`` (a User) as sender and keyword arg
 - ``module_completed``: module (Module), completed_at (naive UTC datetime).
   Sent when a module is complete: all its sections read and its quiz passed (or it has no quiz).
 - ``scenario_passed``: scenario (Scenario), score (int), attempt_id (int), passed_at (naive UTC datetime).
+- ``quiz_submitted``: attempt (QuizAttempt, exam or chapter quiz, graded), submitted_at (naive UTC datetime).
+  Sent once per attempt, when it is submitted (by the learner or at its deadline), before ``module_completed``.
 - ``exam_passed``: exam_key (str), score (int), attempt_id (int), passed_at (naive UTC datetime).
 - ``user_created``: account (User, flushed so it has an id), created_at (naive UTC datetime). Sender: the
   admin who created it, or None (staff import from the command line). Sent by the admin form and staff import.
@@ -18,4 +20,5 @@ _signals = Namespace()
 module_completed = _signals.signal("module-completed")
 scenario_passed = _signals.signal("scenario-passed")
 exam_passed = _signals.signal("exam-passed")
+quiz_submitted = _signals.signal("quiz-submitted")
 user_created = _signals.signal("user-created")

@@ -35,7 +35,7 @@ from trainer.quiz.completion import check_module_completion
 from trainer.quiz.dbutil import insert_ignore
 from trainer.quiz.draw import Candidate, DrawError, draw_exam, draw_practice
 from trainer.quiz.models import Exam, QuizAttempt, QuizItem
-from trainer.signals import exam_passed
+from trainer.signals import exam_passed, quiz_submitted
 
 # Network slack: an answer sent in the last second still counts if it lands within this after the deadline.
 GRACE = timedelta(seconds=5)
@@ -321,6 +321,7 @@ def _grade(attempt: QuizAttempt) -> list[tuple[int, float]]:
 def _after_grading(attempt: QuizAttempt, results: list[tuple[int, float]], when: datetime) -> None:
     user = attempt.user
     review.record_results(user, results, when)
+    quiz_submitted.send(user, attempt=attempt, submitted_at=when)  # time on task; before completion may credit
     if attempt.mode == "practice" and attempt.passed and attempt.module is not None:
         check_module_completion(user, attempt.module, when)
     if attempt.mode == "exam" and attempt.passed:
