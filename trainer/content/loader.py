@@ -218,6 +218,7 @@ def _parse_question(reader: Reader, raw, path: tuple) -> QuestionDef | None:
         source=source,
         difficulty=difficulty,
         tags=reader.string_list(raw, path, "tags", required=False),
+        duplicate_of=reader.string_list(raw, path, "duplicate_of", required=False),  # checked by content/quality.py
     )
     if qtype in QUESTION_VALIDATORS:
         QUESTION_VALIDATORS[qtype](reader, path, question)

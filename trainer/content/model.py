@@ -60,6 +60,7 @@ class QuestionDef:
     source: str
     difficulty: int
     tags: list[str]
+    duplicate_of: list[str] = field(default_factory=list)  # ids of questions meant to test the same fact
 
 
 @dataclass

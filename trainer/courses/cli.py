@@ -8,7 +8,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from trainer.content import load_content
+from trainer.content.quality import quality
 from trainer.content.rubrics import verify_examples
+from trainer.courses.quality_cli import quality_command
 from trainer.extensions import db
 
 
@@ -20,6 +22,8 @@ def _load_or_exit(root: Path):
     content, errors = load_content(root)
     if not errors:  # examples are scored only against rubrics that parsed
         errors = verify_examples(content.scenarios.values())
+    if not errors:  # options are shuffled: a text that names an option's position misleads (content/quality.py)
+        errors = quality(content).errors
     for error in errors:
         click.echo(f"ERROR {error}", err=True)
     if errors:
@@ -39,8 +43,13 @@ def content():
 def check_command(root):
     """Validate courses/, question_banks/ and scenarios/; exit 1 on any error."""
     loaded = _load_or_exit(_root(root))
+    for warning in quality(loaded).warnings:  # near-duplicates, guessable keys: see `content quality`
+        click.echo(f"WARNING {warning}", err=True)
     counts = loaded.counts()
     click.echo("OK: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+content.add_command(quality_command)
 
 
 @content.command("import")
