@@ -16,9 +16,9 @@ Needs ``sox`` built with Ogg Vorbis (``apt-get install sox libsox-fmt-all``). Ou
 
 Idempotent: a file is rendered only when it is missing, when the customer text it was made from changed
 (``static/audio/rendered.json`` records the text of each file), or with ``--force``. Each turn's ``audio:``
-key is set to ``audio/<scenario>/<n>.ogg`` by a minimal text edit of the YAML (the ``audio: null`` line is
-replaced, or an ``audio:`` line is inserted after the ``customer:`` line); comments and order are kept, and
-the edited file is re-parsed to check that nothing but ``audio`` changed.
+key is set to ``audio/<scenario>/<n>.ogg`` and each of its ``variants`` gets ``audio/<scenario>/<n>v<k>.ogg``,
+by a round-trip edit of the YAML (ruamel.yaml: comments and order are kept); the edited file is re-parsed to
+check that nothing but audio keys changed.
 
 The YAML's customer text is never changed; only the text handed to the TTS is normalised (ASCII punctuation
 to full width so that the voice pauses, digit strings read the way a caller says them: phone and account
@@ -148,48 +148,54 @@ def pinyin(text: str) -> str:
 # ----------------------------------------------------------------------------- YAML editing
 
 
-def audio_key(scenario_id: str, number: int) -> str:
-    return f"audio/{scenario_id}/{number}.ogg"
+def audio_key(scenario_id: str, number: int, variant: int = 0) -> str:
+    """``audio/<scenario>/<turn>.ogg`` for a turn's line, ``…/<turn>v<k>.ogg`` for its k-th variant."""
+    return f"audio/{scenario_id}/{number}{f'v{variant}' if variant else ''}.ogg"
 
 
-def set_audio_keys(path: Path, values: list[str]) -> bool:
-    """Set the ``audio:`` of turn i to values[i] by a line edit; returns whether the file changed."""
+def lines_of(turn: dict) -> list[str]:
+    """The customer's line and the text of each variant, in file order."""
+    variants = turn.get("variants") or []
+    return [turn["customer"], *(v if isinstance(v, str) else v["customer"] for v in variants)]
+
+
+def set_audio_keys(path: Path, values: list[list[str]]) -> bool:
+    """Set turn i's ``audio:`` to values[i][0] and its variants' to values[i][1:] (a string variant becomes
+    ``{customer, audio}``), with ruamel's round trip so comments and layout stay; returns whether the file
+    changed. The result is re-read to check that nothing but audio keys changed."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+
     original = path.read_text(encoding="utf-8")
-    lines = original.splitlines(keepends=True)
-    starts = [i for i, line in enumerate(lines) if re.match(r"^\s*- customer:", line)]
-    before = yaml.safe_load(original)
-    if len(starts) != len(before["turns"]) or len(values) != len(starts):
-        raise SystemExit(f"{path.name}: found {len(starts)} '- customer:' lines for {len(before['turns'])} turns")
-    # walk backwards so that inserting lines keeps the earlier indexes valid
-    for number in range(len(starts), 0, -1):
-        start = starts[number - 1]
-        end = starts[number] if number < len(starts) else len(lines)
-        indent = " " * (len(re.match(r"^(\s*)- ", lines[start]).group(1)) + 2)
-        newline = "\r\n" if lines[start].endswith("\r\n") else "\n"
-        new_line = f"{indent}audio: {values[number - 1]}{newline}"
-        key = re.compile(rf"^{indent}audio:")
-        found = next((i for i in range(start + 1, end) if key.match(lines[i])), None)
-        if found is not None:
-            lines[found] = new_line
-            continue
-        # insert after the customer value (and its continuation lines, if it spans several)
-        at = start + 1
-        while at < end and not re.match(rf"^{indent}[A-Za-z_]+:", lines[at]) and (
-            lines[at].strip() == "" or len(lines[at]) - len(lines[at].lstrip()) > len(indent)
-        ):
-            at += 1
-        lines.insert(at, new_line)
-    text = "".join(lines)
+    rt = YAML()
+    rt.preserve_quotes = True
+    rt.width = 4096
+    rt.indent(mapping=2, sequence=4, offset=2)
+    data = rt.load(original)
+    for turn, keys in zip(data["turns"], values, strict=True):
+        if turn.get("audio") != keys[0]:
+            if "audio" in turn:
+                turn["audio"] = keys[0]
+            else:
+                turn.insert(list(turn).index("customer") + 1, "audio", keys[0])
+        for index, key in enumerate(keys[1:]):
+            variant = turn["variants"][index]
+            if isinstance(variant, str):
+                mapping = CommentedMap([("customer", variant), ("audio", key)])
+                mapping.fa.set_flow_style()
+                turn["variants"][index] = mapping
+            elif variant.get("audio") != key:
+                variant["audio"] = key
+    out = io.StringIO()
+    rt.dump(data, out)
+    text = out.getvalue()
     if text == original:
         return False
-    after = yaml.safe_load(text)
-    for i, (old, new) in enumerate(zip(before["turns"], after["turns"], strict=True)):
-        if new.get("audio") != values[i]:
-            raise SystemExit(f"{path.name} turn {i + 1}: audio came out as {new.get('audio')!r}")
-        if {k: v for k, v in old.items() if k != "audio"} != {k: v for k, v in new.items() if k != "audio"}:
-            raise SystemExit(f"{path.name} turn {i + 1}: the edit changed more than audio")
-    if {k: v for k, v in before.items() if k != "turns"} != {k: v for k, v in after.items() if k != "turns"}:
-        raise SystemExit(f"{path.name}: the edit changed more than audio")
+    before, after = yaml.safe_load(original), yaml.safe_load(text)
+    for old, new in zip(before["turns"], after["turns"], strict=True):
+        strip = lambda t: {k: v for k, v in t.items() if k not in ("audio", "variants")}  # noqa: E731
+        if strip(old) != strip(new) or lines_of(old) != lines_of(new):
+            raise SystemExit(f"{path.name}: the edit changed more than audio keys")
     path.write_text(text, encoding="utf-8")
     return True
 
@@ -255,32 +261,36 @@ def main(argv: list[str] | None = None) -> int:
             sid = data["id"]
             keys = []
             for number, turn in enumerate(data["turns"], start=1):
-                key = audio_key(sid, number)
-                keys.append(key)
-                said = tts_text(turn["customer"])
-                if args.dry_run:
-                    print(f"{key}\t{said}\t{pinyin(said)}")
-                    continue
-                out = STATIC / key
-                entry = {"customer": turn["customer"], "tts_text": said, "pinyin": pinyin(said), "voice": VOICE}
-                if out.exists() and not args.force and index.get(key) == entry:
-                    skipped += 1
-                    continue
-                if voice is None:
-                    voice = Voice(args.threads)
-                voice.wav(said, raw)
-                encode(raw, out)
-                index[key] = entry
-                INDEX.write_text(json.dumps(index, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-                                 encoding="utf-8")
-                rendered += 1
-                print(f"rendered {key}: {said}", flush=True)
+                keys.append([])
+                for variant, line in enumerate(lines_of(turn)):
+                    key = audio_key(sid, number, variant)
+                    keys[-1].append(key)
+                    said = tts_text(line)
+                    if args.dry_run:
+                        print(f"{key}\t{said}\t{pinyin(said)}")
+                        continue
+                    out = STATIC / key
+                    entry = {"customer": line, "tts_text": said, "pinyin": pinyin(said), "voice": VOICE}
+                    if out.exists() and not args.force and index.get(key) == entry:
+                        skipped += 1
+                        continue
+                    if voice is None:
+                        voice = Voice(args.threads)
+                    voice.wav(said, raw)
+                    encode(raw, out)
+                    index[key] = entry
+                    INDEX.write_text(json.dumps(index, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                                     encoding="utf-8")
+                    rendered += 1
+                    print(f"rendered {key}: {said}", flush=True)
             if not args.dry_run and set_audio_keys(path, keys):
                 edited += 1
     if not args.dry_run:
-        known = {audio_key(yaml.safe_load(p.read_text(encoding="utf-8"))["id"], n)
-                 for p in SCENARIOS.glob("*.yaml")
-                 for n in range(1, len(yaml.safe_load(p.read_text(encoding="utf-8"))["turns"]) + 1)}
+        known = set()
+        for scenario_file in SCENARIOS.glob("*.yaml"):
+            data = yaml.safe_load(scenario_file.read_text(encoding="utf-8"))
+            known |= {audio_key(data["id"], n, v) for n, turn in enumerate(data["turns"], start=1)
+                      for v in range(len(lines_of(turn)))}
         for stray in sorted(AUDIO.rglob("*.ogg")):
             if stray.relative_to(STATIC).as_posix() not in known:
                 print(f"warning: {stray.relative_to(ROOT)} belongs to no turn", file=sys.stderr)

@@ -27,6 +27,7 @@ from trainer.content.qualifications import cross_check as check_qualifications
 from trainer.content.questions import QUESTION_VALIDATORS
 from trainer.content.reader import ContentError, Reader
 from trainer.content.rubrics import disagreement, load_intents, turn_examples, turn_intents
+from trainer.content import dialogues
 from trainer.scoring import score_transcript
 from trainer.scoring.intents import Intent
 
@@ -247,6 +248,7 @@ def parse_scenario(path: Path, root: Path, errors: list[ContentError], intents: 
     )
     raw_turns = reader.get(data, (), "turns", list, default=[])
     if not raw_turns:
+        mood=dialogues.scenario_mood(reader, data),
         reader.fail(("turns",), "a scenario needs at least one turn")
     for index, raw in enumerate(raw_turns):
         turn = _parse_turn(reader, raw, ("turns", index), intents)
@@ -255,6 +257,8 @@ def parse_scenario(path: Path, root: Path, errors: list[ContentError], intents: 
     errors.extend(reader.errors)
     return scenario
 
+    if len(scenario.turns) == len(raw_turns) and scenario.turns:
+        dialogues.link_and_check(reader, scenario.turns, raw_turns)
 
 def _parse_turn(reader: Reader, raw, path: tuple, intents: dict[str, Intent]) -> TurnDef | None:
     if not isinstance(raw, dict):
@@ -275,6 +279,10 @@ def _parse_turn(reader: Reader, raw, path: tuple, intents: dict[str, Intent]) ->
     )
     if not 5 <= turn.max_seconds <= 60:
         reader.fail((*path, "max_seconds"), f"max_seconds must be 5–60, got {turn.max_seconds}")
+        key=dialogues.turn_key(reader, raw, path, path[-1] + 1),
+        variants=dialogues.variants(reader, raw, path),
+        branches=dialogues.branches(reader, raw, path),
+        end=bool(reader.get(raw, path, "end", bool, required=False, default=False)),
     for index, item in enumerate(turn.phrases):
         if any(not a.strip() for a in item.split("|")):
             reader.fail((*path, phrases_key, index), f"empty alternative in '{item}'")

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from trainer.scoring import Rubric
+from trainer.scoring.dialogue import Branch
 from trainer.scoring.intents import Intent
 
 CREDIT_CATEGORIES = {"ethics": "职业道德", "law": "法律法规", "service": "文明服务", "business": "业务技能"}
@@ -72,6 +73,14 @@ class BankDef:
 
 
 @dataclass
+class Variant:
+    """Another wording of a customer's line, with its recording when there is one."""
+
+    customer: str
+    audio: str | None = None
+
+
+@dataclass
 class TurnDef:
     """A trainee turn: the customer's line, the rubric (standard ``phrases``, ``intents``, ``forbid``) and
     the ``examples`` that prove it ({"accept": [...], "reject": [...]})."""
@@ -85,6 +94,11 @@ class TurnDef:
     audio: str | None = None
     intents: list[Intent] = field(default_factory=list)
     examples: dict[str, list[str]] = field(default_factory=dict)
+    key: str = ""  # the turn's id within its scenario (``t<position>`` unless the file names it)
+    variants: list[Variant] = field(default_factory=list)  # other wordings of the customer's line
+    branches: list[Branch] = field(default_factory=list)
+    end: bool = False  # closes the conversation (the last turn does so implicitly)
+    default_next: str | None = None  # the following turn in the file, None for a closing turn
 
     @property
     def rubric(self) -> Rubric:
@@ -102,3 +116,4 @@ class ScenarioDef:
     credit: Credit
     turns: list[TurnDef]
     path: str
+    mood: str = "平静"  # the customer's mood at the first turn

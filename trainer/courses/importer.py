@@ -81,6 +81,10 @@ def import_content(content: ContentSet) -> ImportReport:
 
     import_qualifications(content, report)  # courses/qualifications/*.yaml
     db.session.flush()
+    from trainer.assessment.importer import import_standards
+
+    import_standards(content, report)  # courses/assessment/*.yaml
+    db.session.flush()
     return report
 
 
@@ -139,6 +143,7 @@ def _import_scenarios(content: ContentSet, report: ImportReport) -> None:
             title=s.title, setting=s.setting, situation=s.situation,
             roles_json=json.dumps(s.roles, ensure_ascii=False), sources_json=json.dumps(s.sources, ensure_ascii=False),
             credit_category=s.credit.category, credit_minutes=s.credit.minutes, retired=False,
+            initial_mood=s.mood,
         )
         turns = {t.position: t for t in scenario.turns} if scenario.id else {}
         for position, t in enumerate(s.turns, start=1):
@@ -146,6 +151,9 @@ def _import_scenarios(content: ContentSet, report: ImportReport) -> None:
                 customer=t.customer, audio=t.audio,
                 expect_json=json.dumps(t.phrases, ensure_ascii=False), forbid_json=json.dumps(t.forbid, ensure_ascii=False),
                 rubric_json=json.dumps(t.rubric.to_dict(), ensure_ascii=False),
+                turn_key=t.key, default_next=t.default_next, is_end=t.end,
+                branches_json=json.dumps([b.to_dict() for b in t.branches], ensure_ascii=False),
+                variants_json=json.dumps([{"customer": v.customer, "audio": v.audio} for v in t.variants], ensure_ascii=False),
                 model_answer=t.model_answer, max_seconds=t.max_seconds, tips=t.tips, retired=False,
             )
             _upsert(ScenarioTurn, position, report, "turns", turns,

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.extensions import db
 from trainer.scoring import Rubric
+from trainer.scoring.dialogue import Branch
 from trainer.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ class Scenario(db.Model):
     credit_category: Mapped[str] = mapped_column(String(20))
     credit_minutes: Mapped[int]
     retired: Mapped[bool] = mapped_column(default=False)
+    initial_mood: Mapped[str] = mapped_column(String(10), default="平静")  # migration 0002c
 
     turns: Mapped[list["ScenarioTurn"]] = relationship(back_populates="scenario", order_by="ScenarioTurn.position")
 
@@ -57,6 +59,13 @@ class ScenarioTurn(db.Model):
     max_seconds: Mapped[int] = mapped_column(default=15)
     tips: Mapped[str] = mapped_column(Text, default="")
     retired: Mapped[bool] = mapped_column(default=False)
+    # Branching dialogues (migration 0002c): the turn's id in its scenario, its branches, the turn that
+    # follows by default (None: it closes the conversation), other wordings of the customer's line.
+    turn_key: Mapped[str | None] = mapped_column(String(40))
+    branches_json: Mapped[str] = mapped_column(Text, default="[]")
+    default_next: Mapped[str | None] = mapped_column(String(40))
+    is_end: Mapped[bool] = mapped_column(default=False)
+    variants_json: Mapped[str] = mapped_column(Text, default="[]")
 
     scenario: Mapped[Scenario] = relationship(back_populates="turns")
 
@@ -67,6 +76,15 @@ class ScenarioTurn(db.Model):
     @property
     def forbid(self) -> list[str]:
         return json.loads(self.forbid_json)
+
+    @property
+    def branches(self) -> list[Branch]:
+        return [Branch.from_dict(b) for b in json.loads(self.branches_json or "[]")]
+
+    @property
+    def lines(self) -> list[dict]:
+        """The customer's line and its variants: ``[{"customer", "audio"}]``, the main wording first."""
+        return [{"customer": self.customer, "audio": self.audio}, *json.loads(self.variants_json or "[]")]
 
     @property
     def rubric(self) -> Rubric:
@@ -96,6 +114,8 @@ class RoleplaySession(db.Model):
     score: Mapped[int | None]
     passed: Mapped[bool] = mapped_column(default=False)
     passed_at: Mapped[datetime | None]
+    ending: Mapped[str | None] = mapped_column(String(40))  # key of the closing turn reached (0002c)
+    recovered: Mapped[bool] = mapped_column(default=False)  # an upset customer was calmed on the way
 
     user: Mapped["User"] = relationship()
     scenario: Mapped[Scenario] = relationship()

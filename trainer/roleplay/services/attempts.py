@@ -20,7 +20,7 @@ from trainer.errors import Forbidden, NotFound, StorageFull, ValidationFailed
 from trainer.extensions import db
 from trainer.lookup import active_by_key
 from trainer.roleplay.models import RoleplayAttempt, RoleplaySession, Scenario, ScenarioTurn
-from trainer.roleplay.services import storage
+from trainer.roleplay.services import paths, storage
 from trainer.roleplay.services.recognition import app_recognizer, rubric_for, second_pass_enabled
 from trainer.speech.assess import assess
 from trainer.speech.audio import AudioRejected, audio_seconds, check_upload, decode_upload
@@ -130,26 +130,29 @@ def counting_attempts(session: RoleplaySession) -> dict[int, RoleplayAttempt]:
 
 
 def next_turn(session: RoleplaySession) -> ScenarioTurn | None:
-    """The first active turn without an answer yet; ``None`` once every turn has one."""
-    answered = counting_attempts(session)
-    return next((t for t in session.scenario.active_turns if t.id not in answered), None)
+    """The turn the conversation has reached without an answer yet (the path follows each turn's counting
+    answer: :mod:`trainer.roleplay.services.paths`); ``None`` once it has closed or waits for a score."""
+    steps = paths.walk(session, counting_attempts(session)).steps
+    if steps and steps[-1].attempt is None:
+        return steps[-1].turn
+    return None
 
 
 def evaluate_session(session: RoleplaySession, *, now: datetime | None = None) -> RoleplaySession:
-    """Recompute status, score and pass from each turn's best attempt (:func:`counting_attempts`), and send
-    ``scenario_passed`` the first time the session passes. A retry can only raise the result; a trainer's
+    """Recompute status, score and pass from the turns on the session's path, each by its best attempt
+    (:func:`counting_attempts`), and send ``scenario_passed`` the first time the session passes. A retry can only raise the result; a trainer's
     override of the counting attempt may lower it (``passed_at`` and the hours credited then stay, since a
     scenario credits once per year anyway)."""
     now = now or utcnow()
-    turns = session.scenario.active_turns
-    latest = counting_attempts(session)
     db.session.flush()
-    if not turns or any(t.id not in latest or not latest[t.id].resolved for t in turns):
+    path = paths.walk(session, counting_attempts(session))
+    if not path.ended:
         session.status = "active"
         return session
-    results = [latest[t.id] for t in turns]
+    results = [step.attempt for step in path.steps]
     session.score = math.floor(sum(a.effective_score or 0 for a in results) / len(results) + 0.5)
     session.passed = all(a.effective_passed for a in results)
+    session.ending, session.recovered = path.ending.turn_key, paths.recovered(path)
     if session.status != "finished":
         session.status = "finished"
         session.finished_at = now
