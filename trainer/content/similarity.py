@@ -32,7 +32,7 @@ BLANK = "____"
 
 _CITATION = re.compile(
     r"[（(]?\s*(?:000|001|002|003|004)\s+(?:§[\d.]+|篇\d+\s*[^\s,，。;；:：)）]*|[一二三四五六七八九十]+[.\d()一二三四五六七八九十a-z]*)\s*[）)]?")
-_LEAD_IN = re.compile(r"^(?:按|根据|依据)[^,，]{0,40}?[》)）][^,，]{0,12}[,，]")
+_LEAD_IN = re.compile(r"^(?:按|根据|依据)[^,，。]{0,40}?(?:》|规范|细则|标准|规程|规定)[^,，。]{0,12}[,，]")
 _QUESTION_WORDS = re.compile(
     r"请(?:排出|按|把|将)?|下列|以下|正确的|先后顺序(?:排列|是)?|处理顺序|顺序|排列"
     r"|(?:应当?|要)?(?:怎样|怎么|如何)(?:做|处理)?|什么时[候间]|什么|哪[些类种项个一句条]*|多少|多长时间|多久|几|是否|谁")
@@ -61,7 +61,7 @@ def _fold(text: str) -> str:
 
 def statement(qtype: str, stem: str, options: list[str], answer: list) -> str:
     """The fact a question tests, folded for comparison (see the module docstring)."""
-    stem = _LEAD_IN.sub("", unicodedata.normalize("NFKC", stem))
+    stem = _LEAD_IN.sub("", _CITATION.sub("", unicodedata.normalize("NFKC", stem)))
     if qtype == "fill_blank":
         text = stem.replace(BLANK, str(answer[0]) if answer else "")
     elif qtype == "true_false":
@@ -100,3 +100,21 @@ def similar_pairs(statements: dict[Hashable, str], *, threshold: float = SIMILAR
         if score >= threshold:
             pairs.append((keys[i], keys[j], round(score, 1)))
     return sorted(pairs, key=lambda p: -p[2])
+
+
+def keep_apart(questions: dict[Hashable, tuple[str, str]], *, threshold: float = SIMILAR_AT) -> dict[Hashable, frozenset]:
+    """For exam draws: ``{id: ids it must not share a paper with}`` among ``{id: (source clause, statement)}``.
+
+    Two questions are kept apart when they cite the same clause and their statements are similar (the same
+    test that ``trainer content check`` warns about; a ``duplicate_of`` mark only silences that warning, and
+    a mark is only valid while the pair is similar, so marked pairs are kept apart too)."""
+    by_clause: dict[str, dict[Hashable, str]] = {}
+    for key, (source, text) in questions.items():
+        if source.strip():
+            by_clause.setdefault(" ".join(source.split()), {})[key] = text
+    apart: dict[Hashable, set] = {}
+    for group in by_clause.values():
+        for a, b, _score in similar_pairs(group, threshold=threshold):
+            apart.setdefault(a, set()).add(b)
+            apart.setdefault(b, set()).add(a)
+    return {key: frozenset(ids) for key, ids in apart.items()}

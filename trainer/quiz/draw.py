@@ -1,6 +1,7 @@
 """Drawing an attempt's questions. Pure: the caller passes the candidates and a random generator.
 
-- Exams follow their blueprint's rules in order; no question is drawn twice in one attempt.
+- Exams follow their blueprint's rules in order; no question is drawn twice in one attempt, nor two
+  questions kept apart (near-duplicates citing the same clause, see ``draw_exam``'s ``apart``).
 - Practice quizzes draw ``count`` questions from the module's bank, any type.
 - Questions the learner has not seen in earlier attempts of the same exam/quiz are preferred, so a
   retake shows new questions where the bank has them.
@@ -10,6 +11,8 @@
 """
 
 import random
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from trainer.content.exams import DrawRule, rule_matches
@@ -64,16 +67,37 @@ def _arrange(chosen: list[tuple[Candidate, float]], rng: random.Random, shuffle_
     return items
 
 
+def _apart_from(ordered: list[Candidate], count: int, blocked: set[int], apart: Mapping[int, AbstractSet[int]]) -> list[Candidate]:
+    """The first ``count`` of ``ordered`` that are not kept apart from a question already on the paper.
+
+    ``blocked`` (the ids the paper's questions must not share it with) grows with every question taken."""
+    picked: list[Candidate] = []
+    for candidate in ordered:
+        if len(picked) == count:
+            break
+        if candidate.id not in blocked:
+            picked.append(candidate)
+            blocked.update(apart.get(candidate.id, ()))
+    return picked
+
+
 def draw_exam(rules: list[DrawRule], candidates: list[Candidate], rng: random.Random, *,
-              seen: frozenset[int] | set[int] = frozenset(), shuffle_options: bool = True) -> list[DrawnItem]:
+              seen: frozenset[int] | set[int] = frozenset(), shuffle_options: bool = True,
+              apart: Mapping[int, AbstractSet[int]] | None = None) -> list[DrawnItem]:
+    """``apart``: question id -> ids that must not share its paper (near-duplicates citing the same clause,
+    ``trainer.content.similarity.keep_apart``); a rule that cannot fill its count without them fails."""
     taken: set[int] = set()
+    blocked: set[int] = set()
     chosen: list[tuple[Candidate, float]] = []
     for index, rule in enumerate(rules):
         pool = [c for c in candidates
                 if c.id not in taken and rule_matches(rule, c.bank, c.type, c.difficulty, list(c.tags))]
         if len(pool) < rule.count:
             raise DrawError(index, rule.count, len(pool))
-        for candidate in _prefer_unseen(pool, rule.count, seen, rng):
+        picked = _apart_from(_prefer_unseen(pool, len(pool), seen, rng), rule.count, blocked, apart or {})
+        if len(picked) < rule.count:
+            raise DrawError(index, rule.count, len(picked))
+        for candidate in picked:
             taken.add(candidate.id)
             chosen.append((candidate, rule.points))
     return _arrange(chosen, rng, shuffle_options)

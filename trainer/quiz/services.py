@@ -34,6 +34,7 @@ from trainer.quiz import review, scoring
 from trainer.quiz.completion import check_module_completion
 from trainer.quiz.dbutil import insert_ignore
 from trainer.quiz.draw import Candidate, DrawError, draw_exam, draw_practice
+from trainer.quiz.duplicates import kept_apart
 from trainer.quiz.models import Exam, QuizAttempt, QuizItem
 from trainer.signals import exam_passed, quiz_submitted
 
@@ -128,9 +129,10 @@ def start_exam(user: User, exam: Exam, now: datetime, rng: random.Random | None 
                        f"user {user.id} used {len(previous)}/{exam.max_attempts} attempts of {exam.key}")
     seen = {item.question_id for attempt in previous for item in attempt.items}
     rules = exam.rules
+    candidates = _candidates(sorted({b for r in rules for b in r.banks}))
     try:
-        items = draw_exam(rules, _candidates(sorted({b for r in rules for b in r.banks})), rng or random.Random(),
-                          seen=seen, shuffle_options=exam.shuffle_options)
+        items = draw_exam(rules, candidates, rng or random.Random(), seen=seen, shuffle_options=exam.shuffle_options,
+                          apart=kept_apart([c.id for c in candidates]))
     except DrawError as error:
         raise Conflict("题库中的题目不足,暂时无法开始考试,请联系培训师。", f"exam {exam.key}: {error}") from error
     attempt = _create(user, _scope(exam=exam), previous, items, now, mode="exam", exam_id=exam.id,
