@@ -19,6 +19,7 @@ document.querySelectorAll("form.mark-read").forEach((form) => {
       const text = document.querySelector("#module-progress .progress-text");
       if (bar) bar.value = data.percent;
       if (text) text.textContent = `${data.done}/${data.total}(${data.percent}%)`;
+      document.dispatchEvent(new CustomEvent("module:section-read"));  // reading-clock.js refreshes the credit state
     } catch (error) {
       if (button) button.disabled = false;
       alert("保存失败,请检查网络后重试。");

@@ -13,7 +13,8 @@ from trainer.audit import AuditEvent
 from trainer.courses.services import get_module
 from trainer.errors import Forbidden, ValidationFailed
 from trainer.extensions import db
-from trainer.records import classroom, services
+from trainer.quiz.models import ModuleCompletion
+from trainer.records import activity, classroom, services
 from trainer.records.models import HoursEntry, LedgerIsAppendOnly
 from trainer.roleplay.models import Scenario
 
@@ -24,8 +25,16 @@ def entries_of(user):
     return list(db.session.scalars(select(HoursEntry).where(HoursEntry.user_id == user.id).order_by(HoursEntry.id)))
 
 
+def complete_with_time(person, module, seconds, at=NOW):
+    """The module completed, with ``seconds`` of reading recorded (what the reader page and the quiz leave)."""
+    db.session.add(ModuleCompletion(user_id=person.id, module_id=module.id, completed_at=at))
+    activity.add_seconds(person, "reading", module.key, seconds, at=at, category=module.credit_category)
+    db.session.commit()
+
+
 def test_module_completion_credits_once_per_year(people, content):
     person, module = people["trainee_east"], get_module("counter-basics")
+    complete_with_time(person, module, 45 * 60)  # half of its 1.5 hours
     signals.module_completed.send(person, module=module, completed_at=NOW)
     signals.module_completed.send(person, module=module, completed_at=NOW)  # retried signal
     signals.module_completed.send(person, module=module, completed_at=datetime(2026, 9, 1))  # done again later that year
@@ -34,6 +43,7 @@ def test_module_completion_credits_once_per_year(people, content):
     assert len(rows) == 1
     assert (rows[0].year, rows[0].category, rows[0].minutes, rows[0].source, rows[0].source_key) == (2026, "ethics", 90, "module", "counter-basics")
     assert rows[0].title == module.title and rows[0].occurred_on == date(2026, 6, 1)
+    assert (rows[0].active_minutes, rows[0].active_from, rows[0].active_to) == (45, date(2026, 6, 1), date(2026, 6, 1))
     assert services.year_summary(person, 2026).minutes("ethics") == 90
 
 
@@ -69,8 +79,10 @@ def test_passed_scenario_credits_once(people, content):
 
 
 def test_receivers_run_in_the_senders_transaction(people, content):
-    person = people["trainee_east"]
-    signals.module_completed.send(person, module=get_module("counter-basics"), completed_at=NOW)
+    person, module = people["trainee_east"], get_module("counter-basics")
+    complete_with_time(person, module, 45 * 60)
+    signals.module_completed.send(person, module=module, completed_at=NOW)
+    assert len(entries_of(person)) == 1
     db.session.rollback()  # the sender failed after sending: the credit goes with it
     assert entries_of(person) == []
 

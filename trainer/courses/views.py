@@ -4,7 +4,12 @@ from flask_wtf import FlaskForm
 
 from trainer.content.model import CREDIT_CATEGORIES
 from trainer.courses import services
+from trainer.errors import TrainerError
 from trainer.extensions import db
+from trainer.records import crediting, reading_clock
+from trainer.records.activity import active_policy
+from trainer.records.services import hours_policy
+from trainer.timeutil import utcnow
 
 bp = Blueprint("courses", __name__)
 
@@ -37,7 +42,9 @@ def module(key: str):
     progress = services.Progress(sum(1 for *_x, read in sections if read), len(sections))
     return render_template(
         "courses/module.html", module=module, sections=sections, progress=progress,
-        categories=CREDIT_CATEGORIES, form=FlaskForm(),
+        categories=CREDIT_CATEGORIES, form=FlaskForm(), clock=active_policy(),
+        clock_token=reading_clock.page_token(current_user, module),
+        time=crediting.module_time(current_user, module, hours_policy().year_of(utcnow())),
     )
 
 
@@ -52,3 +59,19 @@ def mark_read(key: str, section_id: int):
         progress = services.Progress(len(read & {s.id for s in module.active_sections}), len(module.active_sections))
         return jsonify(section=section.id, read=True, done=progress.done, total=progress.total, percent=progress.percent)
     return redirect(url_for("courses.module", key=key, _anchor=f"s{section.id}"))
+
+
+@bp.route("/modules/<key>/activity", methods=["POST"])
+@login_required
+def activity(key: str):
+    """A heartbeat of the module page (static/js/reading-clock.js): active seconds since its previous one."""
+    module = services.get_module(key)
+    try:
+        beat = reading_clock.accept_beat(current_user, module, request.form.get("seconds", type=int),
+                                         request.form.get("token"), utcnow())
+    except TrainerError as error:
+        db.session.rollback()
+        return jsonify(error=error.message), error.status_code
+    db.session.commit()
+    return jsonify(counted=beat.counted, seconds=beat.state.evidence.seconds, required=beat.state.required_seconds,
+                   status=beat.state.status)

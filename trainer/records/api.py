@@ -19,7 +19,11 @@ UNIT = {"name": "unit", "in": "query", "required": False, "schema": {"type": "in
         "description": "单位 id(含下级单位);默认调用者可见的全部单位"}
 ENTRY_SCHEMA = {"type": "object", "properties": {
     "date": {"type": "string", "format": "date"}, "source": {"type": "string", "enum": ["module", "scenario", "classroom", "adjustment"]},
-    "title": {"type": "string"}, "category": {"type": "string"}, "minutes": {"type": "integer"}, "reason": {"type": "string"}}}
+    "title": {"type": "string"}, "category": {"type": "string"}, "minutes": {"type": "integer"}, "reason": {"type": "string"},
+    "active_minutes": {"type": "integer", "nullable": True,
+                       "description": "课程单元:计入时的有效学习时长(分钟);规则实施前计入及其他来源为 null"},
+    "active_from": {"type": "string", "format": "date", "nullable": True},
+    "active_to": {"type": "string", "format": "date", "nullable": True}}}
 HOURS_SCHEMA = {"type": "object", "properties": {
     "year": {"type": "integer"}, "username": {"type": "string"}, "required_minutes": {"type": "integer"},
     "counted_minutes": {"type": "integer"}, "missing_minutes": {"type": "integer"}, "compliant": {"type": "boolean"},
@@ -32,7 +36,9 @@ ROW_SCHEMA = {"type": "object", "required": ["username", "unit", "ethics_minutes
     "user_id": {"type": "integer"}, "username": {"type": "string"}, "display_name": {"type": "string"},
     "unit": {"type": "string"}, "active": {"type": "boolean"}, "ethics_minutes": {"type": "integer"},
     "law_minutes": {"type": "integer"}, "other_minutes": {"type": "integer"}, "counted_minutes": {"type": "integer"},
-    "required_minutes": {"type": "integer"}, "missing_minutes": {"type": "integer"}, "compliant": {"type": "boolean"}}}
+    "required_minutes": {"type": "integer"}, "missing_minutes": {"type": "integer"}, "compliant": {"type": "boolean"},
+    "active_minutes": {"type": "integer", "description": "该年度有效学习时长(分钟,全部活动)"},
+    "active_counted_minutes": {"type": "integer", "description": "其中计入年度要求的类别(分钟)"}}}
 SESSION_BODY = {"type": "object", "required": ["unit_id", "held_on", "topic", "category", "minutes", "attendees"], "properties": {
     "unit_id": {"type": "integer"}, "held_on": {"type": "string", "format": "date"}, "topic": {"type": "string", "maxLength": 200},
     "category": {"type": "string", "enum": ["ethics", "law", "service", "business"]},
@@ -68,7 +74,9 @@ def my_hours_api():
         counted_categories=list(rules.categories), deadline=rules.deadline_date(year).isoformat(),
         days_left=rules.days_left(utcnow(), year),
         entries=[{"date": e.occurred_on.isoformat(), "source": e.source, "title": e.title, "category": e.category,
-                  "minutes": e.minutes, "reason": e.reason} for e in services.entries(user, year)],
+                  "minutes": e.minutes, "reason": e.reason, "active_minutes": e.active_minutes,
+                  "active_from": e.active_from and e.active_from.isoformat(), "active_to": e.active_to and e.active_to.isoformat()}
+                 for e in services.entries(user, year)],
     )
 
 

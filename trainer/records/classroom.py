@@ -17,6 +17,7 @@ from trainer.errors import Forbidden, ValidationFailed
 from trainer.extensions import db
 from trainer.hours import check_entry
 from trainer.org.models import Unit
+from trainer.records.activity import add_seconds
 from trainer.records.models import ClassroomSession, HoursEntry
 from trainer.records.services import credit, hours_policy
 from trainer.tabular import iter_rows
@@ -109,6 +110,8 @@ def record_session(actor: User, *, unit: Unit, held_on: date, topic: str, catego
                minutes=minutes, title=topic, year=held_on.year, occurred_on=held_on, actor=actor)
         for person in unique
     )
+    for person in unique:  # time on task as recorded by the trainer, on the day it was held
+        add_seconds(person, "classroom", str(session.id), minutes * 60, at=now, category=category, day=held_on)
     audit.record(actor, "hours.classroom", f"classroom:{session.id}", unit=unit.id, held_on=held_on, topic=topic,
                  category=category, minutes=minutes, attendees=[p.id for p in unique], credited=credited)
     return session

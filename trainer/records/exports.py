@@ -15,7 +15,7 @@ from trainer.records.report import ReportRow, UnitStat
 from trainer.tabular import cells, csv_bytes
 
 REPORT_HEADER = ["用户名", "姓名", "工号", "单位", "状态", "职业道德(分钟)", "法律法规(分钟)", "其他(分钟)",
-                 "计入学时(分钟)", "要求(分钟)", "差额(分钟)", "是否达标"]
+                 "计入学时(分钟)", "要求(分钟)", "差额(分钟)", "是否达标", "有效学习时长(分钟)", "其中计入类别(分钟)"]
 
 
 def _report_cells(row: ReportRow) -> list:
@@ -23,7 +23,7 @@ def _report_cells(row: ReportRow) -> list:
     return [row.username, row.display_name, row.employee_no or "", row.unit_name or "",
             "在岗" if row.active else "已停用", s.minutes("ethics"), s.minutes("law"),
             s.total_minutes - s.minutes("ethics") - s.minutes("law"), s.counted_minutes, s.target_minutes,
-            s.missing_minutes, "是" if s.compliant else "否"]
+            s.missing_minutes, "是" if s.compliant else "否", row.time.minutes, row.time.counted_minutes]
 
 
 def report_csv(rows: list[ReportRow]) -> bytes:
@@ -39,9 +39,11 @@ def report_xlsx(rows: list[ReportRow], stats: list[UnitStat], year: int) -> byte
     for row in rows:
         sheet.append(cells(sheet, _report_cells(row)))
     units = book.create_sheet("单位达标率")
-    units.append(cells(units, ["单位", "在岗人数", "达标人数", "达标率(%)", "合计差额(分钟)"], font=bold))
+    units.append(cells(units, ["单位", "在岗人数", "达标人数", "达标率(%)", "合计差额(分钟)", "已计入学时(分钟)",
+                               "有效学习时长(分钟)"], font=bold))
     for stat in stats:
-        units.append(cells(units, [stat.unit.full_name, stat.people, stat.compliant, stat.percent, stat.missing_minutes]))
+        units.append(cells(units, [stat.unit.full_name, stat.people, stat.compliant, stat.percent, stat.missing_minutes,
+                                   stat.counted_minutes, stat.active_counted_minutes]))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -49,6 +51,14 @@ def report_xlsx(rows: list[ReportRow], stats: list[UnitStat], year: int) -> byte
 
 def _hours(minutes: int) -> str:
     return f"{minutes / 60:g}"
+
+
+def _evidence(entry: HoursEntry) -> str:
+    """The active time behind a module credit, as the transcript prints it."""
+    if entry.active_minutes is None:
+        return "规则实施前" if entry.source == "module" else "—"
+    days = str(entry.active_from) if entry.active_to == entry.active_from else f"{entry.active_from}–{entry.active_to}"
+    return f"{entry.active_minutes} 分钟 {days}"
 
 
 def transcript_pdf(person: User, year: int, summary: YearSummary, entries: list[HoursEntry],
@@ -70,15 +80,15 @@ def transcript_pdf(person: User, year: int, summary: YearSummary, entries: list[
                    new_x="LMARGIN", new_y="NEXT")
     doc.ln(2)
     doc.set_font(pdf.FAMILY, size=10)
-    with doc.table(col_widths=(24, 22, 80, 24, 20), text_align=("LEFT", "LEFT", "LEFT", "LEFT", "RIGHT"),
+    with doc.table(col_widths=(22, 20, 70, 20, 14, 24), text_align=("LEFT", "LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT"),
                    headings_style=pdf.HEADINGS) as table:
-        table.row(["日期", "来源", "内容", "类别", "学时"])
+        table.row(["日期", "来源", "内容", "类别", "学时", "有效学习时长"])
         for entry in entries:
             title = entry.title + (f"({entry.reason})" if entry.reason else "")
             table.row([entry.occurred_on.isoformat(), SOURCES[entry.source].label if entry.source in SOURCES else entry.source,
-                       title, CREDIT_CATEGORIES.get(entry.category, entry.category), _hours(entry.minutes)])
+                       title, CREDIT_CATEGORIES.get(entry.category, entry.category), _hours(entry.minutes), _evidence(entry)])
         if not entries:
-            table.row(["—", "—", "本年度暂无学时记录", "—", "0"])
+            table.row(["—", "—", "本年度暂无学时记录", "—", "0", "—"])
     doc.ln(3)
     doc.set_font(pdf.FAMILY, size=11)
     totals = ",".join(f"{CREDIT_CATEGORIES.get(c, c)} {_hours(m)}" for c, m in sorted(summary.by_category.items()))

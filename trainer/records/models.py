@@ -39,6 +39,11 @@ class HoursEntry(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     reason: Mapped[str] = mapped_column(Text, default="")
+    # Evidence of a module credit (migration 0004b): the active minutes and the local days they were recorded
+    # on. NULL for other sources and for module credits written before active time was required.
+    active_minutes: Mapped[int | None]
+    active_from: Mapped[date | None] = mapped_column(Date)
+    active_to: Mapped[date | None] = mapped_column(Date)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
@@ -59,6 +64,43 @@ class ClassroomSession(db.Model):
 
     unit: Mapped[Unit] = relationship()
     created_by: Mapped[User | None] = relationship()
+
+
+class ActivityDay(db.Model):
+    """Time on task, summed per person, activity, subject and local day (trainer/records/activity.py).
+
+    ``kind`` is a key of ``trainer.hours.ACTIVITIES``; ``subject_key`` the module key (reading, quiz), exam key
+    or classroom session id; ``category`` the credit category of the subject where it has one. Rows only
+    grow: a heartbeat or a submitted quiz adds seconds with one upsert.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "kind", "subject_key", "day", name="uq_activity_day_user_kind_subject_day"),
+        # The yearly report reads (day range → user, kind, category, seconds) from this index alone.
+        Index("ix_activity_day_day_user", "day", "user_id", "kind", "category", "seconds"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    subject_key: Mapped[str] = mapped_column(String(80))
+    category: Mapped[str | None] = mapped_column(String(20))
+    day: Mapped[date] = mapped_column(Date)
+    seconds: Mapped[int] = mapped_column(default=0)
+    first_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ActivityClock(db.Model):
+    """When a person's last counted heartbeat of one kind arrived: the next one may count at most the wall-clock
+    time since then. One clock per person and kind (not per page), so two open tabs share one clock."""
+
+    __table_args__ = (UniqueConstraint("user_id", "kind", name="uq_activity_clock_user_kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    beat_at: Mapped[datetime]
 
 
 class LedgerIsAppendOnly(RuntimeError):

@@ -5,7 +5,7 @@ index ``ix_hours_entry_year_user``; people and unit names are two more flat quer
 Python over at most one row per person and category. 10,000 staff × 50 entries: see ``trainer bench hours``.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
@@ -13,8 +13,9 @@ from trainer.auth import policy as access
 from trainer.auth.models import User
 from trainer.errors import Forbidden
 from trainer.extensions import db
-from trainer.hours import HoursPolicy, YearSummary, summarize
+from trainer.hours import ActiveTotals, HoursPolicy, YearSummary, summarize
 from trainer.org.models import Unit
+from trainer.records.activity_report import active_totals
 from trainer.records.models import HoursEntry
 from trainer.records.services import hours_policy
 
@@ -31,6 +32,7 @@ class ReportRow:
     unit_name: str
     active: bool
     summary: YearSummary
+    time: ActiveTotals = field(default_factory=ActiveTotals)  # time on task that year (activity_report)
 
     def as_json(self) -> dict:
         s = self.summary
@@ -41,6 +43,7 @@ class ReportRow:
             "other_minutes": s.total_minutes - s.minutes("ethics") - s.minutes("law"),
             "counted_minutes": s.counted_minutes, "required_minutes": s.target_minutes,
             "missing_minutes": s.missing_minutes, "compliant": s.compliant,
+            "active_minutes": self.time.minutes, "active_counted_minutes": self.time.counted_minutes,
         }
 
 
@@ -73,19 +76,22 @@ def hours_report(actor: User, year: int, unit: Unit | None = None, rules: HoursP
         User.role.in_(REPORTED_ROLES))
     sums = (select(HoursEntry.user_id, HoursEntry.category, func.sum(HoursEntry.minutes))
             .where(HoursEntry.year == year).group_by(HoursEntry.user_id, HoursEntry.category))
+    in_scope = None
     if ids is not None:
         people = people.where(User.unit_id.in_(ids))
-        sums = sums.where(HoursEntry.user_id.in_(select(User.id).where(User.unit_id.in_(ids))))
+        in_scope = select(User.id).where(User.unit_id.in_(ids))
+        sums = sums.where(HoursEntry.user_id.in_(in_scope))
     minutes: dict[int, dict[str, int]] = {}
     for user_id, category, total in db.session.execute(sums):
         minutes.setdefault(user_id, {})[category] = int(total)
+    time = active_totals(year, rules, user_ids=in_scope)
     names = unit_names()
     rows = []
     for user_id, username, display_name, employee_no, unit_id, active in db.session.execute(people):
         if not active and user_id not in minutes:
             continue
         rows.append(ReportRow(user_id, username, display_name, employee_no, unit_id, names.get(unit_id, ""), bool(active),
-                              summarize(year, minutes.get(user_id, {}), rules)))
+                              summarize(year, minutes.get(user_id, {}), rules), time.get(user_id, ActiveTotals())))
     rows.sort(key=lambda r: (r.unit_name, r.username))
     return rows
 
@@ -96,6 +102,8 @@ class UnitStat:
     people: int = 0
     compliant: int = 0
     missing_minutes: int = 0
+    counted_minutes: int = 0  # credited minutes in the counted categories, summed over the unit's people
+    active_counted_minutes: int = 0  # their active time in those categories
 
     @property
     def percent(self) -> int:
@@ -114,6 +122,8 @@ def unit_compliance(rows: list[ReportRow], units: list[Unit]) -> list[UnitStat]:
             if stat is None:
                 continue
             stat.people += 1
+            stat.counted_minutes += row.summary.counted_minutes
+            stat.active_counted_minutes += row.time.counted_minutes
             if row.summary.compliant:
                 stat.compliant += 1
             else:

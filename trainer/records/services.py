@@ -16,7 +16,7 @@ from trainer.auth.models import User
 from trainer.courses.models import Course, Module
 from trainer.errors import Forbidden, ValidationFailed
 from trainer.extensions import db
-from trainer.hours import Entry, HoursPolicy, YearSummary, check_entry, dedupe_key, summarize
+from trainer.hours import Entry, Evidence, HoursPolicy, YearSummary, check_entry, dedupe_key, summarize
 from trainer.records.models import HoursEntry
 from trainer.roleplay.models import Scenario
 from trainer.timeutil import utcnow
@@ -31,8 +31,9 @@ def hours_policy() -> HoursPolicy:
 
 
 def credit(person: User, *, source: str, source_key: str, source_id: int | None, category: str, minutes: int,
-           title: str, year: int, occurred_on: date, actor: User | None = None) -> bool:
-    """Write a once-only entry. Returns False (and writes nothing) if this person already has it this year."""
+           title: str, year: int, occurred_on: date, actor: User | None = None, evidence: Evidence | None = None) -> bool:
+    """Write a once-only entry. Returns False (and writes nothing) if this person already has it this year.
+    ``evidence``: the active time behind a module credit, kept on the entry."""
     check_entry(source, category, minutes)
     db.session.flush()
     insert = INSERTS[db.session.get_bind().dialect.name]
@@ -40,22 +41,26 @@ def credit(person: User, *, source: str, source_key: str, source_id: int | None,
         user_id=person.id, year=year, category=category, minutes=minutes, source=source, source_id=source_id,
         source_key=source_key, dedupe_key=dedupe_key(source, source_key), title=title[:200], occurred_on=occurred_on,
         created_at=utcnow(), created_by_id=actor.id if actor else None, reason="",
+        active_minutes=evidence.minutes if evidence else None, active_from=evidence.first_day if evidence else None,
+        active_to=evidence.last_day if evidence else None,
     ).on_conflict_do_nothing(index_elements=["user_id", "year", "dedupe_key"]).returning(HoursEntry.__table__.c.id)
     # RETURNING rather than rowcount: drivers disagree on rowcount for a skipped ON CONFLICT row.
     return db.session.connection().execute(statement).first() is not None
 
 
-def _credit_content(person: User, item, source: str, moment: datetime) -> bool:
+def _credit_content(person: User, item, source: str, moment: datetime, evidence: Evidence | None = None) -> bool:
     if not item.credit_category or not item.credit_minutes or item.credit_minutes <= 0:
         return False
     rules = hours_policy()
     return credit(person, source=source, source_key=item.key, source_id=item.id, category=item.credit_category,
-                  minutes=item.credit_minutes, title=item.title, year=rules.year_of(moment), occurred_on=rules.today(moment))
+                  minutes=item.credit_minutes, title=item.title, year=rules.year_of(moment), occurred_on=rules.today(moment),
+                  evidence=evidence)
 
 
-def credit_module(person: User, module: Module, completed_at: datetime) -> bool:
-    """A completed module credits its hours once per person per training year (Asia/Shanghai)."""
-    return _credit_content(person, module, "module", completed_at)
+def credit_module(person: User, module: Module, completed_at: datetime, evidence: Evidence | None = None) -> bool:
+    """Write a module's credit, once per person per training year (Asia/Shanghai). Whether it is due (completed
+    and enough active time) is decided by :func:`trainer.records.crediting.grant_module_credit`."""
+    return _credit_content(person, module, "module", completed_at, evidence)
 
 
 def credit_scenario(person: User, scenario: Scenario, passed_at: datetime) -> bool:

@@ -10,10 +10,20 @@ from trainer.auth.models import User
 from trainer.content.model import CREDIT_CATEGORIES
 from trainer.errors import TrainerError
 from trainer.extensions import db
-from trainer.hours import SOURCES
+from trainer.hours import ACTIVITIES, SOURCES
 from trainer.ids import db_int
 from trainer.org.models import Unit
-from trainer.records import classroom, exports, receivers, report, services, widgets  # noqa: F401  (widgets register)
+from trainer.records import (  # noqa: F401  (widgets register)
+    activity_report,
+    classroom,
+    crediting,
+    exports,
+    receivers,
+    report,
+    services,
+    widgets,
+)
+from trainer.records.activity import active_policy
 from trainer.records.forms import AdjustmentForm, ClassroomForm
 from trainer.records.models import ClassroomSession
 from trainer.records.pdf import find_font
@@ -47,7 +57,10 @@ def selected_unit() -> Unit | None:
 def person_context(person: User, year: int, now) -> dict:
     rules = services.hours_policy()
     summary = services.year_summary(person, year)
+    time = activity_report.person_time(person, year, rules)
     return dict(
+        active_rules=active_policy(), activities=ACTIVITIES, time=time, time_titles=activity_report.subject_titles(time),
+        time_totals=activity_report.person_totals(person, year, rules), waiting=crediting.waiting_modules(person, year),
         person=person, year=year, summary=summary, entries=services.entries(person, year), rules=rules,
         years=services.yearly_totals(person), days_left=rules.days_left(now, year), deadline=rules.deadline_date(year),
         current_year=rules.year_of(now), categories=CREDIT_CATEGORIES, sources=SOURCES,
@@ -98,6 +111,7 @@ def dashboard():
         behind=lagging[:BEHIND_SHOWN], behind_count=len(lagging), people=len(active),
         compliant=sum(1 for r in active if r.summary.compliant), rules=rules, days_left=rules.days_left(now, year),
         deadline=rules.deadline_date(year), current_year=rules.year_of(now), categories=CREDIT_CATEGORIES,
+        active_rules=active_policy(),
     )
 
 
