@@ -13,7 +13,7 @@ from trainer.extensions import csrf, db, limiter, login_manager, migrate
 from trainer.jsonbody import SafeJSONProvider
 
 # Feature packages, each exposing ``bp`` (a Blueprint) in ``views``. Order is the menu order.
-FEATURES = ["auth", "home", "courses", "roleplay", "admin", "api", "ops", "assignments", "records", "certification", "quiz"]
+FEATURES = ["auth", "home", "courses", "roleplay", "admin", "api", "ops", "assignments", "records", "certification", "quiz", "assessment"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

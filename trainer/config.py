@@ -57,7 +57,8 @@ DEFAULTS = {
     "LOG_JSON": False,  # TRAINER_LOG_JSON=1: one JSON object per log line, with the request id
     "HOURS_TARGET_MINUTES": 16 * 60,
     "HOURS_CATEGORIES": ["ethics", "law"],
-    "ASSESSMENT_DEADLINE": "11-30",  # month-day of the annual self-assessment (001 篇1 第二则)
+    "ASSESSMENT_DEADLINE": "11-30",  # month-day of the annual self-assessment (001 篇1 第二则.四)
+    "ASSESSMENT_REPORT_DUE": "12-05",  # month-day the teams' self-assessments are due at the 供电所 (trainer/assessment)
     "EXPIRING_DAYS": 30,  # a qualification this close to its expiry shows as "expiring"
     "PDF_FONT": None,  # a CJK .ttf/.otf/.ttc for PDFs; default: the first of a list of known system paths
     "VERIFY_RATE_PER_MINUTE": 30,  # public certificate look-ups per client address

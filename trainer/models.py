@@ -1,5 +1,6 @@
 """Imports every feature's models so that the metadata (and Alembic) sees all tables."""
 
+from trainer.assessment.models import AssessmentScore, AssessmentStandard, TeamAssessment  # noqa: F401
 from trainer.assignments.models import (  # noqa: F401
     Assignment,
     AssignmentCompletion,

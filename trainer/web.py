@@ -153,6 +153,7 @@ def _nav_items():
         items.append(("assignments.index", "培训任务"))
         items += [("roleplay.review", "演练评阅"), ("roleplay.cases_list", "评分分歧"), ("roleplay.try_scoring", "评分试用")]
         items += [("records.dashboard", "培训记录"), ("certification.matrix", "资格矩阵")]
+        items.append(("assessment.index", "年度考核"))  # 班组长: their team's self-assessment; 供电所: all its teams
         items.append(("quiz.bank_list", "题库"))
         items.append(("ops.audit_page", "审计日志"))
     if current_user.role == "admin":

@@ -172,6 +172,20 @@ MATRIX = {
     "api.quiz_submit": (lambda f: f"/api/v1/attempts/{f['quiz_open_attempt']}/submit",
                         {"anonymous": 401, "trainee": 400, "trainer": 400, "admin": 400}, "POST"),
     "api.quiz_result": (lambda f: f"/api/v1/attempts/{f['quiz_done_attempt']}/result", API_L),
+    # --- annual self-assessment (tests/web/test_assessment_pages.py: the 班组长's side). trainer_east is the
+    # 供电所 of east_team: it reviews but does not fill; with no report yet, a return or accept is a flash.
+    "assessment.index": (lambda f: "/assessment", S),
+    "assessment.team": (lambda f: f"/assessment/{f['year']}/teams/{f['east_team']}", S),
+    "assessment.save": (lambda f: f"/assessment/{f['year']}/teams/{f['east_team']}/save",
+                        {"anonymous": LOGIN, "trainee": 403, "trainer": 403, "admin": 403}, "POST"),
+    "assessment.submit": (lambda f: f"/assessment/{f['year']}/teams/{f['east_team']}/submit",
+                          {"anonymous": LOGIN, "trainee": 403, "trainer": 403, "admin": 403}, "POST"),
+    "assessment.return_report": (lambda f: f"/assessment/{f['year']}/teams/{f['east_team']}/return",
+                                 {"anonymous": LOGIN, "trainee": 403, "trainer": 302, "admin": 302}, "POST"),
+    "assessment.accept": (lambda f: f"/assessment/{f['year']}/teams/{f['east_team']}/accept",
+                          {"anonymous": LOGIN, "trainee": 403, "trainer": 302, "admin": 302}, "POST"),
+    "assessment.team_pdf": (lambda f: f"/assessment/{f['year']}/teams/{f['east_team']}/report.pdf", S),
+    "assessment.results": (lambda f: f"/assessment/{f['year']}/results.xlsx", S),
     "static": (lambda f: "/static/css/app.css", A),
     "ops.health": (lambda f: "/healthz", A),
 }
@@ -186,6 +200,8 @@ SCOPED = {
     "roleplay.summary": lambda f: f"/roleplay/sessions/{f['rp_session_trainee_west']}/summary",
     "roleplay.attempt_audio": lambda f: f"/roleplay/attempts/{f['rp_attempt_trainee_west']}/audio",
     "roleplay.review_attempt": lambda f: f"/roleplay/review/{f['rp_attempt_trainee_west']}",
+    "assessment.team": lambda f: f"/assessment/{f['year']}/teams/{f['west_team']}",
+    "assessment.team_pdf": lambda f: f"/assessment/{f['year']}/teams/{f['west_team']}/report.pdf",
 }
 
 
@@ -193,11 +209,14 @@ def _fixtures(people, content):
     from tests.quiz_support import quiz_fixtures
     from tests.roleplay_support import roleplay_fixtures
     from trainer.courses.services import get_module
+    from trainer.timeutil import local_year, utcnow
 
     return {
         "section": get_module("counter-basics").sections[0].id,
         "trainee_east": people["trainee_east"].id,
         "trainee_west": people["trainee_west"].id,
+        "east_team": people["trainee_east"].unit_id, "west_team": people["trainee_west"].unit_id,
+        "year": local_year(utcnow()),
         **roleplay_fixtures(people),
         **quiz_fixtures(people),
     }

@@ -115,3 +115,27 @@ def can_read_bank(actor: User, bank: "QuestionBank") -> bool:
     if bank.origin != "trainer" or bank.unit is None or can_write_bank(actor, bank):
         return True
     return actor.unit is not None and actor.unit.is_within(bank.unit)
+
+
+# --- annual self-assessment (trainer/assessment): 班组长 and the 供电所 they report to ---------------------
+
+def leads_team(actor: User, unit: Unit) -> bool:
+    """A 班组长: a trainer whose own unit is this 班组 (kind ``team``). The platform has no separate
+    role for it; a 班组 may have more than one such trainer (the 班组长 and a deputy), and each may fill
+    and submit the team's self-assessment."""
+    return actor.role == "trainer" and unit.kind == "team" and actor.unit_id == unit.id
+
+
+def reviews_team(actor: User, unit: Unit) -> bool:
+    """The 供电所 a 班组 reports to: trainers of a unit above the 班组 (its 供电所, or the 公司 above it)
+    return or accept its self-assessment; admins may too."""
+    if unit.kind != "team":
+        return False
+    if actor.role == "admin":
+        return True
+    return (actor.role == "trainer" and actor.unit is not None and actor.unit_id != unit.id
+            and unit.is_within(actor.unit))
+
+
+def can_see_assessment(actor: User, unit: Unit) -> bool:
+    return leads_team(actor, unit) or reviews_team(actor, unit)

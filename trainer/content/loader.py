@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from trainer.content.assessment import StandardDef, load_standards
+from trainer.content.assessment import cross_check as check_standards
 from trainer.content.exams import ExamDef, check_exams, load_exams
 from trainer.content.model import (
     CREDIT_CATEGORIES,
@@ -44,6 +46,7 @@ class ContentSet:
     exams: dict[str, ExamDef] = field(default_factory=dict)  # question_banks/exams/*.yaml (trainer/content/exams.py)
     paths: dict[str, PathDef] = field(default_factory=dict)  # courses/paths/*.yaml (trainer/content/paths.py)
     qualifications: dict[str, QualificationDef] = field(default_factory=dict)  # courses/qualifications/*.yaml
+    standards: dict[str, StandardDef] = field(default_factory=dict)  # courses/assessment/*.yaml (annual self-assessment)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -323,7 +326,7 @@ def _cross_check(content: ContentSet, errors: list[ContentError]) -> None:
 def load_content(root: Path) -> tuple[ContentSet, list[ContentError]]:
     root = Path(root)
     content, errors = ContentSet(), []
-    for folder in sorted(p for p in (root / "courses").glob("*") if p.is_dir() and p.name not in ("paths", "qualifications")):
+    for folder in sorted(p for p in (root / "courses").glob("*") if p.is_dir() and p.name not in ("paths", "qualifications", "assessment")):
         course = parse_course(folder, root, errors)
         if course:
             _add_unique(content.courses, course, errors)
@@ -344,6 +347,8 @@ def load_content(root: Path) -> tuple[ContentSet, list[ContentError]]:
     check_path_refs(content.paths, content.modules, content.scenarios, set(content.exams), errors)
     content.qualifications = load_qualifications(root, errors)
     check_qualifications(content.qualifications, content, errors)
+    content.standards = load_standards(root, errors)
+    check_standards(content.standards, content.exams, errors)
     return content, errors
 
 
