@@ -85,10 +85,6 @@ def import_content(content: ContentSet) -> ImportReport:
 
     import_standards(content, report)  # courses/assessment/*.yaml
     db.session.flush()
-    from trainer.assessment.importer import import_standards
-
-    import_standards(content, report)  # courses/assessment/*.yaml
-    db.session.flush()
     return report
 
 
