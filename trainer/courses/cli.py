@@ -1,4 +1,4 @@
-"""``trainer content check|import|coverage``."""
+"""``trainer content check|import|coverage|hours``."""
 
 import sys
 from pathlib import Path
@@ -8,6 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from trainer.content import load_content
+from trainer.content.hours import credit_warnings
 from trainer.content.quality import quality
 from trainer.content.rubrics import verify_examples
 from trainer.courses.quality_cli import quality_command
@@ -44,6 +45,8 @@ def check_command(root):
     """Validate courses/, question_banks/ and scenarios/; exit 1 on any error."""
     loaded = _load_or_exit(_root(root))
     for warning in quality(loaded).warnings:  # near-duplicates, guessable keys: see `content quality`
+        click.echo(f"WARNING {warning}", err=True)
+    for warning in credit_warnings(loaded):  # warnings, not errors: a credit is a judgement, see `content hours`
         click.echo(f"WARNING {warning}", err=True)
     counts = loaded.counts()
     click.echo("OK: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
@@ -106,3 +109,31 @@ def coverage_command(root, seeds, as_json, uncovered_only, declared_only, write_
         click.echo(json.dumps(report.to_dict(uncovered_only=uncovered_only), ensure_ascii=False, indent=1))
     else:
         click.echo("\n".join(render(report, uncovered_only=uncovered_only)))
+
+
+@content.command("hours")
+@click.option("--root", type=click.Path(file_okay=False), help="Content root (default: CONTENT_DIR).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@with_appcontext
+def hours_command(root, as_json):
+    """Per module: credit, characters, reading time, activities and their time; totals per category.
+
+    Exit 1 when a module credits more than its self-study estimate (see trainer/content/hours.py for the rates)."""
+    import json
+
+    from trainer.content.hours import hours_report
+    from trainer.content.hours_text import render, to_dict
+    from trainer.hours import HoursPolicy
+
+    loaded, errors = load_content(_root(root))
+    if errors:
+        click.echo(f"WARNING {len(errors)} content error(s) (see `trainer content check`); "
+                   "hours count what could be read.", err=True)
+    report = hours_report(loaded)
+    policy = HoursPolicy.from_config(current_app.config)
+    if as_json:
+        click.echo(json.dumps(to_dict(report), ensure_ascii=False, indent=1))
+    else:
+        click.echo("\n".join(render(report, policy.categories, policy.target_minutes)))
+    if report.over_credited():
+        sys.exit(1)
