@@ -37,7 +37,7 @@ def test_json_uncovered_only(app, seeds):
     result = run(app, "--seeds", str(seeds), "--json", "--uncovered-only")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["items"] == {"modules": 2, "questions": 5, "scenarios": 1}  # tests/fixtures/content
+    assert data["items"] == {"modules": 2, "questions": 5, "scenarios": 2}  # tests/fixtures/content
     statuses = {c["status"] for d in data["documents"].values() for c in d["clauses"]}
     assert statuses == {"uncovered"}
     assert data["totals"]["clauses"] == 13 + 15 + 5 + 3 + 10

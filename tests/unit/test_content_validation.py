@@ -31,7 +31,7 @@ def replace(path: Path, old: str, new: str) -> None:
 def test_fixture_content_is_valid(root):
     content, errors = load_content(root)
     assert errors == []
-    assert content.counts() == {"courses": 1, "modules": 2, "banks": 1, "questions": 5, "scenarios": 1, "turns": 2,
+    assert content.counts() == {"courses": 1, "modules": 2, "banks": 1, "questions": 5, "scenarios": 2, "turns": 6,
                                 "exams": 1, "paths": 1}
     module = content.modules["counter-basics"]
     assert [s.key for s in module.sections] == ["greet", "先外后内", "标准用语"]

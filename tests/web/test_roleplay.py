@@ -58,6 +58,9 @@ def test_practice_page_has_the_recorder_and_no_inline_script(app, client, people
     assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []  # CSP: no inline scripts
     assert ' style="' not in html and "<style" not in html
     assert "您好,请坐" not in html.split('id="rp-result"')[0]  # the model answer waits for the result
+    ahead = client.get(f"/roleplay/sessions/{east_session.id}?turn=2").get_data(as_text=True)
+    assert "你好,我想办一下电费业务。" in ahead  # turn 2 is not reached before turn 1 is answered
+    answer(app, people["trainee_east"], east_session, 1, GOOD_ANSWER)
     second = client.get(f"/roleplay/sessions/{east_session.id}?turn=2").get_data(as_text=True)
     assert "好了,办完了,谢谢。" in second and "第 2 / 2 轮" in second
     assert client.get(f"/roleplay/sessions/{east_session.id}?turn=7").status_code == 404

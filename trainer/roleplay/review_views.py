@@ -14,6 +14,9 @@ from trainer.roleplay import services
 from trainer.roleplay.forms import OverrideForm
 from trainer.roleplay.models import Scenario
 from trainer.roleplay.presentation import segments
+from trainer.roleplay.services import paths
+from trainer.roleplay.services.branch_stats import branch_stats
+from trainer.scoring.dialogue import MOODS
 from trainer.roleplay.views import bp
 
 PAGE_SIZE = 50
@@ -54,8 +57,10 @@ def review_attempt(attempt_id: int):
     elif attempt.score is not None:
         form.score.data, form.passed.data = attempt.score, "yes" if attempt.passed else "no"
     others = [a for a in attempt.session.attempts if a.turn_id == attempt.turn_id and a.id != attempt.id]
+    path = paths.walk(attempt.session, services.counting_attempts(attempt.session))
     return render_template(
-        "roleplay/review_attempt.html", attempt=attempt, form=form, others=others, segments=segments,
+        "roleplay/review_attempt.html", attempt=attempt, form=form, others=others, segments=segments, path=path,
+        moods=MOODS,
         can_override=services.can_review(current_user, attempt.user) and attempt.status != "rejected",
     )
 
@@ -84,3 +89,21 @@ def override(attempt_id: int):
     db.session.commit()
     flash("已保存改分,原始评分已保留。", "success")
     return redirect(url_for("roleplay.review_attempt", attempt_id=attempt.id))
+
+
+@bp.route("/roleplay/review/paths")
+@policy.roles_required(*policy.STAFF_ROLES)
+def review_paths():
+    """Per scenario, which turns and endings the trainer's people reach (a chart and a table)."""
+    scenarios = db.session.scalars(select(Scenario).where(Scenario.retired.is_(False)).order_by(Scenario.key)).all()
+    branching = [s for s in scenarios if any(t.branches for t in s.active_turns)]
+    chosen = request.args.get("scenario") or (branching[0].key if branching else None)
+    scenario = services.get_scenario(chosen) if chosen else None
+    stats = branch_stats(current_user, scenario) if scenario else None
+    chart = None
+    if stats:
+        labels = [f"{t.turn_key}:{t.customer[:10]}" for t in scenario.active_turns]
+        chart = {"labels": labels, "reached": [stats.turns.get(t.turn_key, 0) for t in scenario.active_turns],
+                 "ended": [stats.endings.get(t.turn_key, 0) for t in scenario.active_turns]}
+    return render_template("roleplay/review_paths.html", scenarios=branching, scenario=scenario, stats=stats,
+                           chart=chart)

@@ -18,7 +18,8 @@ from trainer.ids import db_int
 from trainer.roleplay import services, tts
 from trainer.roleplay.models import RoleplaySession, Scenario, ScenarioTurn
 from trainer.roleplay.presentation import attempt_json, item_evidence, item_label, segments
-from trainer.roleplay.services import storage
+from trainer.roleplay.services import paths, storage
+from trainer.scoring.dialogue import MOODS
 from trainer.timeutil import to_local
 
 bp = Blueprint("roleplay", __name__)
@@ -42,7 +43,7 @@ def rp_item_evidence(item: dict) -> str:
 
 
 def _page_context(**extra) -> dict:
-    return {"settings": SETTINGS, "categories": CREDIT_CATEGORIES, "segments": segments, **extra}
+    return {"settings": SETTINGS, "categories": CREDIT_CATEGORIES, "segments": segments, "moods": MOODS, **extra}
 
 
 @bp.route("/roleplay")
@@ -82,16 +83,25 @@ def practice(session_id: int):
     if services.retry_due(session, **services.limits()):
         db.session.commit()
     position = request.args.get("turn", type=db_int)
+    counting = services.counting_attempts(session)
+    path = paths.walk(session, counting)
+    steps = {step.turn.id: step for step in path.steps}
     turn = services.get_turn(session.scenario, position) if position else services.next_turn(session)
+    if turn is not None and turn.id not in steps:  # a turn of another branch: go where the conversation is
+        turn = services.next_turn(session)
     if turn is None:
         return redirect(url_for("roleplay.summary", session_id=session.id))
-    turns = session.scenario.active_turns
     latest = services.latest_attempts(session).get(turn.id)
-    best = services.counting_attempts(session).get(turn.id)
+    best = counting.get(turn.id)
+    line_index, line = paths.customer_line(session.id, turn)
     return render_template(
         "roleplay/practice.html",
-        **_page_context(session=session, scenario=session.scenario, turn=turn, index=turns.index(turn) + 1,
-                        total=len(turns), customer_audio=_customer_audio_url(turn), tts_ok=_tts_ok(turn),
+        **_page_context(session=session, scenario=session.scenario, turn=turn, path=path, step=steps[turn.id],
+                        index=list(steps).index(turn.id) + 1, line=line,
+                        # a linear scenario says how many turns there are; a branching one cannot know
+                        total=None if any(t.branches for t in session.scenario.active_turns)
+                        else len(session.scenario.active_turns),
+                        customer_audio=_customer_audio_url(turn, line_index), tts_ok=_tts_ok(turn, line),
                         latest=attempt_json(latest) if latest else None,
                         best=best if best is not None and best is not latest and best.resolved else None,
                         max_bytes=current_app.config["AUDIO_MAX_BYTES"]),
@@ -106,9 +116,11 @@ def summary(session_id: int):
     if services.retry_due(session, **services.limits()):
         db.session.commit()
     best, latest = services.counting_attempts(session), services.latest_attempts(session)
-    rows = [(turn, best.get(turn.id), latest.get(turn.id)) for turn in session.scenario.active_turns]
+    path = paths.walk(session, best)
+    rows = [(step.turn, best.get(step.turn.id), latest.get(step.turn.id)) for step in path.steps]
     return render_template("roleplay/summary.html",
-                           **_page_context(session=session, scenario=session.scenario, rows=rows, form=FlaskForm()))
+                           **_page_context(session=session, scenario=session.scenario, rows=rows, path=path,
+                                           steps={step.turn.id: step for step in path.steps}, form=FlaskForm()))
 
 
 @bp.route("/roleplay/history")
@@ -144,16 +156,24 @@ def attempt_audio(attempt_id: int):
 @bp.route("/roleplay/voice/<int:turn_id>/<kind>")
 @login_required
 def voice(turn_id: int, kind: str):
-    """The customer's line (a recorded file if the scenario ships one) or the model answer, as WAV."""
+    """The customer's line (``?line=k``: its k-th wording; a recorded file if the scenario ships one) or the
+    model answer, as WAV."""
     turn = db.session.get(ScenarioTurn, turn_id)
     if turn is None or kind not in VOICE_KINDS:
         abort(404)
-    if kind == "customer" and (recorded := tts.recorded_file(current_app.static_folder, turn.audio)):
-        return redirect(url_for("static", filename=recorded))
+    text = VOICE_KINDS[kind](turn)
+    if kind == "customer":
+        lines = turn.lines
+        index = request.args.get("line", 0, type=db_int) or 0
+        if not 0 <= index < len(lines):
+            abort(404)
+        if recorded := tts.recorded_file(current_app.static_folder, lines[index].get("audio")):
+            return redirect(url_for("static", filename=recorded))
+        text = lines[index]["customer"]
     if not current_app.config.get("TTS_ENABLED", True):
         abort(404)
     try:
-        path = tts.render(VOICE_KINDS[kind](turn), _tts_dir(), current_app.config.get("TTS_VOICE"))
+        path = tts.render(text, _tts_dir(), current_app.config.get("TTS_VOICE"))
     except tts.TtsUnavailable as exc:
         current_app.logger.warning("TTS unavailable: %s", exc)
         abort(404)
@@ -164,13 +184,13 @@ def _tts_dir() -> Path:
     return Path(current_app.instance_path) / "tts"
 
 
-def _customer_audio_url(turn) -> str:
-    return url_for("roleplay.voice", turn_id=turn.id, kind="customer")
+def _customer_audio_url(turn, line: int = 0) -> str:
+    return url_for("roleplay.voice", turn_id=turn.id, kind="customer", **({"line": line} if line else {}))
 
 
-def _tts_ok(turn) -> bool:
+def _tts_ok(turn, line: dict | None = None) -> bool:
     """Whether the page can expect a customer voice: a recorded file, or TTS with a Chinese voice."""
-    if tts.recorded_file(current_app.static_folder, turn.audio):
+    if tts.recorded_file(current_app.static_folder, (line or {"audio": turn.audio}).get("audio")):
         return True
     if not current_app.config.get("TTS_ENABLED", True):
         return False

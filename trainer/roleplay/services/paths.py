@@ -70,9 +70,10 @@ def recovered(path: Path) -> bool:
     return False
 
 
-def customer_line(session_id: int, turn: ScenarioTurn) -> dict:
-    """The wording of ``turn``'s line this session hears: picked from its variants by a hash of session and
-    turn, so it is stable across page views and needs no stored choice."""
+def customer_line(session_id: int, turn: ScenarioTurn) -> tuple[int, dict]:
+    """The wording of ``turn``'s line this session hears, and its index: picked from the line and its variants
+    by a hash of session and turn, so it is stable across page views and needs no stored choice."""
     lines = turn.lines
     digest = hashlib.sha256(f"{session_id}:{turn.id}".encode()).digest()
-    return lines[digest[0] % len(lines)]
+    index = digest[0] % len(lines)
+    return index, lines[index]
