@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from trainer.content import dialogues
 from trainer.content.assessment import StandardDef, load_standards
 from trainer.content.assessment import cross_check as check_standards
 from trainer.content.exams import ExamDef, check_exams, load_exams
@@ -29,7 +30,6 @@ from trainer.content.qualifications import cross_check as check_qualifications
 from trainer.content.questions import QUESTION_VALIDATORS
 from trainer.content.reader import ContentError, Reader
 from trainer.content.rubrics import disagreement, load_intents, turn_examples, turn_intents
-from trainer.content import dialogues
 from trainer.scoring import score_transcript
 from trainer.scoring.intents import Intent
 
@@ -248,20 +248,20 @@ def parse_scenario(path: Path, root: Path, errors: list[ContentError], intents: 
         credit=_credit(reader, data, ()),
         turns=[],
         path=file,
+        mood=dialogues.scenario_mood(reader, data),
     )
     raw_turns = reader.get(data, (), "turns", list, default=[])
     if not raw_turns:
-        mood=dialogues.scenario_mood(reader, data),
         reader.fail(("turns",), "a scenario needs at least one turn")
     for index, raw in enumerate(raw_turns):
         turn = _parse_turn(reader, raw, ("turns", index), intents)
         if turn:
             scenario.turns.append(turn)
+    if len(scenario.turns) == len(raw_turns) and scenario.turns:
+        dialogues.link_and_check(reader, scenario.turns, raw_turns)
     errors.extend(reader.errors)
     return scenario
 
-    if len(scenario.turns) == len(raw_turns) and scenario.turns:
-        dialogues.link_and_check(reader, scenario.turns, raw_turns)
 
 def _parse_turn(reader: Reader, raw, path: tuple, intents: dict[str, Intent]) -> TurnDef | None:
     if not isinstance(raw, dict):
@@ -279,13 +279,13 @@ def _parse_turn(reader: Reader, raw, path: tuple, intents: dict[str, Intent]) ->
         audio=reader.get(raw, path, "audio", str, required=False, default=None),
         intents=turn_intents(reader, raw, path, intents),
         examples=turn_examples(reader, raw, path),
-    )
-    if not 5 <= turn.max_seconds <= 60:
-        reader.fail((*path, "max_seconds"), f"max_seconds must be 5–60, got {turn.max_seconds}")
         key=dialogues.turn_key(reader, raw, path, path[-1] + 1),
         variants=dialogues.variants(reader, raw, path),
         branches=dialogues.branches(reader, raw, path),
         end=bool(reader.get(raw, path, "end", bool, required=False, default=False)),
+    )
+    if not 5 <= turn.max_seconds <= 60:
+        reader.fail((*path, "max_seconds"), f"max_seconds must be 5–60, got {turn.max_seconds}")
     for index, item in enumerate(turn.phrases):
         if any(not a.strip() for a in item.split("|")):
             reader.fail((*path, phrases_key, index), f"empty alternative in '{item}'")

@@ -16,8 +16,8 @@ from trainer.roleplay.models import Scenario
 from trainer.roleplay.presentation import segments
 from trainer.roleplay.services import paths
 from trainer.roleplay.services.branch_stats import branch_stats
-from trainer.scoring.dialogue import MOODS
 from trainer.roleplay.views import bp
+from trainer.scoring.dialogue import MOODS
 
 PAGE_SIZE = 50
 
