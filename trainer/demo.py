@@ -25,6 +25,7 @@ DEMO_USERS = [
     ("admin", "系统管理员", "admin", "", "南城供电公司", None),
     ("trainer1", "王培训", "trainer", "培训师", "城东供电所", "T0001"),
     ("trainer2", "李培训", "trainer", "培训师", "城西供电所", "T0002"),
+    ("leader1", "周班长", "trainer", "班组长", "城东营业班", "T1001"),  # a trainer of a 班组: fills its self-assessment
     ("trainee1", "张晓梅", "trainee", "营业厅", "城东营业班", "E1001"),
     ("trainee2", "刘强", "trainee", "抄表", "城东抄表班", "E1002"),
     ("trainee3", "陈静", "trainee", "营业厅", "城西营业班", "E2001"),
