@@ -42,6 +42,8 @@ def test_no_checking_or_submitting_a_practice_quiz_that_shares_questions_with_th
     assert not items_of(practice["id"])[0].checked
     state = client.get(f"/api/v1/attempts/{practice['id']}", headers=trainee).get_json()
     assert all(i.get("withheld") and "feedback" not in i for i in state["items"])
+    running = client.get(f"/api/v1/attempts/{exam['id']}", headers=trainee).get_json()
+    assert not any("withheld" in i or "feedback" in i for i in running["items"])  # the exam itself: nothing to withhold
     assert answer(client, trainee, practice["id"], item).status_code == 200  # saving without checking is fine
     submitted = client.post(f"/api/v1/attempts/{practice['id']}/submit", headers=trainee)
     assert submitted.status_code == 403 and "请先交考试试卷" in submitted.get_json()["error"]

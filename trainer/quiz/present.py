@@ -50,7 +50,9 @@ def attempt_json(attempt: QuizAttempt, now: datetime, withheld: set[int] = froze
         "server_time": iso(now), "remaining_seconds": None if submitted else remaining_seconds(attempt, now),
         "pass_percent": attempt.pass_percent, "max_points": attempt.max_points,
         "answered": sum(1 for i in attempt.items if i.response), "total": len(attempt.items),
-        "items": [item_json(i, reveal=submitted, withheld=i.question_id in withheld) for i in attempt.items],
+        # A running exam's own items show nothing yet; only items that could show feedback are marked.
+        "items": [item_json(i, reveal=submitted, withheld=i.question_id in withheld and (submitted or attempt.mode == "practice"))
+                  for i in attempt.items],
         "result": result_summary(attempt) if submitted else None,
     }
 
