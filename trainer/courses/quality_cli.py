@@ -11,7 +11,8 @@ from flask.cli import with_appcontext
 from trainer.content import ContentSet, load_content
 from trainer.content.quality import BankStats, QualityReport, course_of_bank, quality
 
-_COLUMNS = ("bank", "single", "longest key", "multiple", "all-but-one", "false T/F", "give-away", "ordering", "3 steps", "ASCII punct.")
+_COLUMNS = ("bank", "single", "longest key", "multiple", "all-but-one", "T/F true", "false T/F", "give-away", "ordering",
+            "3 steps", "ASCII punct.")
 
 
 def _cell(part: int, whole: int) -> str:
@@ -20,7 +21,7 @@ def _cell(part: int, whole: int) -> str:
 
 def _row(stats: BankStats) -> tuple[str, ...]:
     return (stats.bank, str(stats.single), _cell(stats.longest_key, stats.single), str(stats.multiple),
-            _cell(stats.all_but_one, stats.multiple), str(stats.false), _cell(stats.giveaway_false, stats.false),
+            _cell(stats.all_but_one, stats.multiple), _cell(stats.true, stats.true + stats.false), str(stats.false), _cell(stats.giveaway_false, stats.false),
             str(stats.ordering), _cell(stats.three_steps, stats.ordering),
             _cell(stats.ascii_punctuation, stats.questions))
 
