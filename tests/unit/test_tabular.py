@@ -2,7 +2,6 @@
 
 import csv
 import io
-import time
 import zipfile
 
 import pytest
@@ -36,23 +35,39 @@ def big_sheet() -> bytes:
     return data
 
 
-def quickly(call, seconds=3.0):  # measured on a busy 2-core machine; before the fix it took 10 s and more
-    started = time.perf_counter()
+@pytest.fixture(autouse=True)
+def rows_pulled(monkeypatch):
+    """How many rows the reader pulled from the file: the proof that it stops at the limit (the time that
+    saves is measured by benchmarks/upload_limits.py, not asserted here)."""
+    pulled = {"rows": 0}
+    real = tabular._rows
+
+    def counting(*args, **kwargs):
+        for row in real(*args, **kwargs):
+            pulled["rows"] += 1
+            yield row
+
+    monkeypatch.setattr(tabular, "_rows", counting)
+    return pulled
+
+
+def quickly(call):
     with pytest.raises(ValidationFailed) as info:
         call()
-    assert time.perf_counter() - started < seconds
     return info.value
 
 
-def test_a_100k_row_workbook_is_refused_at_the_limit(big_sheet):
+def test_a_100k_row_workbook_is_refused_at_the_limit(big_sheet, rows_pulled):
     error = quickly(lambda: tabular.read_rows("a.xlsx", big_sheet, max_rows=2000, what="签到表"))
     assert isinstance(error, tabular.TooManyRows) and error.message == "签到表超过 2000 行,请拆分后分批上传。"
+    assert rows_pulled["rows"] <= 2001
 
 
 def test_a_100k_row_csv_is_refused_at_the_limit():
     data = ("用户名\n" + "\n".join(f"user{i}" for i in range(ROWS))).encode()
     error = quickly(lambda: tabular.read_rows("a.csv", data, max_rows=5001, too_many="一次最多导入 5000 行。"))
     assert error.message == "一次最多导入 5000 行。"
+
 
 
 def test_rows_within_the_limit_are_read_with_their_numbers():
@@ -89,18 +104,14 @@ def test_a_100k_row_workbook_of_distinct_texts_is_refused_at_the_limit_too():
 
 def test_a_100k_row_bank_workbook_stops_at_the_question_limit():
     data = xlsx([["题型", "题干", "答案", "出处"], *(["单选题", f"题{i % 10}", "Z", ""] for i in range(ROWS))], title="题库")
-    started = time.perf_counter()
     parsed = read_workbook(data)
-    assert time.perf_counter() - started < 3.0
     assert not parsed.ok and f"一次最多导入 {MAX_QUESTIONS} 道题" in str(parsed.errors[0])
     assert len(parsed.errors) <= 2 * MAX_QUESTIONS + 1  # the rows read, not the 100k in the file
 
 
 def test_a_100k_question_gift_file_stops_at_the_question_limit():
     text = "\n\n".join(f"题{i} {{=对 ~错}}" for i in range(ROWS))
-    started = time.perf_counter()
     parsed = parse_gift(text)
-    assert time.perf_counter() - started < 3.0
     assert f"一次最多导入 {MAX_QUESTIONS} 道题" in str(parsed.errors[0]) and len(parsed.errors) <= MAX_QUESTIONS + 1
 
 
