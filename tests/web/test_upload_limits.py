@@ -2,7 +2,6 @@
 and a broken file lists only its first problems; exports never write a live formula."""
 
 import io
-import time
 
 from openpyxl import load_workbook
 from sqlalchemy import func, select
@@ -25,18 +24,18 @@ from trainer.timeutil import utcnow
 def post_file(client, url, field, data, name, **form):
     """Encoded in memory: the test client spools a large body to a temporary file it never closes."""
     boundary, body = encode_multipart({**form, field: FileStorage(io.BytesIO(data), filename=name)})
-    started = time.perf_counter()
+
     response = client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
-    return response, time.perf_counter() - started
+    return response  # how long a refusal takes: benchmarks/upload_limits.py
 
 
 def test_a_100k_row_bank_file_is_refused_fast_with_a_short_page(client, auth, people, content):
     auth.login("trainer_east")
     data = xlsx([["题型", "题干", "答案", "出处"], *(["单选题", f"题{i % 10}", "Z", ""] for i in range(ROWS))], title="题库")
     assert len(data) < 2_000_000
-    response, seconds = post_file(client, "/banks/import", "file", data, "bank.xlsx", target="", title="大")
+    response = post_file(client, "/banks/import", "file", data, "bank.xlsx", target="", title="大")
     page = response.get_data(as_text=True)
-    assert response.status_code == 400 and seconds < 5
+    assert response.status_code == 400
     assert f"一次最多导入 {MAX_QUESTIONS} 道题" in page and "条错误未显示" in page
     assert len(page) < 100_000 and page.count('class="row-rejected"') == MAX_ERRORS_SHOWN
     assert db.session.scalar(select(func.count()).select_from(QuestionBank).where(QuestionBank.origin == "trainer")) == 0
@@ -45,7 +44,7 @@ def test_a_100k_row_bank_file_is_refused_fast_with_a_short_page(client, auth, pe
 def test_a_bank_file_with_few_errors_lists_them_all(client, auth, people, content):
     auth.login("trainer_east")
     data = xlsx([["题型", "题干", "答案", "出处"], *(["单选题", f"题{i}", "A", "000 §5.1"] for i in range(3))], title="题库")
-    response, _seconds = post_file(client, "/banks/import", "file", data, "bank.xlsx", target="", title="少")
+    response = post_file(client, "/banks/import", "file", data, "bank.xlsx", target="", title="少")
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and page.count('class="row-rejected"') == 3 and "未显示" not in page
 
@@ -54,10 +53,10 @@ def test_a_100k_row_sign_in_sheet_is_refused_fast(client, people, content, units
     Auth(client).login("trainer_east")
     today = services.hours_policy().today(utcnow())
     data = ("用户名\n" + "\n".join(f"nobody{i}" for i in range(ROWS))).encode()
-    response, seconds = post_file(client, "/records/classroom/new", "sheet", data, "签到表.csv", unit_id=units["east"].id,
+    response = post_file(client, "/records/classroom/new", "sheet", data, "签到表.csv", unit_id=units["east"].id,
                                   held_on=today.isoformat(), topic="职业道德", category="ethics", minutes="60")
     page = response.get_data(as_text=True)
-    assert seconds < 5 and "签到表最多 2000 行" in page and len(page) < 100_000
+    assert "签到表最多 2000 行" in page and len(page) < 100_000
     assert db.session.scalar(select(func.count()).select_from(HoursEntry)) == 0
 
 
@@ -65,7 +64,7 @@ def test_a_sign_in_sheet_with_many_unknown_names_lists_the_first(client, people,
     Auth(client).login("trainer_east")
     today = services.hours_policy().today(utcnow())
     data = ("用户名\n" + "\n".join(f"nobody{i}" for i in range(300))).encode()
-    response, _seconds = post_file(client, "/records/classroom/new", "sheet", data, "签到表.csv", unit_id=units["east"].id,
+    response = post_file(client, "/records/classroom/new", "sheet", data, "签到表.csv", unit_id=units["east"].id,
                                    held_on=today.isoformat(), topic="职业道德", category="ethics", minutes="60")
     page = response.get_data(as_text=True)
     assert "签到表中有 300 行无法对应到人员" in page and f"还有 {300 - MAX_ERRORS_SHOWN} 条错误未显示" in page
@@ -75,15 +74,15 @@ def test_a_sign_in_sheet_with_many_unknown_names_lists_the_first(client, people,
 def test_a_100k_row_staff_list_is_refused_fast(client, people):
     Auth(client).login("admin")
     data = ("工号,姓名,岗位,单位\n" + "\n".join(f"E{i},张{i},营业厅,东区营业班" for i in range(ROWS))).encode()
-    response, seconds = post_file(client, "/admin/import-staff", "file", data, "staff.csv", initial_password="Start-pass-2024")
+    response = post_file(client, "/admin/import-staff", "file", data, "staff.csv", initial_password="Start-pass-2024")
     page = response.get_data(as_text=True)
-    assert seconds < 5 and "一次最多导入 5000 行" in page and len(page) < 100_000
+    assert "一次最多导入 5000 行" in page and len(page) < 100_000
 
 
 def test_a_staff_list_with_many_bad_rows_lists_the_first(client, people):
     Auth(client).login("admin")
     data = ("工号,姓名,岗位,单位\n" + "\n".join(f"E{i},张{i},营业厅,火星供电所" for i in range(200))).encode()
-    response, _seconds = post_file(client, "/admin/import-staff", "file", data, "staff.csv", initial_password="Start-pass-2024")
+    response = post_file(client, "/admin/import-staff", "file", data, "staff.csv", initial_password="Start-pass-2024")
     page = response.get_data(as_text=True)
     assert "有 200 行无法导入" in page and page.count("找不到单位") == MAX_ERRORS_SHOWN
     assert f"还有 {200 - MAX_ERRORS_SHOWN} 条错误未显示" in page
