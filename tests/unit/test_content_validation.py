@@ -89,7 +89,7 @@ def test_module_problems(root):
     errors = errors_of(root)
     file = "courses/demo-course/01-counter-basics.md"
     assert any(e.startswith(f"{file}: line 4, credit.category") and "unknown category 'fun'" in e for e in errors)
-    assert any(e.startswith(f"{file}: line 4, credit.hours") and "0.5 steps" in e for e in errors)
+    assert any(e.startswith(f"{file}: line 4, credit.hours") and "0.25 steps" in e for e in errors)
     assert f"{file}: quiz.count: count 30 exceeds the 5 questions of bank 'demo-bank'" in errors
     assert f"{file}: scenarios: no scenario 'no-such-scenario' in scenarios/" in errors
 

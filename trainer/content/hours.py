@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass, field
 
 from trainer.content.loader import ContentSet
-from trainer.content.model import CREDIT_CATEGORIES, ModuleDef
+from trainer.content.model import CREDIT_CATEGORIES, CREDIT_STEP_MINUTES, ModuleDef
 
 READING_CHARS_PER_MINUTE = 300
 QUESTION_MINUTES = 2.0
@@ -114,8 +114,8 @@ class ModuleHours:
 
     @property
     def supported_minutes(self) -> int:
-        """The largest credit (0.5-hour steps, as credits are written) the self-study estimate supports."""
-        return int(self.self_study_minutes // 30) * 30
+        """The largest credit (in the quarter-hour steps credits are written in) the self-study estimate supports."""
+        return int(self.self_study_minutes // CREDIT_STEP_MINUTES) * CREDIT_STEP_MINUTES
 
     @property
     def over_credited(self) -> bool:

@@ -20,12 +20,12 @@ RATES = (
     "credited separately (classroom session recorded, scenario passed)."
 )
 
-COLUMNS = (("module", 34), ("cat", 6), ("credit", 6), ("chars", 6), ("read", 5), ("Q", 3), ("case", 4),
+COLUMNS = (("module", 34), ("cat", 8), ("credit", 6), ("chars", 6), ("read", 5), ("Q", 3), ("case", 4),
            ("refl", 4), ("quiz", 5), ("study", 6), ("class", 5), ("rp", 3))
 
 
 def _hours(minutes: float) -> str:
-    return f"{minutes / 60:.1f}h"
+    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".") + "h"
 
 
 def _row(m: ModuleHours) -> str:
@@ -41,7 +41,7 @@ def _row(m: ModuleHours) -> str:
 def render(report: HoursReport, annual_categories: tuple[str, ...] = ("ethics", "law"), target_minutes: int = 16 * 60) -> list[str]:
     lines = [RATES, "", " ".join(fit(name, width) for name, width in COLUMNS).rstrip()]
     lines += [_row(m) for m in report.modules]
-    lines += ["", "By category (module credit / self-study estimate / what it supports in 0.5 h steps; "
+    lines += ["", "By category (module credit / self-study estimate / what it supports in quarter-hour steps; "
               "classroom plans; role-play scenario credits):"]
     for name, totals in report.categories.items():
         if totals.modules or totals.scenario_minutes:

@@ -14,6 +14,7 @@ from trainer.content.assessment import cross_check as check_standards
 from trainer.content.exams import ExamDef, check_exams, load_exams
 from trainer.content.model import (
     CREDIT_CATEGORIES,
+    CREDIT_STEP_MINUTES,
     SETTINGS,
     BankDef,
     CourseDef,
@@ -74,8 +75,8 @@ def _credit(reader: Reader, data: dict, path: tuple) -> Credit:
     hours = reader.get(raw, (*path, "credit"), "hours", (int, float), default=0) if raw else 0
     if category and category not in CREDIT_CATEGORIES:
         reader.fail((*path, "credit", "category"), f"unknown category '{category}' (use {', '.join(CREDIT_CATEGORIES)})")
-    if raw and (hours <= 0 or (hours * 2) != int(hours * 2)):
-        reader.fail((*path, "credit", "hours"), f"hours must be positive in 0.5 steps, got {hours!r}")
+    if raw and (hours <= 0 or (hours * 60) % CREDIT_STEP_MINUTES):
+        reader.fail((*path, "credit", "hours"), f"hours must be positive in 0.25 steps (quarter hours), got {hours!r}")
     return Credit(category, int(round(hours * 60)))
 
 

@@ -7,6 +7,8 @@ from trainer.scoring.dialogue import Branch
 from trainer.scoring.intents import Intent
 
 CREDIT_CATEGORIES = {"ethics": "职业道德", "law": "法律法规", "service": "文明服务", "business": "业务技能"}
+# Credits are written in quarter hours: a short module may then credit what it really offers (`trainer content hours`).
+CREDIT_STEP_MINUTES = 15
 SETTINGS = {"counter": "柜台", "phone": "电话", "field": "现场"}
 
 
