@@ -77,3 +77,6 @@ def test_the_content_check_reports_graph_problems_with_file_and_turn(tmp_path):
     path.write_text(text.replace("goto: boss", "goto: calm", 1), encoding="utf-8")
     errors = [str(e) for e in load_content(root)[1]]
     assert any("turn 'boss'" in e and "no path reaches this turn" in e for e in errors)
+    path.write_text(text.replace("    end: true\n", "    end: true\n    next: [{goto: boss}]\n", 1), encoding="utf-8")
+    errors = [str(e) for e in load_content(root)[1]]
+    assert any("turn 'calm' closes the conversation" in e for e in errors)

@@ -77,6 +77,8 @@ def link_and_check(reader: Reader, turns: list, raw_turns: list) -> None:
     keys = [turn.key for turn in turns]
     for index, turn in enumerate(turns):
         turn.default_next = None if turn.end or index == len(turns) - 1 else keys[index + 1]
+        if turn.end and turn.branches:
+            reader.fail(("turns", index, "next"), f"turn '{turn.key}' closes the conversation (end: true) and cannot branch")
     duplicates = {key for key in keys if keys.count(key) > 1}
     for key in sorted(duplicates):
         reader.fail(("turns",), f"turn id '{key}' is used twice")
