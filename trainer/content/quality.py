@@ -62,6 +62,8 @@ class BankStats:
     ordering: int = 0
     three_steps: int = 0        # ordering items with only three steps
     ascii_punctuation: int = 0  # items with ASCII punctuation in Chinese text
+    longest_guess: float = 0.0  # single-choice items a guesser who picks the longest option gets right (ties split)
+    chance: float = 0.0         # ... and what blind guessing gets (sum of 1/options)
 
     def shares(self) -> dict[str, float]:
         return {"all_but_one": _share(self.all_but_one, self.multiple),
@@ -72,7 +74,8 @@ class BankStats:
 
     def add(self, other: "BankStats") -> None:
         for name in ("questions", "single", "longest_key", "multiple", "all_but_one", "true", "false",
-                     "giveaway_false", "giveaway_true", "ordering", "three_steps", "ascii_punctuation"):
+                     "giveaway_false", "giveaway_true", "ordering", "three_steps", "ascii_punctuation",
+                     "longest_guess", "chance"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -100,6 +103,13 @@ def key_is_longest(question: QuestionDef) -> bool:
     return all(lengths[key] > n for i, n in enumerate(lengths) if i != key)
 
 
+def longest_guess(question: QuestionDef) -> float:
+    """Chance that picking the longest option (at random among equally long ones) hits the key."""
+    lengths = [_visible_length(o) for o in question.options]
+    longest = [i for i, n in enumerate(lengths) if n == max(lengths)]
+    return (question.answer[0] in longest) / len(longest)
+
+
 def bank_stats(bank: BankDef) -> BankStats:
     stats = BankStats(bank.id, questions=len(bank.questions))
     for q in bank.questions:
@@ -107,6 +117,8 @@ def bank_stats(bank: BankDef) -> BankStats:
         if q.type == "single" and q.options and q.answer:
             stats.single += 1
             stats.longest_key += key_is_longest(q)
+            stats.longest_guess += longest_guess(q)
+            stats.chance += 1 / len(q.options)
         elif q.type == "multiple":
             stats.multiple += 1
             stats.all_but_one += len(q.options) >= 3 and len(q.answer) == len(q.options) - 1

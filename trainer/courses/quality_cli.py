@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 from trainer.content import ContentSet, load_content
 from trainer.content.quality import BankStats, QualityReport, course_of_bank, quality
 
-_COLUMNS = ("bank", "single", "longest key", "multiple", "all-but-one", "T/F true", "false T/F", "give-away", "ordering",
+_COLUMNS = ("bank", "single", "longest key", "pick longest", "multiple", "all-but-one", "T/F true", "false T/F", "give-away", "ordering",
             "3 steps", "ASCII punct.")
 
 
@@ -20,7 +20,8 @@ def _cell(part: int, whole: int) -> str:
 
 
 def _row(stats: BankStats) -> tuple[str, ...]:
-    return (stats.bank, str(stats.single), _cell(stats.longest_key, stats.single), str(stats.multiple),
+    guess = f"{stats.longest_guess / stats.single:.0%} ({stats.chance / stats.single:.0%})" if stats.single else "-"
+    return (stats.bank, str(stats.single), _cell(stats.longest_key, stats.single), guess, str(stats.multiple),
             _cell(stats.all_but_one, stats.multiple), _cell(stats.true, stats.true + stats.false), str(stats.false), _cell(stats.giveaway_false, stats.false),
             str(stats.ordering), _cell(stats.three_steps, stats.ordering),
             _cell(stats.ascii_punctuation, stats.questions))
@@ -37,6 +38,8 @@ def totals(content: ContentSet, report: QualityReport) -> dict[str, BankStats]:
 
 
 def render(content: ContentSet, report: QualityReport) -> list[str]:
+    """The table (pick longest: what a guesser who always picks the longest option scores, blind chance in
+    brackets), then the near-duplicate pairs."""
     rows = [_COLUMNS, *(_row(s) for s in report.stats), *(_row(s) for s in totals(content, report).values())]
     widths = [max(len(r[i]) for r in rows) for i in range(len(_COLUMNS))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
