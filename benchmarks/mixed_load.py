@@ -61,20 +61,18 @@ def create_database(url: str) -> None:
 def prepare(url: str, users: int) -> dict:
     from sqlalchemy import select
 
+    from benchmarks.quiz_load.data import prepare as prepare_quiz
     from trainer import create_app
     from trainer.auth.models import User
     from trainer.extensions import db
-    from trainer.quiz.bench import BENCH_PREFIX
-    from trainer.quiz.bench import prepare as prepare_quiz
     from trainer.roleplay.models import Scenario
 
-    tokens = prepare_quiz(url, users)
+    trainees = prepare_quiz(url, {"a": users})["a"]
+    tokens, names = [t.token for t in trainees], [t.username for t in trainees]
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     with app.app_context():
-        names = []
-        for user in db.session.scalars(select(User).where(User.username.startswith(BENCH_PREFIX)).order_by(User.username)):
+        for user in db.session.scalars(select(User).where(User.username.in_(names))):
             user.set_password(PASSWORD)
-            names.append(user.username)
         scenario = db.session.scalar(select(Scenario.key).where(Scenario.key == "counter-greeting"))
         from trainer.courses.models import Module
 

@@ -48,8 +48,7 @@ def _register_feature_commands():
 
     bench.add_command(bench_hours, "hours")
     # --- quizzes and exams (quiz close-expired, bench quiz) ---
-    from trainer.quiz.bench import bench_quiz
-    from trainer.quiz.cli import quiz
+    from trainer.quiz.cli import bench_quiz, quiz
 
     cli.add_command(quiz)
     bench.add_command(bench_quiz, "quiz")

@@ -130,3 +130,30 @@ def test_position_reference_is_an_error_naming_file_question_and_text(root):
     assert [str(e) for e in report.errors] == [
         "question_banks/demo-bank.yaml: demo-002.explanation: refers to an option by its position ('前三项'), "
         "but options are shuffled: name the option's content"]
+
+
+def test_jargon_in_a_module_section_warns(root):
+    path = next((root / "courses").rglob("*counter-basics.md"))
+    path.write_text(path.read_text(encoding="utf-8") + "\n本节依据种子文件 000 编写。\n", encoding="utf-8")
+    report = quality(load_content(root)[0])
+    assert any("authoring jargon '种子文件'" in w.problem and w.file.endswith("counter-basics.md") for w in report.warnings)
+
+
+def test_repository_banks_pass_the_quality_guards():
+    """Issue 17: no position references, no unmarked near-duplicates, no ASCII punctuation in Chinese text,
+    and per course no more than LIMITS of guessable keys."""
+    from trainer.content.quality import LIMITS, BankStats, course_of_bank
+
+    repo = Path(__file__).parent.parent.parent
+    content, errors = load_content(repo)
+    assert errors == []
+    report = quality(content)
+    assert [str(e) for e in report.errors] == []
+    assert [f"{p.a} ~ {p.b}" for p in report.duplicates if not p.marked] == []
+    assert [s.bank for s in report.stats if s.ascii_punctuation] == []
+    courses: dict[str, BankStats] = {}
+    for stats in report.stats:
+        courses.setdefault(course_of_bank(content).get(stats.bank, ""), BankStats("")).add(stats)
+    for course, stats in courses.items():
+        shares = stats.shares()
+        assert all(shares[name] <= limit for name, limit in LIMITS.items()), (course, shares)

@@ -5,7 +5,8 @@
   option's content instead. A ``duplicate_of`` mark that names no question.
 - **Warnings**: near-duplicate questions in different banks (``trainer/content/similarity.py``) that are not
   marked as intended with ``duplicate_of: [<other id>]``; marks that are no longer needed; banks whose keys
-  are easy to guess (``LIMITS``); authoring jargon ("种子文件") in question text.
+  are easy to guess (``LIMITS``); ASCII punctuation in Chinese text; authoring jargon ("种子文件") in questions
+  and module sections.
 - **Statistics** per bank (``BankStats``): how often the key is "all but one" option, the longest option,
   a false statement with a give-away word; how many ordering items have only three steps.
 
@@ -197,6 +198,15 @@ def _check_questions(content: ContentSet, report: QualityReport) -> None:
                     report.warnings.append(ContentError(bank.path, q.id, f"authoring jargon '{word}' in learner text"))
 
 
+def _check_module_jargon(content: ContentSet, report: QualityReport) -> None:
+    for module in content.modules.values():
+        for section in module.sections:
+            for word in JARGON:
+                if word in section.title + section.body:
+                    report.warnings.append(ContentError(module.path, f"section '{section.title}'",
+                                                        f"authoring jargon '{word}' in learner text"))
+
+
 def _check_marks(content: ContentSet, report: QualityReport) -> None:
     questions = _questions(content)
     similar = {frozenset((p.a, p.b)) for p in report.duplicates}
@@ -214,6 +224,7 @@ def _check_marks(content: ContentSet, report: QualityReport) -> None:
 def quality(content: ContentSet) -> QualityReport:
     report = QualityReport(stats=[bank_stats(b) for b in content.banks.values()], duplicates=near_duplicates(content))
     _check_questions(content, report)
+    _check_module_jargon(content, report)
     _check_marks(content, report)
     paths = {b.id: b.path for b in content.banks.values()}
     for pair in report.duplicates:
