@@ -31,7 +31,7 @@ def close_expired_command():
     started = time.perf_counter()
     closed = close_expired(utcnow())
     db.session.commit()
-    click.echo(f"Closed {closed} expired attempt(s) in {time.perf_counter() - started:.2f} s.")
+    click.echo(f"Closed {closed} expired attempt(s). ({time.perf_counter() - started:.2f} s)")
 
 
 @click.command("quiz", add_help_option=False,
