@@ -41,8 +41,8 @@ def add_seconds(person: User, kind: str, subject_key: str, seconds: int, *, at: 
     dialect = db.session.get_bind().dialect.name
     table = ActivityDay.__table__
     statement = INSERTS[dialect](table).values(
-        user_id=person.id, kind=kind, subject_key=str(subject_key)[:80], category=category, day=day, seconds=seconds,
-        first_at=at, last_at=at,
+        user_id=person.id, kind=kind, subject_key=str(subject_key)[:80], category=category, day=day, year=day.year,
+        seconds=seconds, first_at=at, last_at=at,
     )
     db.session.execute(statement.on_conflict_do_update(
         index_elements=["user_id", "kind", "subject_key", "day"],
@@ -51,18 +51,12 @@ def add_seconds(person: User, kind: str, subject_key: str, seconds: int, *, at: 
     ))
 
 
-def year_days(year: int) -> tuple[date, date]:
-    """[1 Jan, next 1 Jan) as local days: ``ActivityDay.day`` is already the local (Asia/Shanghai) date."""
-    return date(year, 1, 1), date(year + 1, 1, 1)
-
-
 def module_evidence(person: User, module: Module, year: int) -> Evidence:
     """Active seconds on the module in the training year (its reading and its chapter quiz), first and last day."""
-    start, end = year_days(year)
     seconds, first, last = db.session.execute(
         select(func.coalesce(func.sum(ActivityDay.seconds), 0), func.min(ActivityDay.day), func.max(ActivityDay.day))
         .where(ActivityDay.user_id == person.id, ActivityDay.subject_key == module.key,
-               ActivityDay.kind.in_(MODULE_KINDS), ActivityDay.day >= start, ActivityDay.day < end)
+               ActivityDay.kind.in_(MODULE_KINDS), ActivityDay.year == year)
     ).one()
     return Evidence(int(seconds), first, last)
 
@@ -84,11 +78,10 @@ class SubjectTime:
 
 def person_activity(person: User, year: int) -> list[SubjectTime]:
     """The year's recorded time of one person, one row per (kind, subject): kinds in registry order, most time first."""
-    start, end = year_days(year)
     rows = db.session.execute(
         select(ActivityDay.kind, ActivityDay.subject_key, func.max(ActivityDay.category), func.sum(ActivityDay.seconds),
                func.min(ActivityDay.day), func.max(ActivityDay.day), func.count(ActivityDay.id))
-        .where(ActivityDay.user_id == person.id, ActivityDay.day >= start, ActivityDay.day < end)
+        .where(ActivityDay.user_id == person.id, ActivityDay.year == year)
         .group_by(ActivityDay.kind, ActivityDay.subject_key)
     ).all()
     return in_activity_order(SubjectTime(kind, key, category, int(seconds), first, last, days)

@@ -1,7 +1,7 @@
 """Time on task for reports: per person and year, per activity kind, next to the credited hours.
 
 Stored time (reading, quizzes, exams, classroom) is one grouped query over ``activity_day``, served from the
-covering index ``ix_activity_day_day_user``. Role-play practice is read from the role-play records: per session
+covering index ``ix_activity_day_year_user``. Role-play practice is read from the role-play records: per session
 the span from its start to its last recorded answer, at most ``roleplay_seconds_per_answer`` per answer
 (listening to the customer, thinking, answering), dated on the day the session started.
 """
@@ -10,14 +10,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from trainer.auth.models import User
 from trainer.courses.models import Module
 from trainer.extensions import db
 from trainer.hours import ActiveTotals, HoursPolicy, span_seconds
 from trainer.quiz.models import Exam
-from trainer.records.activity import SubjectTime, active_policy, in_activity_order, person_activity, year_days
+from trainer.records.activity import SubjectTime, active_policy, in_activity_order, person_activity
 from trainer.records.models import ActivityDay, ClassroomSession
 from trainer.roleplay.models import RoleplayAttempt, RoleplaySession, Scenario
 
@@ -52,23 +52,23 @@ def roleplay_sessions(year: int, rules: HoursPolicy, *, user_ids=None) -> Iterab
 
 
 def active_totals(year: int, rules: HoursPolicy, *, user_ids=None) -> dict[int, ActiveTotals]:
-    """user id → the year's active seconds per kind and in the counted categories."""
-    start, end = year_days(year)
-    query = (select(ActivityDay.user_id, ActivityDay.kind, ActivityDay.category, func.sum(ActivityDay.seconds))
-             .where(ActivityDay.day >= start, ActivityDay.day < end)
-             .group_by(ActivityDay.user_id, ActivityDay.kind, ActivityDay.category))
+    """user id → the year's active seconds per kind and in the counted categories (summed by the database, one
+    row per person and kind)."""
+    counted = case((ActivityDay.category.in_(rules.categories), ActivityDay.seconds), else_=0)
+    query = (select(ActivityDay.user_id, ActivityDay.kind, func.sum(ActivityDay.seconds), func.sum(counted))
+             .where(ActivityDay.year == year).group_by(ActivityDay.user_id, ActivityDay.kind))
     if user_ids is not None:
         query = query.where(ActivityDay.user_id.in_(user_ids))
-    rows = [(u, k, c, int(s)) for u, k, c, s in db.session.execute(query)]
-    rows += [(p.user_id, "roleplay", p.category, p.seconds) for p in roleplay_sessions(year, rules, user_ids=user_ids)]
+    rows = [(u, k, int(s), int(c)) for u, k, s, c in db.session.execute(query)]
+    rows += [(p.user_id, "roleplay", p.seconds, p.seconds if rules.counts(p.category or "") else 0)
+             for p in roleplay_sessions(year, rules, user_ids=user_ids)]
     by_kind: dict[int, dict[str, int]] = {}
-    counted: dict[int, int] = {}
-    for user_id, kind, category, seconds in rows:
+    in_counted: dict[int, int] = {}
+    for user_id, kind, seconds, counted_seconds in rows:
         kinds = by_kind.setdefault(user_id, {})
         kinds[kind] = kinds.get(kind, 0) + seconds
-        if rules.counts(category or ""):
-            counted[user_id] = counted.get(user_id, 0) + seconds
-    return {user_id: ActiveTotals(kinds, counted.get(user_id, 0)) for user_id, kinds in by_kind.items()}
+        in_counted[user_id] = in_counted.get(user_id, 0) + counted_seconds
+    return {user_id: ActiveTotals(kinds, in_counted[user_id]) for user_id, kinds in by_kind.items()}
 
 
 def person_time(person: User, year: int, rules: HoursPolicy) -> list[SubjectTime]:

@@ -1,4 +1,4 @@
-"""``trainer bench hours``: the annual report for N staff with M ledger entries each, timed.
+"""``trainer bench hours``: the annual report for N staff with M ledger entries and D days of time on task each, timed.
 
 Builds a throw-away database (a temporary SQLite file by default; with ``--database-url`` a fresh
 PostgreSQL schema that is dropped afterwards, so pointing it at a real database is harmless), bulk-inserts
@@ -11,7 +11,7 @@ import secrets
 import statistics
 import tempfile
 import time
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -26,11 +26,11 @@ def _insert_chunks(table, rows, conn) -> None:
         conn.execute(insert(table), rows[start:start + CHUNK])
 
 
-def _populate(staff: int, entries: int, year: int, seed: int) -> dict:
+def _populate(staff: int, entries: int, year: int, seed: int, activity: int = 0) -> dict:
     from trainer.auth.models import User
     from trainer.extensions import db
     from trainer.org.models import Unit
-    from trainer.records.models import HoursEntry
+    from trainer.records.models import ActivityDay, HoursEntry
 
     rng = random.Random(seed)
     stations, teams_per_station = 10, 5
@@ -60,13 +60,19 @@ def _populate(staff: int, entries: int, year: int, seed: int) -> dict:
                 "minutes": rng.choice((30, 60, 90)), "source": "module", "source_id": m, "source_key": f"m{m}",
                 "dedupe_key": f"module:m{m}", "title": "基准单元", "occurred_on": date(entry_year, 6, 1), "reason": "",
             })
+    # Time on task: per person, ``activity`` days of reading spread over the year (the report sums them).
+    days = [{"user_id": 3 + n, "kind": "reading", "subject_key": f"m{d % max(entries, 1)}", "category": CATEGORIES[d % 4],
+             "day": date(year, 1 + d % 12, 1 + d % 28), "year": year, "seconds": rng.randrange(60, 3600),
+             "first_at": datetime(year, 1 + d % 12, 1 + d % 28), "last_at": datetime(year, 1 + d % 12, 1 + d % 28)}
+            for n in range(staff) for d in range(activity)]
     started = time.perf_counter()
     with db.engine.begin() as conn:
         _insert_chunks(Unit.__table__, units, conn)
         _insert_chunks(User.__table__, users, conn)
         _insert_chunks(HoursEntry.__table__, ledger, conn)
+        _insert_chunks(ActivityDay.__table__, days, conn)
         conn.execute(text("ANALYZE"))
-    return {"insert_seconds": time.perf_counter() - started, "entries": len(ledger)}
+    return {"insert_seconds": time.perf_counter() - started, "entries": len(ledger), "activity_days": len(days)}
 
 
 def _time(label: str, func, runs: int) -> list[float]:
@@ -83,11 +89,12 @@ def _time(label: str, func, runs: int) -> list[float]:
 @click.command()
 @click.option("--staff", default=10_000, show_default=True, help="People in the report.")
 @click.option("--entries", default=50, show_default=True, help="Ledger entries per person.")
+@click.option("--activity", default=20, show_default=True, help="Days of recorded time on task per person (activity_day rows).")
 @click.option("--runs", default=5, show_default=True, help="Timed runs of the report.")
 @click.option("--database-url", default=None, help="PostgreSQL URL (a temporary schema is made and dropped); default SQLite temp file.")
 @click.option("--seed", default=1, show_default=True)
-def bench_hours(staff, entries, runs, database_url, seed):
-    """Time the annual hours report (target: under 1 s for 10,000 staff × 50 entries)."""
+def bench_hours(staff, entries, activity, runs, database_url, seed):
+    """Time the annual hours report with time on task (target: under 1 s for 10,000 staff × 50 entries × 20 days)."""
     from flask_migrate import upgrade
 
     from trainer import create_app
@@ -117,8 +124,9 @@ def bench_hours(staff, entries, runs, database_url, seed):
             upgrade(revision="heads")
             click.echo(f"Database: {db.engine.dialect.name} ({db.engine.url.render_as_string(hide_password=True)}"
                        + (f", schema {schema})" if schema else ")"))
-            loaded = _populate(staff, entries, year, seed)
-            click.echo(f"Loaded {staff} staff, {loaded['entries']} ledger entries in {loaded['insert_seconds']:.1f} s")
+            loaded = _populate(staff, entries, year, seed, activity)
+            click.echo(f"Loaded {staff} staff, {loaded['entries']} ledger entries, {loaded['activity_days']} activity days "
+                       f"in {loaded['insert_seconds']:.1f} s")
             admin_user = db.session.get(User, 1)
             trainer_user = db.session.get(User, 2)
             click.echo(f"Annual report {year}:")
