@@ -31,4 +31,5 @@ def test_classroom_session_credits_the_trainee(live_server, launch_browser, logi
     assert "还差 12 学时" in panel.inner_text()
     panel.locator("text=查看学时明细").click()
     page.wait_for_url("**/hours")
-    assert page.locator("table >> text=《供电服务“十个不准”》专题学习").count() == 1
+    assert page.locator("#hours-entries table >> text=《供电服务“十个不准”》专题学习").count() == 1
+    assert page.locator("#active-time table >> text=《供电服务“十个不准”》专题学习").count() == 1  # its 4 hours of time

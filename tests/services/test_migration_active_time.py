@@ -6,20 +6,14 @@ from datetime import date, datetime
 from flask_migrate import upgrade
 from sqlalchemy import MetaData, text
 
-from tests.services.test_migration_quiz_snapshot import database_url  # noqa: F401  (fixture)
-from trainer import create_app
+from tests.migration_support import database_url, empty_database_app  # noqa: F401  (fixture)
 from trainer.extensions import db
 
 NOW = datetime(2026, 11, 1, 8, 0)
 
 
 def test_0004b_and_0004c_keep_every_row(database_url, tmp_path):  # noqa: F811
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test",
-                      "AUDIO_DIR": str(tmp_path / "audio")})
-    with app.app_context():
-        if database_url.startswith("postgresql"):
-            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-            db.session.commit()
+    with empty_database_app(database_url, tmp_path).app_context():
         upgrade(revision="0004")
         tables = MetaData()
         tables.reflect(db.engine)

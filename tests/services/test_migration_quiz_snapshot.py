@@ -1,32 +1,19 @@
 """Migration 0003b keeps every row: existing attempt items get their question's current key, existing
 trainer banks get the owner the audit log names (or none)."""
 
-import os
 from datetime import datetime
 
-import pytest
 from flask_migrate import upgrade
 from sqlalchemy import MetaData, text
 
-from trainer import create_app
+from tests.migration_support import database_url, empty_database_app  # noqa: F401  (fixture)
 from trainer.extensions import db
 
 NOW = datetime(2026, 11, 1, 8, 0)
 
 
-@pytest.fixture
-def database_url(tmp_path):
-    """A database of its own (SQLite; on CI a scratch PostgreSQL database named by the variable below)."""
-    return os.environ.get("TRAINER_MIGRATION_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'migrate.sqlite'}"
-
-
-def test_0003b_snapshots_existing_items_and_finds_bank_owners(database_url, tmp_path):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test",
-                      "AUDIO_DIR": str(tmp_path / "audio")})
-    with app.app_context():
-        if database_url.startswith("postgresql"):
-            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-            db.session.commit()
+def test_0003b_snapshots_existing_items_and_finds_bank_owners(database_url, tmp_path):  # noqa: F811
+    with empty_database_app(database_url, tmp_path).app_context():
         upgrade(revision="0003")
         tables = MetaData()
         tables.reflect(db.engine)
