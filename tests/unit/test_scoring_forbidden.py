@@ -153,6 +153,7 @@ def situational_in(transcript):
     "有听不懂的您就问我。",                          # relative: "whatever you don't follow"
     "我们不会让您两眼一抹黑、不知道进度。",          # the prohibition covers the list
     "现在随口说能办或者办不了,都可能说错。",        # alternatives weighed
+    "我刚才说下不为例是我不对,向您道歉。",           # retracted
 ])
 def test_harmless_uses_of_situational_push_offs_do_not_count(transcript):
     assert situational_in(transcript) == []
@@ -169,6 +170,7 @@ def test_harmless_uses_of_situational_push_offs_do_not_count(transcript):
     ("下班了,你明天再来。", ["下班了", "明天再来"]),
     ("这个办不了,你去问别人。", ["办不了", "问别人"]),
     ("我忙得很、不知道。", ["不知道"]),
+    ("我刚才说了,下班了。", ["下班了"]),                     # repeated, not retracted
 ])
 def test_push_offs_in_the_same_sentences_still_count(transcript, phrases):
     assert situational_in(transcript) == phrases

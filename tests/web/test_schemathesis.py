@@ -63,3 +63,28 @@ def _fuzz(operation, role: str, headers: dict, failures: list[str]) -> None:
                             f"query={case.query} body={case.body!r:.200}")
 
     run()
+
+
+def test_no_server_errors_when_following_links(app, client, people, content):
+    """Stateful: schemathesis follows the OpenAPI links from a started exam or quiz to saving answers,
+    checking, submitting and reading the result with the real attempt ids, as a trainee."""
+    token = _token(client, "trainee_east")
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    base = schema.as_state_machine()
+    failures: list[str] = []
+
+    class Machine(base):
+        def get_call_kwargs(self, case):
+            return {"headers": {"Authorization": f"Bearer {token}"}}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            if response.status_code >= 500:
+                failures.append(f"{case.operation.label}: {response.status_code} path={case.path_parameters} "
+                                f"body={case.body!r:.200}")
+
+    Machine.run(settings=settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+                                  suppress_health_check=list(HealthCheck), stateful_step_count=6))
+    assert failures == [], "\n".join(failures[:20])
+    assert any(link["operationId"].startswith("post_attempts") for path in app.test_client().get(
+        "/api/v1/openapi.json").get_json()["paths"].values() for op in path.values()
+        for response in op["responses"].values() for link in response.get("links", {}).values())

@@ -16,13 +16,18 @@ def _path_parameters(path: str) -> list[dict]:
     return params
 
 
+def operation_id(method: str, path: str) -> str:
+    """The ``operationId`` of the operation registered as ``path`` (Flask syntax) and ``method``; links name it."""
+    return f"{method}_{re.sub(r'[^a-z0-9]+', '_', path.lower()).strip('_')}"
+
+
 def build_document() -> dict:
     paths: dict = {}
     for op in OPERATIONS:
         url = "/api/v1" + FLASK_PARAM.sub(r"{\2}", op["path"])
         entry = {
             "summary": op["summary"],
-            "operationId": f"{op['method']}_{re.sub(r'[^a-z0-9]+', '_', op['path'].lower()).strip('_')}",
+            "operationId": operation_id(op["method"], op["path"]),
             "parameters": _path_parameters(op["path"]) + op["parameters"],
             "responses": {**op["responses"], "400": ERROR},
         }

@@ -7,6 +7,7 @@ header); other clients use a bearer token.
 from flask import jsonify, request, url_for
 
 from trainer.api.core import api_error, current_api_user, operation
+from trainer.api.openapi import operation_id
 from trainer.courses.services import get_module
 from trainer.extensions import db
 from trainer.quiz import exams, present, services
@@ -72,8 +73,20 @@ def quiz_exams():
     ])
 
 
+# OpenAPI links from a started attempt to what a client does next with its id, so generated tests (schemathesis'
+# stateful phase) can start an exam, save answers and submit instead of guessing attempt ids.
+ATTEMPT_LINKS = {
+    name: {"operationId": operation_id(method, path), "parameters": {"attempt_id": "$response.body#/id"}}
+    for name, method, path in (("Status", "get", "/attempts/<int:attempt_id>"),
+                               ("SaveAnswer", "post", "/attempts/<int:attempt_id>/answers"),
+                               ("Submit", "post", "/attempts/<int:attempt_id>/submit"),
+                               ("Result", "get", "/attempts/<int:attempt_id>/result"))
+}
+STARTED = {**ATTEMPT, "links": ATTEMPT_LINKS}
+
+
 @operation("/exams/<key>/attempts", "POST", summary="开始考试(已有未交卷的作答则继续该作答)", tags=("quiz",),
-           responses={"201": ATTEMPT, "200": ATTEMPT, "404": NOT_FOUND, "409": CONFLICT})
+           responses={"201": STARTED, "200": STARTED, "404": NOT_FOUND, "409": CONFLICT})
 def quiz_start_exam(key: str):
     user = current_api_user()
     attempt, created = services.start_exam(user, exams.get_exam(key, user), utcnow())
@@ -82,7 +95,7 @@ def quiz_start_exam(key: str):
 
 
 @operation("/modules/<key>/quiz/attempts", "POST", summary="开始章节测验(已有未交卷的则继续)", tags=("quiz",),
-           responses={"201": ATTEMPT, "200": ATTEMPT, "403": FORBIDDEN, "404": NOT_FOUND})
+           responses={"201": STARTED, "200": STARTED, "403": FORBIDDEN, "404": NOT_FOUND})
 def quiz_start_practice(key: str):
     attempt, created = services.start_practice(current_api_user(), get_module(key), utcnow())
     db.session.commit()

@@ -34,6 +34,8 @@ and does **not** count when one of these holds:
    不知道 is not excused by a promise that follows it.
 8. **Relative**: "有听不懂的您就问我", "有不清楚的地方随时问": 有 before and 的 after make it "whatever
    you may not follow", an invitation to ask.
+9. **Retracted**: the clerk quotes their own earlier words to take them back: "我刚才说下不为例是我不对"
+   (我 + 刚才/之前 + 说 before it, 不对/说错/不应该/不该 after it in the same sentence).
 
 An occurrence never spans punctuation: "看一下。填得…" does not say 瞎填.
 
@@ -70,6 +72,8 @@ _PROHIBITED_LIST = re.compile(_PROHIBITIVE_MODAL + _WHOM + r"[^,.。!?;:]{1,12}�
 # Weighing alternatives, not refusing: "现在说能办或者办不了都不准".
 _ALTERNATIVE = re.compile(r"(?:或者|或是)$")
 # "有听不懂的(地方)您就问我": a relative clause about whatever the customer may not follow, not a push-off.
+_RETRACT_BEFORE = re.compile(r"我(?:们)?(?:刚才|刚刚|之前|方才|刚)(?:那样|那么)?(?:说|讲)(?:了|的|过)?$")
+_RETRACT_AFTER = re.compile(r"(?:不对|说错|讲错|不应该|不该|错了|不合适)")
 _RELATIVE_BEFORE, _RELATIVE_AFTER = re.compile(r"(?:有|要是有|如果有|还有|有什么)$"), re.compile(r"^(?:的|之处)")
 _CONCESSIVE = re.compile(r"(?:虽然|虽说|尽管|即使|即便|哪怕|就算|纵然)")
 _THEN_SERVICE = re.compile(
@@ -137,6 +141,10 @@ def is_exempt(phrase: str, clean: str, start: int, end: int) -> bool:
         return True
     if _RELATIVE_BEFORE.search(prefix) and _RELATIVE_AFTER.search(clean[end:]):
         return True
+    if _RETRACT_BEFORE.search(prefix):
+        _, sentence_end = _clause_bounds(clean, end, end, SENTENCE_BREAKS)
+        if _RETRACT_AFTER.search(clean[end:sentence_end]):
+            return True
     if _is_negative_predicate(phrase):
         nearest = _nearest_pronoun(prefix)
         if nearest and nearest[0] in SECOND_PERSON and nearest[1] <= SUBJECT_GAP:
