@@ -24,7 +24,7 @@ def _import(root):
 def test_import_creates_everything(app):
     report = _import(CONTENT)
     assert report.created == {"banks": 1, "questions": 5, "courses": 1, "modules": 2, "sections": 5, "scenarios": 2, "turns": 6,
-                              "exams": 1, "paths": 1}
+                              "exams": 1, "paths": 1, "assessment standards": 1}
     assert db.session.scalar(select(func.count(Question.id))) == 5
     turn = db.session.scalar(select(ScenarioTurn).where(ScenarioTurn.position == 1,
                                                       ScenarioTurn.scenario.has(key="counter-greeting")))
