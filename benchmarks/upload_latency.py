@@ -1,13 +1,19 @@
-"""Upload-to-feedback latency of a spoken answer, through HTTP on loopback, with the real recognizer.
+"""Upload-to-feedback latency of spoken answers, through HTTP on loopback, with the real recognizer.
 
-Serves the app (werkzeug, threaded, SQLite in a temp folder, all content imported, in-process recognition
-as in the one-machine demo) and posts each clip of a labelled folder to POST /api/v1/roleplay/score for
-its own scenario turn (the held-out set names its specs "<scenario>#<turn>"), one at a time, padded with
-silence to at least --seconds so every answer is as long as a typical one. Prints the median and p95 of
-the time from sending the upload to receiving the scored JSON, and how often the result agreed with the
-label. Bounded: one request per clip.
+Serves the app as the one-machine demo does (werkzeug, threaded, SQLite in a temp folder, all content imported,
+no Redis: recognition in the process's own queue, trainer.roleplay.inline) and posts clips of a labelled folder
+to POST /api/v1/roleplay/score for their own scenario turn (the held-out set names its specs
+"<scenario>#<turn>"), each padded with silence to at least --seconds, as long as a typical answer. An answer
+still queued when the upload returns (202) is polled every --poll seconds, as the practice page does; the
+latency is from sending the upload to receiving the scored JSON.
 
-    .venv/bin/python benchmarks/upload_latency.py [benchmarks/voice-holdout] [--seconds 5]
+* ``--trainees 1`` (default): one trainee, one answer at a time, every clip once.
+* ``--trainees 20 --rounds 3``: a class: 20 trainees upload at the same moment, three times over.
+
+Prints the median, p95 and max latency, how the uploads were answered (200 scored at once, 202 queued), the
+agreement with the labels and the sizes of the recognition batches.
+
+    .venv/bin/python benchmarks/upload_latency.py [benchmarks/voice-holdout] [--seconds 5] [--trainees 20 --rounds 3]
 """
 
 import argparse
@@ -41,15 +47,8 @@ def padded(path: Path, seconds: float) -> bytes:
     return out.getvalue()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", nargs="?", default=str(REPO / "benchmarks" / "voice-holdout"))
-    parser.add_argument("--seconds", type=float, default=5.0)
-    args = parser.parse_args()
-    folder = Path(args.folder)
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    clips = [c for c in manifest["clips"] if "#" in c["spec"]]
-
+def serve(trainees: int):
+    """The demo app on a free loopback port with ``trainees`` accounts; returns (app, server, base, tokens)."""
     from flask_migrate import upgrade
 
     from trainer import create_app
@@ -60,44 +59,93 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="upload-latency-"))
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'db.sqlite'}", "AUDIO_DIR": str(tmp / "audio"),
-                      "SECRET_KEY": "bench", "UPLOAD_LIMIT_PER_HOUR": 100000})
+                      "SECRET_KEY": "bench", "UPLOAD_LIMIT_PER_HOUR": 100000, "RATELIMIT_ENABLED": False,
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     with app.app_context():
         upgrade(revision="heads")
         content, errors = load_content(REPO)
         assert not errors, errors[:3]
         import_content(content)
-        user = User(username="bench", display_name="压测学员", role="trainee")
-        user.set_password("bench-pass-1")
-        db.session.add(user)
+        for n in range(trainees):
+            user = User(username=f"bench{n}", display_name=f"压测学员{n}", role="trainee")
+            user.set_password("bench-pass-1")
+            db.session.add(user)
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
-    token = requests.post(f"{base}/api/v1/tokens", json={"username": "bench", "password": "bench-pass-1"}, timeout=30).json()["token"]
+    tokens = [requests.post(f"{base}/api/v1/tokens", json={"username": f"bench{n}", "password": "bench-pass-1"},
+                            timeout=60).json()["token"] for n in range(trainees)]
+    return app, server, base, tokens
+
+
+def answer(base: str, token: str, folder: Path, clip: dict, seconds: float, poll: float) -> tuple[float, int, dict]:
+    """Upload one clip and wait for its score as the page does: (seconds, first HTTP status, final JSON)."""
     headers = {"Authorization": f"Bearer {token}"}
+    scenario, turn = clip["spec"].split("#")
+    files = {"audio": ("answer.wav", padded(folder / clip["file"], seconds), "audio/wav")}
+    started = time.perf_counter()
+    response = requests.post(f"{base}/api/v1/roleplay/score", headers=headers, files=files,
+                             data={"scenario": scenario, "turn": turn, "response_delay": "0.8"}, timeout=300)
+    body, status = response.json(), response.status_code
+    while body.get("status") == "pending" and body.get("queued") and time.perf_counter() - started < 300:
+        time.sleep(poll)
+        body = requests.get(base + body["status_url"], headers=headers, timeout=60).json()
+    return time.perf_counter() - started, status, body
 
-    def post(clip):
-        scenario, turn = clip["spec"].split("#")
-        files = {"audio": ("answer.wav", padded(folder / clip["file"], args.seconds), "audio/wav")}
-        started = time.perf_counter()
-        response = requests.post(f"{base}/api/v1/roleplay/score", headers=headers, files=files,
-                                 data={"scenario": scenario, "turn": turn, "response_delay": "0.8"}, timeout=120)
-        return time.perf_counter() - started, response
 
-    post(clips[0])  # warm-up: assembles/loads the model once, as a running server would have done
-    latencies, agreed, statuses = [], 0, {}
-    for clip in clips:
-        elapsed, response = post(clip)
-        body = response.json()
-        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-        latencies.append(elapsed)
-        agreed += bool(body.get("passed")) == bool(clip["passed"])
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", nargs="?", default=str(REPO / "benchmarks" / "voice-holdout"))
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--trainees", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=3, help="with several trainees: simultaneous rounds")
+    parser.add_argument("--poll", type=float, default=1.0, help="seconds between polls of a queued answer")
+    args = parser.parse_args()
+    folder = Path(args.folder)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    clips = [c for c in manifest["clips"] if "#" in c["spec"]]
+
+    app, server, base, tokens = serve(args.trainees)
+    answer(base, tokens[0], folder, clips[0], args.seconds, args.poll)  # warm-up: loads the model once
+    results: list[tuple[float, int, dict, dict]] = []
+    lock = threading.Lock()
+    if args.trainees == 1:
+        for clip in clips:
+            results.append((*answer(base, tokens[0], folder, clip, args.seconds, args.poll), clip))
+    else:
+        for round_ in range(args.rounds):
+            start = threading.Barrier(args.trainees)
+
+            def trainee(n: int, round_=round_, start=start) -> None:
+                clip = clips[(round_ * args.trainees + n) % len(clips)]
+                start.wait()
+                outcome = answer(base, tokens[n], folder, clip, args.seconds, args.poll)
+                with lock:
+                    results.append((*outcome, clip))
+
+            threads = [threading.Thread(target=trainee, args=(n,)) for n in range(args.trainees)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
     server.shutdown()
-    latencies.sort()
+    latencies = sorted(r[0] for r in results)
     p95 = latencies[max(0, -(-95 * len(latencies) // 100) - 1)]
-    print(f"{len(clips)} uploads of ≥{args.seconds:g} s answers from {folder}: statuses {statuses}")
+    statuses: dict[int, int] = {}
+    for _, status, _, _ in results:
+        statuses[status] = statuses.get(status, 0) + 1
+    agreed = sum(bool(body.get("passed")) == bool(clip["passed"]) for _, _, body, clip in results)
+    from trainer.roleplay import inline
+
+    queue = app.extensions.get(inline.EXTENSION)
+    batches = queue.batches if queue is not None else []
+    who = "1 trainee, one answer at a time" if args.trainees == 1 else f"{args.trainees} trainees at once × {args.rounds}"
+    print(f"{len(results)} answers of ≥{args.seconds:g} s from {folder} ({who}): first replies {statuses} "
+          f"(200 scored at once, 202 queued and polled every {args.poll:g} s)")
     print(f"upload → feedback: median {statistics.median(latencies):.3f} s, p95 {p95:.3f} s, max {latencies[-1]:.3f} s")
-    print(f"agreement with labels: {agreed}/{len(clips)}")
+    print(f"agreement with labels: {agreed}/{len(results)}; recognition batches: {len(batches)}, "
+          f"sizes {sorted(batches, reverse=True)[:12]}{'…' if len(batches) > 12 else ''}")
 
 
 if __name__ == "__main__":

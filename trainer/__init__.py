@@ -19,7 +19,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True, static_folder=str(REPO_ROOT / "static"))
+    app = Flask(__name__, instance_path=str(default_config.instance_path()), instance_relative_config=True,
+                static_folder=str(REPO_ROOT / "static"))
     app.json = SafeJSONProvider(app)  # bad JSON bodies are 400s (trainer/jsonbody.py)
     app.config.from_mapping({k: v for k, v in default_config.DEFAULTS.items()})
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,17 @@
-"""Configuration defaults. Order: these → instance/config.py → TRAINER_* environment → test config."""
+"""Configuration defaults. Order: these → instance/config.py → TRAINER_* environment → test config.
+
+The instance folder (database, recordings, secret key, the assembled Whisper model, TTS cache) is
+:func:`instance_path`: ``$TRAINER_INSTANCE``, else ``instance/`` of a source checkout, else a per-installation
+folder outside the package (``<sys.prefix>/var/trainer-instance``, Flask's convention for installed apps), so
+that ``pip install .`` never writes data into ``site-packages``.
+"""
 
 import json
 import os
+import sys
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 DEFAULTS = {
     "SECRET_KEY": None,  # generated into the instance folder on first start when not set
@@ -44,7 +54,8 @@ DEFAULTS = {
     "AUDIO_MAX_BYTES": 2 * 1024 * 1024,
     "AUDIO_MAX_SECONDS": 60,
     "AUDIO_DIR": None,  # default: instance/audio
-    "ASR_PROMPT": True,  # bias recognition toward the turn's expected phrases (scoring.prompt_for)
+    "ASR_PROMPT": True,  # follow up an answer that misses a phrase (verification / biased decode, ASR_STRATEGY)
+    "ASR_STRATEGY": None,  # verify | rescue | verify+rescue | none; default trainer.speech.assess.DEFAULT_STRATEGY
     "ASR_FAKE_TRANSCRIPT": None,  # engine "fake": the text it "hears" (tests, demos without a model)
     "TTS_ENABLED": True,  # customer lines spoken by pyttsx3 when a turn has no recorded file
     "TTS_VOICE": None,  # pyttsx3 voice id; default: the first voice whose languages include cmn/zh
@@ -53,6 +64,9 @@ DEFAULTS = {
     "RECOGNITION_RETRIES": 3,
     "RECOGNITION_RETRY_INTERVALS": [5, 15, 60],  # seconds before each RQ retry
     "RECOGNITION_JOB_TIMEOUT": 300,  # seconds; a job past it is killed and retried
+    "RECOGNITION_BATCH_SIZE": 8,  # answers recognised together (worker or the process's own queue)
+    "RECOGNITION_WAIT_SECONDS": 2.0,  # without Redis: how long an upload waits for its score before 202 + polling
+    "RECOGNITION_INLINE": None,  # without Redis: "queue" (one recognition thread) or "eager"; default eager when TESTING
     "UPLOAD_LIMIT_PER_HOUR": 120,  # role-play recordings per user per hour; 0 = no limit
     "LOG_JSON": False,  # TRAINER_LOG_JSON=1: one JSON object per log line, with the request id
     "HOURS_TARGET_MINUTES": 16 * 60,
@@ -102,3 +116,19 @@ def from_environment(environ=os.environ) -> dict:
             key = "SQLALCHEMY_DATABASE_URI"
         values[key] = _coerce(raw, DEFAULTS.get(key))
     return values
+
+
+def is_checkout(root: Path) -> bool:
+    """A source checkout (``pyproject.toml`` beside the package), not a copy installed into site-packages."""
+    return (root / "pyproject.toml").is_file() and root.name not in ("site-packages", "dist-packages")
+
+
+def instance_path(environ=os.environ, *, package_dir: Path = PACKAGE_DIR, prefix: str | None = None) -> Path:
+    """The instance folder (module doc), absolute. ``package_dir`` and ``prefix`` are parameters for tests."""
+    explicit = environ.get("TRAINER_INSTANCE")
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    root = Path(package_dir).parent
+    if is_checkout(root):
+        return root / "instance"
+    return Path(prefix or sys.prefix).resolve() / "var" / "trainer-instance"

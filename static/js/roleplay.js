@@ -159,15 +159,23 @@
     }
     lastUpload = null;
     show(reply.data);
-    if (reply.data.status === "pending" && reply.data.queued) poll(reply.data.status_url);
+    if (reply.data.status === "pending" && reply.data.queued) poll(reply.data.status_url, reply.data);
   }
 
-  // With recognition workers (REDIS_URL) the upload answers 202 at once; ask every second until the
-  // worker has scored or rejected the answer, for at most two minutes (then "重新识别" stays offered).
-  async function poll(url) {
+  // The upload answers 202 when its answer is still queued (workers busy, or a class answering at once on
+  // the one-machine default): ask every second until it is scored or rejected, for at most two minutes
+  // (then "重新识别" stays offered), showing how many answers are ahead and how long it has waited.
+  function waiting(data) {
+    const queue = data.queue || {};
+    const waited = queue.waited_s != null ? `(已等待 ${Math.round(queue.waited_s)} 秒)` : "";
+    if (queue.state === "waiting" && queue.ahead > 0) return `排队中:前面还有 ${queue.ahead} 段录音,请稍候…${waited}`;
+    return `识别中…${queue.waited_s >= 3 ? waited : ""}`;
+  }
+
+  async function poll(url, first) {
     const until = performance.now() + 120000;
     root.dataset.polling = "1";
-    setStatus("识别中…");
+    setStatus(waiting(first || {}));
     while (performance.now() < until) {
       await new Promise((resolve) => window.setTimeout(resolve, 1000));
       let data;
@@ -183,6 +191,8 @@
         show(data);
         return;
       }
+      root.dataset.queueAhead = data.queue ? String(data.queue.ahead) : "";
+      setStatus(waiting(data));
     }
     delete root.dataset.polling;
     setStatus("识别服务繁忙,稍后自动评分。您可以稍后回到本页查看结果。");
@@ -258,7 +268,7 @@
         const reply = await post(retryUrl);
         if (reply.data.attempt_id) {
           show(reply.data);
-          if (reply.data.status === "pending" && reply.data.queued) poll(reply.data.status_url);
+          if (reply.data.status === "pending" && reply.data.queued) poll(reply.data.status_url, reply.data);
         }
         else setStatus(reply.data.error || "识别失败,请稍后再试。");
       }

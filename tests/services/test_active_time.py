@@ -43,7 +43,8 @@ def read_all(person, module):
 
 
 class Page:
-    """A module page served at the real time (the token's clock), and its beats at chosen seconds later."""
+    """A module page served at the real time (the token's clock), and its beats at chosen seconds later. The token
+    counts from the next whole second, so a first beat ``n`` seconds later may count only ``n - 1``."""
 
     def __init__(self, person, module):
         self.person, self.module = person, module
@@ -68,19 +69,23 @@ def test_beats_count_active_seconds_but_never_more_than_the_wall_clock(trainee, 
     assert db.session.scalar(select(func.sum(ActivityDay.seconds))) == 30 + 10 + 4 + 300 + 1
 
 
+def test_the_first_beat_never_counts_more_than_passed_since_the_page_was_served(trainee, share):
+    assert Page(trainee, get_module("phone-basics")).beat(0.9, 5).counted == 0
+
+
 def test_two_pages_at_once_share_one_clock(trainee, share):
     first, second = Page(trainee, get_module("phone-basics")), Page(trainee, get_module("counter-basics"))
     second.opened = first.opened  # beat times on one time line
-    assert first.beat(30, 30).counted == 30
-    assert second.beat(40, 30).counted == 10  # the person cannot read two modules at the same time
-    assert first.beat(60, 30).counted == 20
+    assert first.beat(31, 30).counted == 30
+    assert second.beat(41, 30).counted == 10  # the person cannot read two modules at the same time
+    assert first.beat(61, 30).counted == 20
     rows = dict(db.session.execute(select(ActivityDay.subject_key, ActivityDay.seconds)).all())
     assert rows == {"phone-basics": 50, "counter-basics": 10}
 
 
 def test_a_beat_that_loses_the_race_for_the_clock_counts_nothing(trainee, share, monkeypatch):
     page = Page(trainee, get_module("phone-basics"))
-    page.beat(30, 30)
+    page.beat(31, 30)
     stale = db.session.scalar(select(ActivityClock.beat_at)) - timedelta(seconds=5)
     # A concurrent beat moved the clock between this beat's read and its conditional update.
     monkeypatch.setattr(reading_clock.db.session, "scalar", lambda *_a, **_k: stale)
@@ -100,7 +105,7 @@ def test_the_token_belongs_to_one_person_and_one_module(trainee, people, share):
 def test_marking_every_section_read_in_seconds_credits_nothing(trainee, share):
     module = get_module("phone-basics")
     page = Page(trainee, module)
-    page.beat(3, 3)
+    page.beat(4, 3)
     read_all(trainee, module)  # complete: it has no quiz
     assert db.session.scalar(select(ModuleCompletion.id)) is not None
     assert module_entries(trainee) == []
@@ -117,20 +122,20 @@ def test_reading_with_activity_credits_when_the_time_is_reached_with_evidence(tr
     module = get_module("phone-basics")
     read_all(trainee, module)
     page = Page(trainee, module)
-    assert page.beat(30, 30).state.status == "waiting"
-    beat = page.beat(60, 30)  # 60 s ≥ 36 s
+    assert page.beat(31, 30).state.status == "waiting"
+    beat = page.beat(61, 30)  # 60 s ≥ 36 s
     assert (beat.state.status, beat.state.credited) == ("credited", True)
     [entry] = module_entries(trainee)
     today = services.hours_policy().today(page.opened)
     assert (entry.minutes, entry.active_minutes, entry.active_from, entry.active_to) == (60, 1, today, today)
-    page.beat(90, 30)
+    page.beat(91, 30)
     assert len(module_entries(trainee)) == 1  # once per year
     assert crediting.waiting_modules(trainee, state_year()) == []
 
 
 def test_time_before_completion_counts_and_completion_then_credits(trainee, share):
     module = get_module("phone-basics")
-    Page(trainee, module).beat(40, 40)
+    Page(trainee, module).beat(41, 40)
     assert module_entries(trainee) == []  # time alone is not enough
     read_all(trainee, module)
     [entry] = module_entries(trainee)
@@ -152,7 +157,7 @@ def test_credits_written_before_the_rule_stay_and_are_not_written_again(trainee,
     services.credit_module(trainee, module, utcnow())  # as the platform did before (no evidence)
     db.session.commit()
     read_all(trainee, module)
-    Page(trainee, module).beat(60, 60)
+    Page(trainee, module).beat(61, 60)
     [entry] = module_entries(trainee)
     assert entry.active_minutes is None
 
@@ -236,7 +241,7 @@ def test_roleplay_time_is_the_session_span_capped_per_answer(trainee):
 def test_the_report_puts_active_time_next_to_credited_hours_per_person_and_unit(people, content, units, share):
     person, module = people["trainee_east"], get_module("phone-basics")
     read_all(person, module)
-    Page(person, module).beat(50, 50)
+    Page(person, module).beat(51, 50)
     now = utcnow()
     year = services.hours_policy().year_of(now)
     rows = {r.username: r for r in report.hours_report(people["admin"], year)}

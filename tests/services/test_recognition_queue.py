@@ -287,3 +287,20 @@ def test_worker_start_up_sweeps_answers_saved_while_redis_was_down(app, people, 
     _burst(queued)
     attempt = _fresh(attempt_id)
     assert attempt.status == "scored" and attempt.error_code is None and attempt.tries == 1
+
+
+def test_a_worker_drains_waiting_jobs_and_recognises_them_as_one_batch(app, people, session, queued):
+    from trainer.roleplay.services import recognition
+
+    app.config.update(RECOGNITION_BATCH_SIZE=8, ASR_FAKE_TRANSCRIPT="您好,请坐,请问您需要什么帮助,批量")
+    ids = [_upload(app, people, session, seed=seed) for seed in (11, 12, 13)]
+    worker_class = queue.batch_worker_class(app)
+    worker_class([queued], connection=queued.connection).work(burst=True, with_scheduler=False)
+    assert list(worker_class.batches) == [3]  # one dequeue took all three
+    assert recognition.app_recognizer().batches == [3]  # … and recognised them together
+    for attempt_id in ids:
+        attempt = _fresh(attempt_id)
+        assert attempt.status == "scored" and attempt.passed and attempt.tries == 1  # scored once each
+        job = queued.fetch_job(queue.job_id(attempt_id))
+        assert job.get_status() == "finished" and job.return_value() == "scored"  # RQ's bookkeeping as usual
+    assert queued.count == 0

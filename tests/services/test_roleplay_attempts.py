@@ -13,7 +13,7 @@ from trainer.extensions import db
 from trainer.roleplay import services
 from trainer.roleplay.models import RoleplayAttempt
 from trainer.roleplay.services import recognition, storage
-from trainer.scoring import Rubric, prompt_for
+from trainer.scoring import prompt_for
 
 
 @pytest.fixture
@@ -44,7 +44,9 @@ def test_biased_second_pass_only_for_answers_the_first_pass_fails(app, people, s
     answer(app, people["trainee_east"], session, 1, "您好,请坐,请问您需要什么帮助呀,同志")
     assert prompts() == [None]  # passed unbiased: no second pass
     answer(app, people["trainee_east"], session, 1, "您好,请问您需要什么帮助呀,同志")  # 请坐 missing
-    assert prompts() == [None, prompt_for(Rubric(phrases=turn.expect, forbid=turn.forbid))]
+    # The fake cannot force-score, so phrase verification is skipped and the biased decode runs, with the
+    # turn's whole rubric (its phrases and its intents' wordings) as the prompt.
+    assert prompts() == [None, prompt_for(turn.rubric)]
     app.config["ASR_PROMPT"] = False
     answer(app, people["trainee_east"], session, 1, "您好,请问您需要什么帮助呀,师傅")
     assert prompts() == [None]

@@ -125,7 +125,7 @@ def test_bench_speech_json_both_prompt_modes(tmp_path):
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
     assert json.loads(out.read_text(encoding="utf-8")) == payload
-    assert [r["prompt_mode"] for r in payload["reports"]] == ["rescue", "none", "rubric"]
+    assert [r["prompt_mode"] for r in payload["reports"]] == ["verify+rescue", "verify", "rescue", "none", "rubric"]
     summary = payload["reports"][0]["summary"]
     assert summary["clips"] == len(json.loads((VOICE / "manifest.json").read_text())["clips"])
     assert summary["false_passes"] == []  # hearing only 您好 passes nothing

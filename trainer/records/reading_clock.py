@@ -8,7 +8,7 @@ and at most ``max_beat_seconds``. So a forged or replayed report can claim only 
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -51,7 +51,9 @@ def _opened_at(token, person: User, module: Module, rules: ActiveTimePolicy) -> 
     if payload != [person.id, module.id]:
         raise ValidationFailed("学习计时信息无效,请刷新页面。",
                                f"token {payload!r} sent by user {person.id} for module {module.id}")
-    return issued.astimezone(UTC).replace(tzinfo=None)  # itsdangerous: aware UTC; we store naive UTC
+    # itsdangerous keeps whole seconds, rounded down; the page was served up to a second later. Count from the
+    # next whole second, so the first beat can only ever count less than passed, never more.
+    return issued.astimezone(UTC).replace(tzinfo=None) + timedelta(seconds=1)
 
 
 class _ClockMoved(Exception):

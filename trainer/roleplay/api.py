@@ -36,7 +36,12 @@ ATTEMPT_SCHEMA = {
         "override": {"type": "object", "nullable": True},
         "session": {"type": "object"},
         "status_url": {"type": "string", "description": "poll this (GET) while status is pending"},
-        "queued": {"type": "boolean", "description": "pending and waiting for a recognition worker"},
+        "queued": {"type": "boolean", "description": "pending and waiting for recognition (poll status_url)"},
+        "queue": {"type": "object", "nullable": True, "description": "while queued: answers ahead of this one "
+                  "(ahead), waiting or recognising (state) and seconds waited so far (waited_s)",
+                  "properties": {"ahead": {"type": "integer", "minimum": 0},
+                                 "state": {"type": "string", "enum": ["waiting", "recognising"]},
+                                 "waited_s": {"type": "number", "nullable": True}}},
     },
 }
 ATTEMPT_RESPONSE = {"content": {"application/json": {"schema": ATTEMPT_SCHEMA}}}
@@ -64,7 +69,8 @@ def _attempt_response(attempt, status_code=None):
         }}}}},
     responses={
         "200": {"description": "已评分", **ATTEMPT_RESPONSE},
-        "202": {"description": "录音已保存,识别暂不可用,稍后评分(status = pending)", **ATTEMPT_RESPONSE},
+        "202": {"description": "录音已保存,正在排队识别(queued)或识别暂不可用,稍后评分(status = pending)",
+                **ATTEMPT_RESPONSE},
         "404": {"description": "情景、轮次或练习不存在"},
         "413": {"description": "请求超过服务器上限"},
         "422": {"description": "录音无效(过大、过长、无法解码、无声),已记为 rejected", **ATTEMPT_RESPONSE},

@@ -67,6 +67,12 @@ def session_json(session: RoleplaySession, next_url: str | None = None) -> dict:
     }
 
 
+def queue_state(attempt: RoleplayAttempt) -> dict | None:
+    from trainer.roleplay import services
+
+    return services.queue_state(attempt) if attempt.status == "pending" else None
+
+
 def attempt_json(attempt: RoleplayAttempt) -> dict:
     turn = attempt.turn
     session = attempt.session
@@ -103,5 +109,6 @@ def attempt_json(attempt: RoleplayAttempt) -> dict:
         "retry_url": (url_for("api.roleplay_retry", attempt_id=attempt.id) if attempt.status == "pending" else None),
         "status_url": url_for("api.roleplay_attempt", attempt_id=attempt.id),
         "queued": attempt.status == "pending" and attempt.error_code is None,
+        "queue": queue_state(attempt),
         "session": session_json(session, next_url),
     }

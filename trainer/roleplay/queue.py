@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from datetime import timedelta
 
 from flask import current_app, has_app_context
@@ -92,6 +93,29 @@ def enqueue(attempt_id: int) -> bool:
         return False
 
 
+def state(attempt_id: int) -> dict | None:
+    """Where an attempt's job is: ``{"ahead": jobs before it, "state": "waiting"|"recognising",
+    "waited_s": seconds since it was queued}``; None when there is no waiting job or Redis is unreachable."""
+    from redis.exceptions import RedisError
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+
+    try:
+        q = queue()
+        job = Job.fetch(job_id(attempt_id), connection=q.connection)
+        status = job.get_status(refresh=True)
+        enqueued = job.meta.get("enqueued_at")
+        waited = round(time.time() - enqueued, 1) if enqueued else None
+        if status == "started":
+            return {"ahead": 0, "state": "recognising", "waited_s": waited}
+        if status in WAITING_STATES:
+            position = q.get_job_position(job.id)
+            return {"ahead": int(position or 0), "state": "waiting", "waited_s": waited}
+    except (NoSuchJobError, RedisError):
+        return None
+    return None
+
+
 def score_job(attempt_id: int) -> str:
     """The RQ job: score one attempt if it is still pending. Returns its status; raises
     :class:`JobStillPending` when the recognizer failed, so RQ retries."""
@@ -142,26 +166,62 @@ def requeue_stale(*, older_than: timedelta = timedelta(minutes=2), limit: int = 
 
 
 def run_worker(*, burst: bool = False, name: str | None = None, warm: bool = True) -> None:
-    """Run a worker in this process (``SimpleWorker``: jobs run here, so the model loads once)."""
-    from rq import SimpleWorker
-
+    """Run a worker in this process (a ``SimpleWorker``: jobs run here, so the model loads once), taking
+    waiting jobs in batches (:func:`batch_worker_class`)."""
     if warm:
         _warm_recognizer()
     requeued = requeue_stale()
     if requeued:
         log.info("re-enqueued %s stale pending attempt(s)", requeued)
-    app = current_app._get_current_object()
+    q = queue()
+    worker = batch_worker_class(current_app._get_current_object())([q], connection=q.connection, name=name)
+    worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
 
-    class AppWorker(SimpleWorker):
+
+def batch_worker_class(app):
+    """An RQ ``SimpleWorker`` that drains up to ``RECOGNITION_BATCH_SIZE`` waiting jobs at a time.
+
+    When it takes a job it also takes (RQ's own dequeue: atomic, so no two workers take one job) as many
+    more as are waiting, up to the batch size; recognises all their attempts in one batch
+    (:func:`trainer.roleplay.services.score_attempts`, which claims each with the conditional UPDATE) and
+    commits; then runs every job through RQ as usual: each finds its attempt scored and returns at once,
+    so RQ records results, retries and failures exactly as for single jobs. A job whose attempt the batch
+    could not score (engine failure) simply scores it itself. A worker killed mid-batch leaves the jobs it
+    took in RQ's intermediate queue, which RQ's maintenance puts back.
+    """
+    from rq import Queue, SimpleWorker
+
+    size = int(app.config.get("RECOGNITION_BATCH_SIZE") or 1)
+
+    class BatchWorker(SimpleWorker):
+        batches: deque = deque(maxlen=1000)  # sizes of recent batches (tests, logs)
+
         # A fresh application context (so a fresh database session) per job: nothing one job loaded
         # or left half-done leaks into the next.
         def execute_job(self, job, queue):
-            with app.app_context():
-                return super().execute_job(job, queue)
+            taken = [(job, queue)]
+            while len(taken) < size:
+                more = Queue.dequeue_any([queue], None, connection=self.connection, job_class=self.job_class,
+                                         serializer=self.serializer)
+                if more is None:
+                    break
+                taken.append(more)
+            if len(taken) > 1:
+                from trainer.roleplay.inline import score_and_commit
 
-    q = queue()
-    worker = AppWorker([q], connection=q.connection, name=name)
-    worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
+                with app.app_context():  # failures stay pending: each job then tries its own attempt
+                    score_and_commit([i for j, _ in taken if (i := attempt_id_of(j)) is not None])
+            type(self).batches.append(len(taken))
+            for each, origin in taken:
+                with app.app_context():
+                    super().execute_job(each, origin)
+
+    return BatchWorker
+
+
+def attempt_id_of(job) -> int | None:
+    prefix = job_id(0)[:-1]
+    return int(job.id[len(prefix):]) if job.id.startswith(prefix) and job.id[len(prefix):].isdigit() else None
 
 
 def _warm_recognizer() -> None:

@@ -1,37 +1,70 @@
-"""Recognise one spoken answer and score it: the single path used by the web, the API, the CLI and the bench.
+"""Recognise spoken answers and score them: the single path used by the web, the API, the CLI and the bench.
 
-Two passes, measured on the labelled fixtures (see README, "Speech figures"):
-1. An unbiased decode. Most good answers pass here, and the expected phrases cannot be put in the
-   trainee's mouth because the recogniser has not been told them.
-2. Only when pass 1 misses an expected phrase and heard no forbidden one: a decode biased with the turn's
-   expected phrases (``initial_prompt``). It rescues ASR slips on phone-band or slow speech (稍等 heard
-   as 收等), while prompting every answer loses short words (请坐) and costs CPU on every clip.
-The results are merged by :func:`trainer.scoring.merge_results`: a phrase counts if either pass heard it;
-a forbidden phrase from either pass counts. The prompt-echo detector in :mod:`hallucination` still
-rejects a second pass that just reads the prompt back.
+1. An unbiased decode (one trimmed encoder window per answer; answers recognised together are encoded and
+   decoded as a batch: :meth:`recognize_batch`). Most good answers pass here, and the expected phrases
+   cannot be put in the trainee's mouth because the recogniser has not been told them.
+2. Only when it misses an expected item and heard no forbidden phrase, a follow-up on the *same* encoder
+   output (never a second encoding), chosen by ``strategy``:
+
+   * ``verify``: each missed item is verified against the audio (:mod:`trainer.speech.verify`): the free
+     transcript with the phrase put in its best place is force-scored and accepted only if it is nearly as
+     likely as what Whisper heard;
+   * ``rescue``: a decode biased with the turn's phrases (``initial_prompt``, beam 5), as the first version
+     did with a second full decode; the prompt-echo detector still rejects a read-back prompt;
+   * ``verify+rescue``: verification first, the biased decode only for an answer still failing after it.
+
+   Results are merged by :func:`trainer.scoring.merge_results`: an item counts if either heard it, a forbidden
+   phrase from either counts. ``DEFAULT_STRATEGY`` is the one measured best (README, "Measured figures").
+
+Engines without a kept encoder output (vosk, a recognizer with only ``transcribe``) get ``rescue`` through a
+second ``transcribe(prompt=…)``; they cannot verify.
 """
 
-from dataclasses import dataclass
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
 
 import speech_recognition as sr
 
 from trainer.scoring import Rubric, ScoreResult, merge_results, prompt_for, score_transcript
-from trainer.speech.recognizer import Recognizer, Transcript
+from trainer.scoring.result import INTENT
+from trainer.speech.recognizer import Recognizer, Transcript, to_simplified
+from trainer.speech.verify import Verdict, verify_item
+
+STRATEGIES = ("verify", "rescue", "verify+rescue", "none")
+DEFAULT_STRATEGY = "verify+rescue"
 
 
 @dataclass
 class Assessment:
     heard: Transcript  # the unbiased pass
     result: ScoreResult
-    rescue: Transcript | None = None  # the biased pass, when it ran
+    rescue: Transcript | None = None  # the biased decode, when it ran
+    verdicts: list[Verdict] = field(default_factory=list)  # phrase verification, one per missed item tried
+    verify_seconds: float = 0.0
 
     @property
     def asr_seconds(self) -> float:
-        return self.heard.asr_seconds + (self.rescue.asr_seconds if self.rescue else 0.0)
+        return self.heard.asr_seconds + self.verify_seconds + (self.rescue.asr_seconds if self.rescue else 0.0)
 
     @property
     def passes(self) -> int:
+        """Decodes run: 1, or 2 with the biased one (verification force-scores, it does not decode)."""
         return 2 if self.rescue else 1
+
+    @property
+    def verified(self) -> list[str]:
+        return [v.item for v in self.verdicts if v.accepted]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer to assess: the audio, its rubric, and the response delay the page measured."""
+
+    audio: sr.AudioData
+    rubric: Rubric
+    response_delay_seconds: float | None = None
 
 
 def assess(
@@ -41,16 +74,84 @@ def assess(
     *,
     response_delay_seconds: float | None = None,
     second_pass: bool = True,
+    strategy: str = DEFAULT_STRATEGY,
 ) -> Assessment:
-    heard = recognizer.transcribe(audio)
-    result = score_transcript(heard.text, rubric, audio_seconds=heard.rate_seconds,
-                              response_delay_seconds=response_delay_seconds)
-    prompt = prompt_for(rubric)
-    if not second_pass or result.passed or result.forbidden or heard.nothing_heard or not prompt:
-        return Assessment(heard, result)
-    rescue = recognizer.transcribe(audio, prompt=prompt)
-    if rescue.nothing_heard:
-        return Assessment(heard, result, rescue)
-    second = score_transcript(rescue.text, rubric, audio_seconds=heard.rate_seconds,
-                              response_delay_seconds=response_delay_seconds)
-    return Assessment(heard, merge_results(result, second), rescue)
+    """Assess one answer (see the module doc); ``second_pass=False`` stops after the unbiased decode."""
+    return assess_batch([Answer(audio, rubric, response_delay_seconds)], recognizer,
+                        second_pass=second_pass, strategy=strategy)[0]
+
+
+def assess_batch(
+    answers: list[Answer], recognizer: Recognizer, *, second_pass: bool = True, strategy: str = DEFAULT_STRATEGY,
+) -> list[Assessment]:
+    """Assess several answers, recognised together when the engine batches (``recognize_batch``)."""
+    if strategy not in STRATEGIES:
+        raise ValueError(f"strategy must be one of {STRATEGIES}, not {strategy!r}")
+    if not answers:
+        return []
+    batch = getattr(recognizer, "recognize_batch", None)
+    decodings = batch([a.audio for a in answers]) if batch else [None] * len(answers)
+    out = []
+    for answer, decoding in zip(answers, decodings, strict=True):
+        heard = decoding.transcript if decoding is not None else recognizer.transcribe(answer.audio)
+        out.append(_follow_up(answer, heard, decoding, recognizer, second_pass=second_pass, strategy=strategy))
+    return out
+
+
+def _score(text: str, heard: Transcript, answer: Answer) -> ScoreResult:
+    return score_transcript(text, answer.rubric, audio_seconds=heard.rate_seconds,
+                            response_delay_seconds=answer.response_delay_seconds)
+
+
+def _follow_up(answer: Answer, heard: Transcript, decoding, recognizer, *, second_pass: bool, strategy: str) -> Assessment:
+    result = _score(heard.text, heard, answer)
+    assessment = Assessment(heard, result)
+    if not second_pass or strategy == "none" or result.passed or result.forbidden or heard.nothing_heard:
+        return assessment
+    if "verify" in strategy and decoding is not None:
+        _verify(assessment, answer, decoding)
+        if assessment.result.passed:
+            return assessment
+    prompt = prompt_for(answer.rubric)
+    if "rescue" not in strategy or not prompt:
+        return assessment
+    # Both time themselves (Transcript.asr_seconds).
+    rescue = decoding.redecode(prompt) if decoding is not None else recognizer.transcribe(answer.audio, prompt=prompt)
+    assessment.rescue = rescue
+    if not rescue.nothing_heard:
+        assessment.result = merge_results(assessment.result, _score(rescue.text, heard, answer))
+    return assessment
+
+
+def _missed_items(answer: Answer, result: ScoreResult) -> list:
+    """The rubric items ``result`` missed: phrase strings, and :class:`Intent` objects for intents."""
+    intents = {intent.id: intent for intent in answer.rubric.intents}
+    missed = []
+    for item in result.items:
+        if item.hit:
+            continue
+        if item.kind == INTENT:
+            if item.key in intents:
+                missed.append(intents[item.key])
+        else:
+            missed.append(item.key or item.expect)
+    return missed
+
+
+def _verify(assessment: Assessment, answer: Answer, decoding) -> None:
+    """Verify each missed item in turn; an accepted candidate is the text the next item is verified in."""
+    started = time.perf_counter()
+    raw = decoding.raw
+    base = decoding.log_likelihoods([raw]) if raw else None
+    if base is None:
+        return
+    base_ll = base[0]
+    for item in _missed_items(answer, assessment.result):
+        verdict = verify_item(raw, base_ll, item, decoding)
+        assessment.verdicts.append(verdict)
+        if verdict.accepted:
+            raw, base_ll = verdict.candidate.text, base_ll + verdict.delta
+    if any(v.accepted for v in assessment.verdicts):
+        verified = _score(to_simplified(raw), assessment.heard, answer)
+        assessment.result = merge_results(assessment.result, verified)
+    assessment.verify_seconds = time.perf_counter() - started

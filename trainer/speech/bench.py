@@ -1,15 +1,18 @@
-"""Recognition + scoring against a labelled folder of recordings: how often does the machine agree?
+"""Recognition + scoring against labelled folders of recordings: how often does the machine agree?
 
-The folder holds WAV files and ``manifest.json``::
+A folder holds WAV files and ``manifest.json`` in either format :mod:`trainer.speech.fixtures` reads. Each
+entry's recording is decoded as an upload would be, recognised and scored in one of the ``PROMPT_MODES``:
+``none`` (the unbiased decode alone), ``rubric`` (one decode biased with ``prompt_for(rubric)``), or one of
+the assessment strategies of :mod:`trainer.speech.assess` (``verify``, ``rescue``, ``verify+rescue``: the
+unbiased decode and, for an answer that misses a phrase, the follow-up on the same encoder output).
 
-    {"specs": {"<spec>": {"expect": [...], "forbid": [...]}},
-     "clips": [{"file": "d01-clean.wav", "spec": "<spec>", "text": "<what was said>", "passed": true}, ...]}
-
-``passed`` is the human label. Each clip is decoded as an upload would be, recognised (with no prompt, or
-with ``prompt_for(rubric)`` as Whisper's ``initial_prompt``) and scored. A *false pass* is a negative the
-machine passes (the one error a trainee could exploit, so biasing must keep it at zero); a *false fail*
-a positive it fails. *Forbidden missed* counts push-off phrases that scoring the reference text finds but
-scoring the transcript does not. Latency per clip is decode + recognition + scoring, in seconds.
+A *false pass* is a negative the machine passes (the one error a trainee could exploit, so it must stay at
+zero); a *false fail* a positive it fails. *Forbidden missed* counts push-off phrases that scoring the
+reference text finds but scoring the transcript does not. *CER* is the character error rate of the
+unbiased transcript against the reference text (normalised as the scorer normalises), over the distinct
+recordings. Latency per entry is decode + recognition + scoring, in seconds; the real-time factor is
+recognition time over audio time; CPU is process time (all threads) per second of audio, the figure to
+compare on a shared machine.
 """
 
 from __future__ import annotations
@@ -21,12 +24,13 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from trainer.scoring import Rubric, prompt_for, score_transcript
-from trainer.speech.assess import assess
+from trainer.scoring import prompt_for, score_transcript
+from trainer.speech.assess import STRATEGIES, assess
 from trainer.speech.audio import AudioRejected, decode_upload
+from trainer.speech.fixtures import Entry, cer, load_entries, load_manifest  # noqa: F401  (load_manifest: API)
 from trainer.speech.recognizer import Recognizer
 
-PROMPT_MODES = ("none", "rubric", "rescue")  # rescue: the two-pass assess() used in production
+PROMPT_MODES = ("none", "rubric", *[s for s in STRATEGIES if s != "none"])
 MAX_BYTES = 64 * 1024 * 1024
 MAX_SECONDS = 600.0
 
@@ -37,7 +41,7 @@ class ClipResult:
     spec: str
     text: str
     label: bool
-    transcript: str
+    transcript: str  # what was scored (after verification or the biased decode, when they changed it)
     nothing_heard: bool
     reason: str | None
     passed: bool
@@ -49,6 +53,9 @@ class ClipResult:
     latency_seconds: float
     transform: str | None = None
     error: str | None = None
+    heard: str = ""  # the unbiased transcript (what the CER is computed on)
+    verified: list[str] = field(default_factory=list)  # items accepted by phrase verification
+    decodes: int = 1
 
     @property
     def agrees(self) -> bool:
@@ -57,6 +64,10 @@ class ClipResult:
     @property
     def forbidden_missed(self) -> list[str]:
         return [p for p in self.forbidden_expected if p not in self.forbidden_heard]
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
 
 
 @dataclass
@@ -77,11 +88,11 @@ class BenchReport:
 
     @property
     def false_passes(self) -> list[str]:
-        return [c.file for c in self.clips if c.passed and not c.label]
+        return [c.spec if c.spec.startswith(c.file) else c.file for c in self.clips if c.passed and not c.label]
 
     @property
     def false_fails(self) -> list[str]:
-        return [c.file for c in self.clips if c.label and not c.passed]
+        return [c.spec if c.spec.startswith(c.file) else c.file for c in self.clips if c.label and not c.passed]
 
     @property
     def forbidden_missed(self) -> list[str]:
@@ -89,8 +100,21 @@ class BenchReport:
 
     @property
     def real_time_factor(self) -> float:
-        audio = sum(c.audio_seconds for c in self.clips)
+        audio = self.audio_seconds
         return sum(c.asr_seconds for c in self.clips) / audio if audio else 0.0
+
+    @property
+    def audio_seconds(self) -> float:
+        return sum(c.audio_seconds for c in self.clips)
+
+    def cer(self, clips: list[ClipResult] | None = None) -> float | None:
+        """CER of the unbiased transcripts over the distinct recordings among ``clips`` (default: all)."""
+        seen, pairs = set(), []
+        for c in self.clips if clips is None else clips:
+            if c.file not in seen and not c.error:
+                seen.add(c.file)
+                pairs.append((c.text, c.heard))
+        return cer(pairs)
 
     def latency(self) -> tuple[float, float]:
         """(median, 95th percentile) of per-clip latency in seconds (nearest-rank p95)."""
@@ -100,24 +124,47 @@ class BenchReport:
         rank = max(1, -(-95 * len(values) // 100))  # ceil(0.95 n)
         return statistics.median(values), values[rank - 1]
 
+    def by_transform(self) -> dict[str, dict]:
+        """Per recording condition: entries, agreement, good answers passed, false passes, CER."""
+        out = {}
+        for name in sorted({c.transform or "-" for c in self.clips}):
+            group = [c for c in self.clips if (c.transform or "-") == name]
+            positives = [c for c in group if c.label]
+            out[name] = {
+                "clips": len(group), "agreed": sum(c.agrees for c in group),
+                "positives_passed": sum(c.passed for c in positives), "positives": len(positives),
+                "false_passes": sum(c.passed and not c.label for c in group),
+                "cer": None if (v := self.cer(group)) is None else round(v, 4),
+            }
+        return out
+
     def summary(self) -> dict:
         median, p95 = self.latency()
+        audio = self.audio_seconds
+        positives = [c for c in self.clips if c.label]
+        value = self.cer()
         return {
             "clips": len(self.clips),
             "agreement": round(self.agreement, 4),
             "agreed": sum(c.agrees for c in self.clips),
-            "positives": sum(c.label for c in self.clips),
+            "positives": len(positives),
+            "positives_passed": sum(c.passed for c in positives),
+            "good_pass_rate": _rate(sum(c.passed for c in positives), len(positives)),
             "negatives": sum(not c.label for c in self.clips),
             "false_passes": self.false_passes,
             "false_fails": self.false_fails,
             "forbidden_missed": self.forbidden_missed,
             "nothing_heard": [c.file for c in self.clips if c.nothing_heard],
+            "cer": None if value is None else round(value, 4),
             "real_time_factor": round(self.real_time_factor, 4),
             "latency_median_s": round(median, 3),
             "latency_p95_s": round(p95, 3),
-            "audio_seconds": round(sum(c.audio_seconds for c in self.clips), 3),
+            "audio_seconds": round(audio, 3),
             "asr_seconds": round(sum(c.asr_seconds for c in self.clips), 3),
-            "cpu_seconds_per_audio_second": round(self.cpu_seconds / audio, 4) if (audio := sum(c.audio_seconds for c in self.clips)) else 0.0,
+            "cpu_seconds_per_audio_second": round(self.cpu_seconds / audio, 4) if audio else 0.0,
+            "verified": sum(len(c.verified) for c in self.clips),
+            "second_decodes": sum(c.decodes > 1 for c in self.clips),
+            "by_transform": self.by_transform(),
         }
 
     def to_dict(self) -> dict:
@@ -134,70 +181,70 @@ class BenchReport:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
 
-    def format_table(self) -> str:
-        lines = [
-            f"speech bench: {self.folder}  engine={self.engine} model={self.model} prompt={self.prompt_mode}",
-            f"{'file':<18} {'label':<5} {'got':<5} {'ok':<3} {'score':>5} {'sec':>5} {'asr':>6}  transcript",
-        ]
-        for c in self.clips:
+    def format_table(self, *, clips: bool = True) -> str:
+        lines = [f"speech bench: {self.folder}  engine={self.engine} model={self.model} prompt={self.prompt_mode}"]
+        if clips:
+            lines.append(f"{'entry':<22} {'label':<5} {'got':<5} {'ok':<3} {'score':>5} {'sec':>5} {'asr':>6}  transcript")
+        for c in self.clips if clips else []:
             got = "err" if c.error else ("pass" if c.passed else "fail")
             said = c.error or (f"({c.reason})" if c.nothing_heard else c.transcript)
+            if c.verified:
+                said += f"  [verified: {','.join(c.verified)}]"
             if c.forbidden_missed:
                 said += f"  [missed forbidden: {','.join(c.forbidden_missed)}]"
+            name = c.spec.replace(".wav", "") if c.spec.startswith(c.file) else c.file
             lines.append(
-                f"{c.file:<18} {'pass' if c.label else 'fail':<5} {got:<5} {'✓' if c.agrees else '✗':<3}"
+                f"{name:<22} {'pass' if c.label else 'fail':<5} {got:<5} {'✓' if c.agrees else '✗':<3}"
                 f" {c.score:>5} {c.audio_seconds:>5.2f} {c.asr_seconds:>6.3f}  {said}"
             )
         s = self.summary()
+        cer_text = "n/a" if s["cer"] is None else f"{s['cer']:.1%}"
         lines += [
-            f"agreement {s['agreed']}/{s['clips']} ({s['agreement']:.1%})  "
-            f"false passes {len(s['false_passes'])}/{s['negatives']}  false fails {len(s['false_fails'])}/{s['positives']}"
-            f"  forbidden missed {len(s['forbidden_missed'])}",
-            f"real-time factor {s['real_time_factor']:.3f}  latency median {s['latency_median_s']:.3f} s"
+            f"agreement {s['agreed']}/{s['clips']} ({s['agreement']:.1%})  good answers passed "
+            f"{s['positives_passed']}/{s['positives']}  false passes {len(s['false_passes'])}/{s['negatives']}"
+            f"  false fails {len(s['false_fails'])}/{s['positives']}  forbidden missed {len(s['forbidden_missed'])}",
+            f"CER {cer_text}  real-time factor {s['real_time_factor']:.3f}  latency median {s['latency_median_s']:.3f} s"
             f"  p95 {s['latency_p95_s']:.3f} s  ({s['audio_seconds']:.1f} s of audio)"
-            f"  CPU {s['cpu_seconds_per_audio_second']:.3f} s per audio s",
+            f"  CPU {s['cpu_seconds_per_audio_second']:.3f} s per audio s"
+            f"  verified {s['verified']}  second decodes {s['second_decodes']}",
         ]
+        if len(s["by_transform"]) > 1:
+            lines.append("  by condition: " + "; ".join(
+                f"{name} {t['agreed']}/{t['clips']}, good {t['positives_passed']}/{t['positives']}, false passes "
+                f"{t['false_passes']}, CER {'n/a' if t['cer'] is None else format(t['cer'], '.1%')}"
+                for name, t in s["by_transform"].items()))
         if s["false_passes"]:
             lines.append(f"FALSE PASSES: {', '.join(s['false_passes'])}")
         return "\n".join(lines)
-
-
-def load_manifest(folder: Path) -> dict:
-    manifest = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
-    for clip in manifest["clips"]:
-        if clip["spec"] not in manifest["specs"]:
-            raise ValueError(f"clip {clip['file']} names unknown spec {clip['spec']!r}")
-    return manifest
 
 
 def run_speech_bench(
     folder: Path,
     recognizer: Recognizer,
     *,
-    prompt_mode: str = "none",
+    prompt_mode: str = "verify+rescue",
     timer: Callable[[], float] = time.perf_counter,
 ) -> BenchReport:
-    """Recognise and score every clip of ``folder`` (see the module docstring); one pass, in manifest order."""
+    """Recognise and score every entry of ``folder`` (see the module doc); one at a time, in manifest order."""
     if prompt_mode not in PROMPT_MODES:
         raise ValueError(f"prompt_mode must be one of {PROMPT_MODES}, not {prompt_mode!r}")
     folder = Path(folder)
-    manifest = load_manifest(folder)
-    rubrics = {name: Rubric.from_dict(spec) for name, spec in manifest["specs"].items()}
     report = BenchReport(str(folder), recognizer.engine, recognizer.model, prompt_mode)
     cpu_started = time.process_time()
-    for clip in manifest["clips"]:
-        rubric = rubrics[clip["spec"]]
-        reference = score_transcript(clip["text"], rubric)
-        expected_forbidden = [hit.phrase for hit in reference.forbidden]
+    for entry in load_entries(folder):
+        rubric = entry.rubric
+        expected_forbidden = [hit.phrase for hit in score_transcript(entry.text, rubric).forbidden]
         started = timer()
         try:
-            audio = decode_upload((folder / clip["file"]).read_bytes(), max_bytes=MAX_BYTES, max_seconds=MAX_SECONDS)
+            audio = decode_upload((folder / entry.file).read_bytes(), max_bytes=MAX_BYTES, max_seconds=MAX_SECONDS)
         except AudioRejected as exc:
-            report.clips.append(_rejected(clip, expected_forbidden, exc, timer() - started))
+            report.clips.append(_rejected(entry, expected_forbidden, exc, timer() - started))
             continue
-        if prompt_mode == "rescue":
-            assessment = assess(audio, rubric, recognizer)
+        verified, decodes = [], 1
+        if prompt_mode in STRATEGIES:
+            assessment = assess(audio, rubric, recognizer, strategy=prompt_mode)
             heard, result, asr_seconds = assessment.heard, assessment.result, assessment.asr_seconds
+            verified, decodes = assessment.verified, assessment.passes
         else:
             prompt = prompt_for(rubric) if prompt_mode == "rubric" else None
             heard = recognizer.transcribe(audio, prompt=prompt)
@@ -205,21 +252,12 @@ def run_speech_bench(
             asr_seconds = heard.asr_seconds
         report.clips.append(
             ClipResult(
-                file=clip["file"],
-                spec=clip["spec"],
-                text=clip["text"],
-                label=bool(clip["passed"]),
-                transcript=result.transcript,
-                nothing_heard=heard.nothing_heard,
-                reason=heard.reason,
-                passed=result.passed,
-                score=result.score,
-                forbidden_expected=expected_forbidden,
-                forbidden_heard=[hit.phrase for hit in result.forbidden],
-                audio_seconds=heard.audio_seconds,
-                asr_seconds=asr_seconds,
-                latency_seconds=round(timer() - started, 4),
-                transform=clip.get("transform"),
+                file=entry.file, spec=entry.spec, text=entry.text, label=entry.label,
+                transcript=result.transcript, nothing_heard=heard.nothing_heard, reason=heard.reason,
+                passed=result.passed, score=result.score, forbidden_expected=expected_forbidden,
+                forbidden_heard=[hit.phrase for hit in result.forbidden], audio_seconds=heard.audio_seconds,
+                asr_seconds=round(asr_seconds, 4), latency_seconds=round(timer() - started, 4),
+                transform=entry.transform, heard=heard.text, verified=verified, decodes=decodes,
             )
         )
     report.cpu_seconds = time.process_time() - cpu_started
@@ -232,41 +270,27 @@ def transcripts_fixture(folder: Path, plain: BenchReport, prompted: BenchReport)
     Each row: the clip's ``file``, ``spec``, spoken ``text`` and label ``passed``, plus ``transform``, the
     ``prompt`` used and the two transcripts, so that scoring can be tested on real ASR output without a model.
     """
-    manifest = load_manifest(folder)
-    rubrics = {name: Rubric.from_dict(spec) for name, spec in manifest["specs"].items()}
-    plain_by_file = {c.file: c.transcript for c in plain.clips}
-    prompted_by_file = {c.file: c.transcript for c in prompted.clips}
+    plain_by_entry = {(c.file, c.spec): c.transcript for c in plain.clips}
+    prompted_by_entry = {(c.file, c.spec): c.transcript for c in prompted.clips}
     return [
         {
-            "file": clip["file"],
-            "spec": clip["spec"],
-            "text": clip["text"],
-            "passed": clip["passed"],
-            "transcript": plain_by_file[clip["file"]],
-            "transcript_prompted": prompted_by_file[clip["file"]],
-            "transform": clip.get("transform"),
-            "prompt": prompt_for(rubrics[clip["spec"]]),
+            "file": entry.file,
+            "spec": entry.spec,
+            "text": entry.text,
+            "passed": entry.label,
+            "transcript": plain_by_entry[entry.file, entry.spec],
+            "transcript_prompted": prompted_by_entry[entry.file, entry.spec],
+            "transform": entry.transform,
+            "prompt": prompt_for(entry.rubric),
         }
-        for clip in manifest["clips"]
+        for entry in load_entries(folder)
     ]
 
 
-def _rejected(clip: dict, expected_forbidden: list[str], exc: AudioRejected, elapsed: float) -> ClipResult:
+def _rejected(entry: Entry, expected_forbidden: list[str], exc: AudioRejected, elapsed: float) -> ClipResult:
     return ClipResult(
-        file=clip["file"],
-        spec=clip["spec"],
-        text=clip["text"],
-        label=bool(clip["passed"]),
-        transcript="",
-        nothing_heard=True,
-        reason=exc.code,
-        passed=False,
-        score=0,
-        forbidden_expected=expected_forbidden,
-        forbidden_heard=[],
-        audio_seconds=0.0,
-        asr_seconds=0.0,
-        latency_seconds=round(elapsed, 4),
-        transform=clip.get("transform"),
+        file=entry.file, spec=entry.spec, text=entry.text, label=entry.label, transcript="", nothing_heard=True,
+        reason=exc.code, passed=False, score=0, forbidden_expected=expected_forbidden, forbidden_heard=[],
+        audio_seconds=0.0, asr_seconds=0.0, latency_seconds=round(elapsed, 4), transform=entry.transform,
         error=f"rejected: {exc.code}",
     )

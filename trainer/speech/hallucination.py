@@ -164,6 +164,26 @@ def check_transcript(
     return Verdict(text, False, None)
 
 
+# The language check (trainer.speech.whisper): a Chinese turn's transcript that is at least this share Latin
+# letters (of letters and Han characters) was decoded in the wrong language and is decoded again. Short
+# Latin words a clerk does say ("APP", "OK") stay under it in any real answer.
+LATIN_SHARE = 0.4
+MIN_LATIN_LETTERS = 4
+
+
+def latin_share(text: str) -> float:
+    """Latin letters / (Latin letters + Han characters) of ``text``; 0.0 when it has neither."""
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    han = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff")
+    return latin / (latin + han) if latin + han else 0.0
+
+
+def mostly_latin(text: str) -> bool:
+    """True when a transcript meant to be Chinese came out mostly in Latin letters (module constants)."""
+    letters = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    return letters >= MIN_LATIN_LETTERS and latin_share(text) >= LATIN_SHARE
+
+
 _END_PUNCT = set("。,，!！?？;；:：、…")
 
 

@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -24,17 +25,13 @@ from trainer.speech.audio import TARGET_RATE, audio_seconds, audio_to_float32, f
 from trainer.speech.hallucination import check_transcript
 from trainer.speech.model_store import ensure_whisper_base
 
-# Unprompted decodes are greedy (beam 1), prompted ones use beam 5. Measured with the two-pass assessment
-# (trainer.speech.assess) on the shared set (44 clips) and our held-out set (61): greedy-then-beam-5 gives
-# the same agreement as beam 5 for both passes (44/44, 58/61, no false pass) at ~12 % less CPU
-# (RTF 0.288 vs 0.328). Greedy is not used with the prompt: there it lost three push-off phrases
-# (不知道, 不行就是不行, 下班了) where beam 5 lost one.
+# The unbiased decode is greedy (beam 1); a biased re-decode (``Decoding.redecode``) uses beam 5. Measured with
+# the two-pass assessment on the shared set (44 clips) and our held-out set (61): greedy-then-beam-5 gives the
+# same agreement as beam 5 for both passes at ~12 % less CPU; greedy with the prompt lost three push-off
+# phrases (不知道, 不行就是不行, 下班了) where beam 5 lost one. Greedy/beam only, no sampling fallback: a
+# trainee must get the same score for the same recording.
 DEFAULT_BEAM_SIZE = 1
 PROMPTED_BEAM_SIZE = 5
-# Greedy/beam decoding only, no sampling fallback: Whisper's default retries at temperatures 0.2…1.0 when a
-# short clip decodes with low confidence, which makes the transcript (and so the score) differ from run to
-# run on the same recording and can take 5–10 s. A trainee must get the same score for the same answer.
-DEFAULT_TEMPERATURES: tuple[float, ...] = (0.0,)
 
 
 @dataclass(frozen=True)
@@ -74,12 +71,30 @@ class Recognizer(Protocol):
     def transcribe(self, audio: sr.AudioData, *, prompt: str | None = None) -> Transcript: ...
 
 
+@runtime_checkable
+class Decoding(Protocol):
+    """One answer recognised by an engine that keeps its encoder output (faster-whisper): the unbiased
+    ``transcript``, ``raw`` (the engine's own text), and the two follow-ups that reuse the encoder output.
+    ``log_likelihoods`` returns None when the engine cannot force-score (no speech)."""
+
+    transcript: Transcript
+    raw: str
+
+    def log_likelihoods(self, texts: list[str]) -> list[float] | None: ...
+
+    def redecode(self, prompt: str) -> Transcript: ...
+
+
 class RecognizerError(RuntimeError):
     """The engine cannot run: model folder missing, optional package not installed."""
 
 
-_opencc = None
-_opencc_lock = threading.Lock()
+@lru_cache(maxsize=4)
+def opencc_converter(profile: str):
+    """An OpenCC converter, built once per process and profile (building one reads its dictionaries)."""
+    import opencc
+
+    return opencc.OpenCC(profile)
 
 
 def to_simplified(text: str) -> str:
@@ -89,19 +104,20 @@ def to_simplified(text: str) -> str:
     著 in 别著急/等著 (著 is also a Simplified character) where ``tw2s`` gives 着, while keeping 著名.
     Simplified input is returned unchanged.
     """
-    global _opencc
-    if _opencc is None:
-        with _opencc_lock:
-            if _opencc is None:
-                import opencc
-
-                _opencc = opencc.OpenCC("tw2s")
-    return _opencc.convert(text)
+    return opencc_converter("tw2s").convert(text)
 
 
 def _finish(
     segments: list[str], *, prompt, speech_seconds, engine, model, seconds, started
 ) -> Transcript:
+    return finish_transcript(segments, prompt=prompt, speech_seconds=speech_seconds, engine=engine, model=model,
+                             seconds=seconds, asr_seconds=time.perf_counter() - started)
+
+
+def finish_transcript(
+    segments: list[str], *, prompt, speech_seconds, engine, model, seconds, asr_seconds
+) -> Transcript:
+    """An engine's raw segments → :class:`Transcript`: Simplified, hallucinations turned into "nothing heard"."""
     simplified = [to_simplified(s) for s in segments]
     verdict = check_transcript(simplified, prompt=prompt, speech_seconds=speech_seconds)
     return Transcript(
@@ -111,7 +127,7 @@ def _finish(
         engine=engine,
         model=model,
         audio_seconds=round(seconds, 3),
-        asr_seconds=round(time.perf_counter() - started, 3),
+        asr_seconds=round(asr_seconds, 3),
         raw="".join(segments),
         speech_seconds=round(speech_seconds, 3) if speech_seconds else None,
     )
@@ -151,51 +167,13 @@ def load_whisper_model(path: Path, device: str = "cpu", compute_type: str = "int
     return model
 
 
-class FasterWhisperRecognizer:
-    """Whisper through CTranslate2: Chinese, VAD on, no conditioning on previous text."""
+def __getattr__(name: str):
+    # The faster-whisper recognizer lives in trainer.speech.whisper (it imports this module).
+    if name == "FasterWhisperRecognizer":
+        from trainer.speech.whisper import FasterWhisperRecognizer
 
-    engine = "faster-whisper"
-
-    def __init__(
-        self,
-        model_path: Path,
-        device: str = "cpu",
-        compute_type: str = "int8",
-        cpu_threads: int = 0,
-        beam_size: int = DEFAULT_BEAM_SIZE,
-        temperatures: tuple[float, ...] = DEFAULT_TEMPERATURES,
-        prompted_beam_size: int = PROMPTED_BEAM_SIZE,
-    ):
-        self.model_path = Path(model_path)
-        self.model = self.model_path.name
-        self.beam_size = int(beam_size)
-        self.prompted_beam_size = int(prompted_beam_size)
-        self.temperatures = tuple(temperatures)
-        self._model = load_whisper_model(self.model_path, device, compute_type, cpu_threads)
-
-    def transcribe(self, audio: sr.AudioData, *, prompt: str | None = None) -> Transcript:
-        started = time.perf_counter()
-        samples = audio_to_float32(audio, TARGET_RATE)
-        segments, info = self._model.transcribe(
-            samples,
-            language="zh",
-            beam_size=self.prompted_beam_size if prompt else self.beam_size,
-            temperature=list(self.temperatures),
-            vad_filter=True,
-            condition_on_previous_text=False,
-            initial_prompt=prompt or None,
-            without_timestamps=True,
-        )
-        texts = [s.text for s in segments]  # the generator does the decoding: consume it inside the timer
-        return _finish(
-            texts,
-            prompt=prompt,
-            speech_seconds=info.duration_after_vad,
-            engine=self.engine,
-            model=self.model,
-            seconds=samples.size / TARGET_RATE,
-            started=started,
-        )
+        return FasterWhisperRecognizer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # ---------------------------------------------------------------- vosk (optional extra)
@@ -254,15 +232,21 @@ class FakeRecognizer:
 
     ``responses`` is a string (every call), a mapping from :func:`audio_fingerprint` to text (key ``"*"``
     is the default; an unknown recording is "nothing heard"), or a callable ``(audio, prompt) -> str``.
-    ``calls`` records ``(fingerprint, prompt)`` for assertions.
+    ``likelihoods``, when given, is a callable ``(audio, texts) -> [float, …]`` that stands in for Whisper's
+    force-scoring, so phrase verification can be tested; without it the fake cannot verify.
+    ``calls`` records ``(fingerprint, prompt)`` for assertions, ``batches`` the size of every
+    :meth:`recognize_batch`.
     """
 
     engine = "fake"
 
-    def __init__(self, responses: str | Mapping[str, str] | Callable[..., str] = "", model: str = "fake"):
+    def __init__(self, responses: str | Mapping[str, str] | Callable[..., str] = "", model: str = "fake",
+                 likelihoods: Callable[..., list[float]] | None = None):
         self.responses = responses
         self.model = model
+        self.likelihoods = likelihoods
         self.calls: list[tuple[str, str | None]] = []
+        self.batches: list[int] = []
 
     def transcribe(self, audio: sr.AudioData, *, prompt: str | None = None) -> Transcript:
         started = time.perf_counter()
@@ -285,9 +269,31 @@ class FakeRecognizer:
             started=started,
         )
 
+    def recognize_batch(self, audios: list[sr.AudioData]) -> list[FakeDecoding]:
+        self.batches.append(len(audios))
+        return [FakeDecoding(self, audio, self.transcribe(audio)) for audio in audios]
+
+
+class FakeDecoding:
+    """:class:`Decoding` for :class:`FakeRecognizer`: ``raw`` is the canned text."""
+
+    def __init__(self, recognizer: FakeRecognizer, audio: sr.AudioData, transcript: Transcript):
+        self.recognizer, self.audio, self.transcript = recognizer, audio, transcript
+        self.raw = transcript.raw
+
+    def log_likelihoods(self, texts: list[str]) -> list[float] | None:
+        if self.recognizer.likelihoods is None or self.transcript.nothing_heard:
+            return None
+        return list(self.recognizer.likelihoods(self.audio, texts))
+
+    def redecode(self, prompt: str) -> Transcript:
+        return self.recognizer.transcribe(self.audio, prompt=prompt)
+
 
 # ---------------------------------------------------------------- registry
 def _build_faster_whisper(model: str | None, models_dir: Path, **opts) -> Recognizer:
+    from trainer.speech.whisper import FasterWhisperRecognizer
+
     path = Path(model) if model else ensure_whisper_base(models_dir)
     return FasterWhisperRecognizer(path, **opts)
 

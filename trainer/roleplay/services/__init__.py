@@ -22,6 +22,7 @@ from trainer.roleplay.services.attempts import (  # noqa: F401
     retry_due,
     retry_pending,
     score_attempt,
+    score_attempts,
     start_session,
 )
 from trainer.roleplay.services.review import (  # noqa: F401
@@ -31,6 +32,25 @@ from trainer.roleplay.services.review import (  # noqa: F401
     override,
     review_query,
 )
+
+
+def queue_state(attempt) -> dict | None:
+    """Where a pending attempt waits: ``{"ahead", "state", "waited_s"}`` (see :mod:`trainer.roleplay.inline`;
+    with workers, from the RQ queue), or None when it is not queued here."""
+    from trainer.roleplay import inline, queue
+
+    if attempt.status != "pending":
+        return None
+    if queue.enabled():
+        return queue.state(attempt.id)
+    app = current_app._get_current_object()
+    where = inline.position(app, attempt.id)
+    if where is None and attempt.error_code is None and not inline.eager(app):
+        # Pending, error-free and not in this process's queue (queued by a process that has stopped, or
+        # another web process): queue it here, so a page that polls never waits on nothing.
+        inline.get_queue(app).submit(attempt.id)
+        where = inline.position(app, attempt.id)
+    return where
 
 
 def limits() -> dict:
@@ -57,13 +77,23 @@ def submit_answer(user, session, turn, data: bytes, *, response_delay=None, comm
 
 
 def dispatch(attempt, lim=None):
-    """Score a committed pending attempt now (single machine) or queue it (``REDIS_URL``)."""
-    from trainer.roleplay import queue
+    """Score a committed pending attempt: on a single machine through the process's recognition queue
+    (:mod:`trainer.roleplay.inline`), waiting up to ``RECOGNITION_WAIT_SECONDS`` for it; with ``REDIS_URL``
+    by queueing it for the workers (:mod:`trainer.roleplay.queue`). Returns the attempt, refreshed."""
+    from trainer.extensions import db
+    from trainer.roleplay import inline, queue
 
     if attempt.status != "pending":
         return attempt
     if not queue.enabled():
-        return score_attempt(attempt, **(lim or limits()))
+        app = current_app._get_current_object()
+        if inline.eager(app):
+            return score_attempt(attempt, **(lim or limits()))
+        done = inline.get_queue(app).submit(attempt.id)
+        done.wait(float(app.config.get("RECOGNITION_WAIT_SECONDS") or 0))
+        # Scored (or still waiting) in the queue's own session: read what it committed.
+        db.session.expire_all()
+        return attempt
     if not queue.enqueue(attempt.id):
         attempt.error_code, attempt.message = "queue_unavailable", queue.BUSY_MESSAGE
         attempt.error = "recognition queue (Redis) unreachable at enqueue time"

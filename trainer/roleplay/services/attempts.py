@@ -21,8 +21,8 @@ from trainer.extensions import db
 from trainer.lookup import active_by_key
 from trainer.roleplay.models import RoleplayAttempt, RoleplaySession, Scenario, ScenarioTurn
 from trainer.roleplay.services import paths, storage
-from trainer.roleplay.services.recognition import app_recognizer, rubric_for, second_pass_enabled
-from trainer.speech.assess import assess
+from trainer.roleplay.services.recognition import app_recognizer, rubric_for, second_pass_enabled, strategy
+from trainer.speech.assess import Answer, assess_batch
 from trainer.speech.audio import AudioRejected, audio_seconds, check_upload, decode_upload
 from trainer.timeutil import utcnow
 
@@ -209,34 +209,85 @@ def score_attempt(
 ) -> RoleplayAttempt:
     """Step 2: decode, recognise, score a pending attempt, then re-evaluate its session. Anything else is
     left as it is. Never raises for bad audio or a failing engine: the outcome is in ``attempt.status``."""
-    if attempt.status != "pending" or not attempt.audio_name:
-        return attempt
+    return score_attempts([attempt], audio_dir=audio_dir, max_bytes=max_bytes, max_seconds=max_seconds, now=now)[0]
+
+
+def score_attempts(
+    attempts: list[RoleplayAttempt], *, audio_dir: str, max_bytes: int, max_seconds: float,
+    now: datetime | None = None,
+) -> list[RoleplayAttempt]:
+    """:func:`score_attempt` for several pending attempts at once: their recordings are recognised together
+    (one batch through the engine), then each is claimed and stored. The caller commits.
+
+    Recognition comes *before* the claim, so no write lock is held while the engine works (SQLite has one
+    writer: uploads must not wait for recognition). The claim is still the conditional UPDATE of
+    :func:`_claim`, and nothing is written for an attempt whose claim fails: if two scorers recognise the
+    same answer, only the first to claim it stores a result, and an answer is never scored twice.
+    """
     now = now or utcnow()
-    if not _claim(attempt, now):
-        return attempt
+    ready: list[tuple[RoleplayAttempt, object]] = []  # (attempt, AudioData or _Unusable)
+    for attempt in attempts:
+        if attempt.status == "pending" and attempt.audio_name:
+            ready.append((attempt, _load(attempt, audio_dir, max_bytes, max_seconds)))
+    answers = [(attempt, audio) for attempt, audio in ready if not isinstance(audio, _Unusable)]
+    assessed: dict[int, object] = {}
+    if answers:
+        try:
+            results = assess_batch(
+                [Answer(audio, rubric_for(attempt.turn), attempt.response_delay_seconds) for attempt, audio in answers],
+                app_recognizer(), second_pass=second_pass_enabled(), strategy=strategy(),
+            )
+            assessed = {id(attempt): result for (attempt, _), result in zip(answers, results, strict=True)}
+        except Exception as exc:  # any engine failure (model missing, out of memory…): keep the answers, retry later
+            log.exception("recognition failed for roleplay attempts %s", [a.id for a, _ in answers])
+            failure = f"{type(exc).__name__}: {exc}"
+            assessed = {id(attempt): failure for attempt, _ in answers}
+    for attempt, audio in ready:
+        if not _claim(attempt, now):
+            continue
+        if isinstance(audio, _Unusable):  # the recording could not be used: store why
+            audio.apply(attempt, audio_dir)
+            continue
+        attempt.audio_seconds = round(audio_seconds(audio), 3)
+        outcome = assessed[id(attempt)]
+        if isinstance(outcome, str):
+            _keep_pending(attempt, "recognizer", outcome)
+        else:
+            _apply(attempt, outcome, now)
+    return attempts
+
+
+class _Unusable:
+    """Why a stored recording cannot be recognised; :meth:`apply` records it once the attempt is claimed."""
+
+    def __init__(self, code: str, detail: str, *, reject: AudioRejected | None = None, delete: bool = False):
+        self.code, self.detail, self.reject, self.delete = code, detail, reject, delete
+
+    def apply(self, attempt: RoleplayAttempt, audio_dir: str) -> RoleplayAttempt:
+        if self.delete:
+            _delete_audio(attempt, audio_dir)
+        if self.reject is None:
+            return _keep_pending(attempt, self.code, self.detail)
+        return _reject(attempt, self.code, self.reject.message_zh, self.detail)
+
+
+def _load(attempt: RoleplayAttempt, audio_dir: str, max_bytes: int, max_seconds: float):
+    """The decoded recording, or an :class:`_Unusable` saying why there is none."""
     try:
         data = storage.read(audio_dir, attempt.audio_name)
     except OSError as exc:
-        return _keep_pending(attempt, "audio_missing", f"cannot read {attempt.audio_name}: {exc}")
+        return _Unusable("audio_missing", f"cannot read {attempt.audio_name}: {exc}")
     try:
-        audio = decode_upload(data, max_bytes=max_bytes, max_seconds=max_seconds)
+        return decode_upload(data, max_bytes=max_bytes, max_seconds=max_seconds)
     except AudioRejected as exc:
-        if exc.code == "undecodable":
-            _delete_audio(attempt, audio_dir)
-        return _reject(attempt, exc.code, exc.message_zh, exc.detail)
+        return _Unusable(exc.code, exc.detail, reject=exc, delete=exc.code == "undecodable")
     except Exception as exc:  # a stored file the decoder chokes on fails alone, never every page that retries it
         log.exception("cannot decode roleplay attempt %s", attempt.id)
-        _delete_audio(attempt, audio_dir)
-        return _reject(attempt, "undecodable", UNREADABLE_MESSAGE, f"{type(exc).__name__}: {exc}")
-    attempt.audio_seconds = round(audio_seconds(audio), 3)
-    try:
-        assessment = assess(
-            audio, rubric_for(attempt.turn), app_recognizer(),
-            response_delay_seconds=attempt.response_delay_seconds, second_pass=second_pass_enabled(),
-        )
-    except Exception as exc:  # any engine failure (model missing, out of memory…): keep the answer, retry later
-        log.exception("recognition failed for roleplay attempt %s", attempt.id)
-        return _keep_pending(attempt, "recognizer", f"{type(exc).__name__}: {exc}")
+        unreadable = AudioRejected("undecodable", UNREADABLE_MESSAGE, f"{type(exc).__name__}: {exc}")
+        return _Unusable("undecodable", unreadable.detail, reject=unreadable, delete=True)
+
+
+def _apply(attempt: RoleplayAttempt, assessment, now: datetime) -> RoleplayAttempt:
     heard = assessment.heard
     attempt.engine, attempt.model = heard.engine, heard.model[:200]
     attempt.asr_seconds = round(assessment.asr_seconds, 3)
@@ -317,13 +368,22 @@ def retry_pending(attempts: list[RoleplayAttempt], **limits) -> list[RoleplayAtt
 
 
 def retry_due(session: RoleplaySession, *, now: datetime | None = None, **limits) -> list[RoleplayAttempt]:
-    """A page view's retry: the session's pending attempts not tried in the last ``RETRY_AFTER``."""
-    from trainer.roleplay import queue
+    """A page view's retry: the session's pending attempts not tried in the last ``RETRY_AFTER``. With a
+    queue (workers, or the process's own: :mod:`trainer.roleplay.inline`) they are queued, never recognised
+    while the page waits; queueing is idempotent. Returns the attempts scored here (eager mode only)."""
+    from flask import current_app
+
+    from trainer.roleplay import inline, queue
 
     now = now or utcnow()
     due = pending_attempts(session=session, tried_before=now - RETRY_AFTER)
     if queue.enabled():  # web processes never recognise when workers exist; the enqueue is idempotent
         for attempt in due:
             queue.enqueue(attempt.id)
+        return []
+    app = current_app._get_current_object()
+    if not inline.eager(app):
+        for attempt in due:
+            inline.get_queue(app).submit(attempt.id)
         return []
     return retry_pending(due, now=now, **limits)

@@ -49,3 +49,10 @@ def second_pass_enabled() -> bool:
     """``ASR_PROMPT``: whether an answer the plain recognition fails gets a second, phrase-biased pass
     (see trainer.speech.assess for why biasing every answer is worse)."""
     return bool(current_app.config.get("ASR_PROMPT", True))
+
+
+def strategy() -> str:
+    """``ASR_STRATEGY``: what a failing answer's follow-up is (trainer.speech.assess.STRATEGIES)."""
+    from trainer.speech.assess import DEFAULT_STRATEGY
+
+    return current_app.config.get("ASR_STRATEGY") or DEFAULT_STRATEGY

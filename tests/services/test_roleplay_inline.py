@@ -1,0 +1,128 @@
+"""The one-machine default (no Redis): answers go through the process's recognition queue, in batches,
+with the fake recognizer. The app is switched from the tests' eager mode to the queue."""
+
+import threading
+import time
+
+import pytest
+
+from tests.roleplay_support import make_wav
+from tests.web.test_roleplay import upload
+from trainer.extensions import db
+from trainer.roleplay import inline, services
+from trainer.roleplay.models import RoleplayAttempt
+from trainer.roleplay.services import recognition
+
+
+@pytest.fixture
+def session(app, people, content):
+    s = services.start_session(people["trainee_east"], services.get_scenario("counter-greeting"))
+    db.session.commit()
+    return s
+
+
+def _submit(people, session, seed):
+    turn = services.get_turn(session.scenario, 1)
+    attempt = services.submit_answer(people["trainee_east"], session, turn, make_wav(seed=seed),
+                                     commit=db.session.commit)
+    db.session.commit()
+    return attempt
+
+
+def _until(condition, what: str) -> None:
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.01)
+
+
+def _drained(q, answers: int) -> None:
+    _until(lambda: sum(q.batches) >= answers and not len(q), "the queue never finished")
+
+
+def _recognising(q, key) -> bool:
+    where = q.position(key)
+    return where is not None and where["state"] == "recognising"
+
+
+def _fresh(attempt_id) -> RoleplayAttempt:
+    db.session.expire_all()
+    return db.session.get(RoleplayAttempt, attempt_id)
+
+
+def test_batch_queue_takes_what_is_waiting_in_batches_and_reports_positions():
+    gate, seen = threading.Event(), []
+
+    def work(keys):
+        gate.wait(10)
+        seen.append(list(keys))
+
+    q = inline.BatchQueue(work, batch_size=3)
+    first = q.submit("a")
+    _until(lambda: _recognising(q, "a"), "the thread never took the first key")  # now blocked in work()
+    events = [q.submit(k) for k in "bcde"]
+    assert q.submit("b") is events[0]  # a key already waiting is not queued twice
+    assert [q.position(k)["ahead"] for k in "bcde"] == [1, 2, 3, 4]
+    assert q.position("e")["state"] == "waiting" and len(q) == 5 and q.position("z") is None
+    gate.set()
+    assert first.wait(10) and all(e.wait(10) for e in events)
+    assert seen == [["a"], ["b", "c", "d"], ["e"]] and q.batches == [1, 3, 1]
+    assert q.position("a") is None and len(q) == 0
+
+
+def test_a_failing_batch_does_not_stop_the_queue():
+    calls = []
+
+    def work(keys):
+        calls.append(keys)
+        if keys == ["bad"]:
+            raise RuntimeError("engine down")
+
+    q = inline.BatchQueue(work, batch_size=1)
+    assert q.submit("bad").wait(10) and q.submit("good").wait(10)
+    assert calls == [["bad"], ["good"]]
+
+
+def test_upload_is_scored_by_the_queue_once(app, people, session):
+    app.config.update(RECOGNITION_INLINE="queue", RECOGNITION_WAIT_SECONDS=30,
+                      ASR_FAKE_TRANSCRIPT="您好,请坐,请问您需要什么帮助,排队一")
+    attempt = _submit(people, session, seed=21)
+    assert attempt.status == "scored" and attempt.passed and attempt.tries == 1
+    assert inline.get_queue(app).batches == [1]
+
+
+def test_answers_waiting_together_are_recognised_as_one_batch(app, people, session):
+    app.config.update(RECOGNITION_INLINE="queue", RECOGNITION_WAIT_SECONDS=0,
+                      ASR_FAKE_TRANSCRIPT="您好,请坐,请问您需要什么帮助,排队二")
+    q = inline.get_queue(app)
+    with q._cond:  # hold the queue while three uploads arrive, as a class answering at once would
+        ids = [_submit(people, session, seed=seed).id for seed in (31, 32, 33)]
+    _drained(q, 3)
+    assert q.batches == [3] and recognition.app_recognizer().batches == [3]
+    assert all(_fresh(i).status == "scored" and _fresh(i).tries == 1 for i in ids)
+
+
+def test_waiting_answers_show_their_place_in_the_queue(app, people, session, client, auth):
+    app.config.update(RECOGNITION_INLINE="queue", RECOGNITION_WAIT_SECONDS=0,
+                      ASR_FAKE_TRANSCRIPT="您好,请坐,请问您需要什么帮助,排队三")
+    auth.login("trainee_east")
+    q = inline.get_queue(app)
+    gate, real = threading.Event(), q.work
+    q.work = lambda keys: (gate.wait(10), real(keys))
+    try:
+        bodies = []
+        for seed in (41, 42, 43):
+            response = upload(client, make_wav(seed=seed), session=session.id)
+            assert response.status_code == 202
+            bodies.append(response.get_json())
+            if len(bodies) == 1:
+                _until(lambda: _recognising(q, bodies[0]["attempt_id"]), "the first answer was never taken")
+        assert all(b["status"] == "pending" and b["queued"] for b in bodies)
+        polled = [client.get(b["status_url"]).get_json()["queue"] for b in bodies]
+        assert [p["state"] for p in polled] == ["recognising", "waiting", "waiting"]
+        assert [p["ahead"] for p in polled] == [0, 1, 2]
+    finally:
+        gate.set()
+    _drained(q, 3)
+    after = client.get(bodies[-1]["status_url"]).get_json()
+    assert after["status"] == "scored" and after["queue"] is None

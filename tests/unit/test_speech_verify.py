@@ -1,0 +1,111 @@
+"""Phrase verification: candidate transcripts, the margin decision, and the assessment that uses them,
+with a fake recognizer whose "likelihoods" are given (no model)."""
+
+import numpy as np
+import pytest
+
+from trainer.scoring import Rubric
+from trainer.scoring.intents import Intent
+from trainer.speech import verify
+from trainer.speech.assess import Answer, assess, assess_batch
+from trainer.speech.audio import float_to_audio_data
+from trainer.speech.recognizer import FakeRecognizer
+
+
+def clip(seconds=2.0, seed=0):
+    rng = np.random.default_rng(seed)
+    return float_to_audio_data((0.1 * rng.standard_normal(int(seconds * 16000))).astype(np.float32), 16000)
+
+
+def test_margin_grows_with_the_phrase_and_decides_at_its_edge():
+    assert verify.margin("请坐") == pytest.approx(verify.MARGIN_BASE + 2 * verify.MARGIN_PER_CHAR)
+    assert verify.margin("电话销售") > verify.margin("请坐")
+    edge = -verify.margin("请坐")
+    assert verify.accepts(edge, "请坐") and verify.accepts(0.5, "请坐")
+    assert not verify.accepts(edge - 0.01, "请坐")
+    assert not verify.accepts(float("-inf"), "请坐")
+
+
+def test_candidates_put_the_phrase_where_it_sounds_best_in_the_engines_own_script():
+    raw = "加強電懷修手過程管理"  # Whisper base, Traditional: 加强电话销售过程管理 mis-heard
+    made = verify.candidates(raw, "电话销售")
+    # First: in place of the span that sounds most like it, in Traditional like the text around it.
+    assert made[0].how == "substitute" and made[0].text == "加強電話銷售過程管理"
+    found = {c.how: c.text for c in made}
+    assert found["insert-start"] == "電話銷售加強電懷修手過程管理"
+    assert found["insert-end"] == "加強電懷修手過程管理電話銷售"
+    assert all(c.phrase == "电话销售" and c.text != raw for c in made)
+
+
+def test_candidates_keep_punctuation_and_try_clause_boundaries():
+    raw = "你好,请问您需要什么帮助吗?"  # Simplified output: the phrase stays Simplified
+    texts = [c.text for c in verify.candidates(raw, "请坐")]
+    assert "你好,请坐请问您需要什么帮助吗?" in texts  # after the comma
+    assert "你好,请问您需要什么帮助吗请坐?" in texts  # at the end, before the closing mark
+    assert len(texts) == len(set(texts)) and raw not in texts
+
+
+def test_plain_text_maps_back_to_the_raw_characters():
+    plain, where = verify.plain_with_map("您好，5号窗口!")
+    assert plain == "您好五号窗口" and [where[0], where[2], where[-1]] == [0, 3, 6]
+
+
+def test_an_intent_is_verified_through_its_best_aligned_wordings():
+    intent = Intent("apologize", "向客户致歉", ("对不起", "非常抱歉", "不好意思", "请您谅解"))
+    chosen = verify.alternatives_of(intent, "非常报欠让您久等了")
+    assert len(chosen) == verify.MAX_WORDINGS and chosen[0] == "非常抱歉"
+    assert verify.alternatives_of("请稍候|请稍等", "") == ["请稍候", "请稍等"]
+
+
+def likelihoods(table):
+    """A fake force-scorer: the free text scores 0, listed candidates their value, anything else -100."""
+    def score(audio, texts):
+        return [table.get(t, 0.0 if t in FREE else -100.0) for t in texts]
+    return score
+
+
+FREE = {"你好,请问您需要什么帮助吗?"}
+RUBRIC = Rubric(phrases=["您好", "请坐", "请问您需要什么帮助"], forbid=["不知道"])
+
+
+def test_a_phrase_that_costs_little_is_accepted_and_the_answer_passes_without_a_second_decode():
+    fake = FakeRecognizer("你好,请问您需要什么帮助吗?", likelihoods=likelihoods({"你好,请坐请问您需要什么帮助吗?": -1.5}))
+    result = assess(clip(), RUBRIC, fake, strategy="verify+rescue")
+    assert result.result.passed and result.verified == ["请坐"] and result.rescue is None
+    assert [prompt for _, prompt in fake.calls] == [None]  # no biased decode was needed
+    assert "请坐" in result.result.transcript and result.passes == 1
+
+
+def test_an_absent_phrase_costs_too_much_and_the_biased_decode_is_the_last_resort():
+    fake = FakeRecognizer(lambda audio, prompt: "你好,请问您需要什么帮助吗?",
+                          likelihoods=likelihoods({"你好,请坐请问您需要什么帮助吗?": -9.0}))
+    result = assess(clip(), RUBRIC, fake, strategy="verify+rescue")
+    assert not result.result.passed and result.verified == []
+    assert result.verdicts[0].delta == pytest.approx(-9.0) and not result.verdicts[0].accepted
+    assert result.rescue is not None and [p is None for _, p in fake.calls] == [True, False]
+    only_verify = assess(clip(), RUBRIC, fake, strategy="verify")
+    assert not only_verify.result.passed and only_verify.rescue is None
+
+
+def test_verification_never_hides_a_push_off_and_never_runs_for_one():
+    heard = "你好,这个我不知道,请问您需要什么帮助吗?"
+    fake = FakeRecognizer(heard, likelihoods=lambda audio, texts: [0.0] * len(texts))  # accepts anything
+    result = assess(clip(), RUBRIC, fake)
+    assert not result.result.passed and [f.phrase for f in result.result.forbidden] == ["不知道"]
+    assert result.verdicts == [] and result.rescue is None
+
+
+def test_an_engine_that_cannot_force_score_falls_back_to_the_biased_decode():
+    fake = FakeRecognizer(lambda audio, prompt: "您好,请坐,请问您需要什么帮助" if prompt else "你好,请问您需要什么帮助")
+    result = assess(clip(), RUBRIC, fake)
+    assert result.result.passed and result.verdicts == [] and result.rescue is not None
+
+
+def test_answers_assessed_together_are_recognised_in_one_batch():
+    fake = FakeRecognizer({"*": "您好,请坐,请问您需要什么帮助"})
+    answers = [Answer(clip(seed=i), RUBRIC) for i in range(3)]
+    results = assess_batch(answers, fake)
+    assert fake.batches == [3] and all(r.result.passed for r in results)
+    with pytest.raises(ValueError, match="strategy"):
+        assess_batch(answers, fake, strategy="guess")
+    assert assess_batch([], fake) == []

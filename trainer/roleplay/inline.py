@@ -1,0 +1,154 @@
+"""The recognition queue of the one-machine default (no Redis): one thread per process, answers in batches.
+
+Without ``REDIS_URL`` the web process recognises answers itself. Recognising each upload in its own request
+thread made a class's answers compete for the same two cores, one model call at a time, and the trainee saw
+only “正在上传并评分” for as long as it took. Instead, an upload is handed to this queue: a single background
+thread takes up to ``RECOGNITION_BATCH_SIZE`` waiting answers at a time, recognises them as one batch
+(:func:`trainer.roleplay.services.attempts.score_attempts`, which claims each with the usual conditional
+UPDATE: never scored twice) and commits. The upload waits up to ``RECOGNITION_WAIT_SECONDS`` for its answer
+(a single trainee's answer is back well within that) and otherwise answers 202 with ``queued``; the page then
+polls the attempt, whose ``queue`` field says how many answers are ahead (:func:`position`).
+
+A process that stops with answers still queued leaves them ``pending`` in the database: a page view of the
+session, ``trainer roleplay retry-pending`` or the next start picks them up, as before.
+
+``RECOGNITION_INLINE = "eager"`` (the default under ``TESTING``) recognises in the request thread instead,
+which keeps tests deterministic.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+log = logging.getLogger(__name__)
+EXTENSION = "trainer.inline_recognition"
+
+
+class BatchQueue:
+    """A FIFO of keys served by one worker thread in batches of at most ``batch_size``.
+
+    ``work(keys)`` is called with each batch (in the worker thread) and must not raise; an exception is
+    logged and the batch counts as done. :meth:`submit` returns an event set when the key's batch is done.
+    Pure threading, no Flask: the tests drive it with a plain function.
+    """
+
+    def __init__(self, work: Callable[[list], None], batch_size: int = 8, name: str = "recognition"):
+        self.work = work
+        self.batch_size = max(1, int(batch_size))
+        self.name = name
+        self._cond = threading.Condition()
+        self._waiting: list = []
+        self._running: list = []
+        self._events: dict = {}
+        self._since: dict = {}
+        self._thread: threading.Thread | None = None
+        self.batches: list[int] = []  # sizes of the batches run (for the bench and tests)
+
+    def submit(self, key) -> threading.Event:
+        """Queue ``key`` (a key already waiting or running is not queued twice) and start the thread."""
+        with self._cond:
+            event = self._events.get(key)
+            if event is None:
+                event = self._events[key] = threading.Event()
+                self._since[key] = time.monotonic()
+                self._waiting.append(key)
+                self._cond.notify()
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._serve, name=f"inline-{self.name}", daemon=True)
+                self._thread.start()
+            return event
+
+    def position(self, key) -> dict | None:
+        """``{"ahead": n, "state": "waiting"|"recognising", "waited_s": s}`` for a queued key, else None.
+        ``ahead`` counts the answers that will be recognised before this one's batch starts."""
+        with self._cond:
+            since = self._since.get(key)
+            waited = round(time.monotonic() - since, 1) if since is not None else None
+            if key in self._running:
+                return {"ahead": 0, "state": "recognising", "waited_s": waited}
+            if key in self._waiting:
+                index = self._waiting.index(key)
+                return {"ahead": len(self._running) + index, "state": "waiting", "waited_s": waited}
+        return None
+
+    def __len__(self) -> int:
+        with self._cond:
+            return len(self._waiting) + len(self._running)
+
+    def _serve(self) -> None:
+        while True:
+            with self._cond:
+                while not self._waiting:
+                    self._cond.wait()
+                batch = self._waiting[: self.batch_size]
+                del self._waiting[: self.batch_size]
+                self._running = batch
+            try:
+                self.work(batch)
+            except Exception:  # the work function reports its own failures; never let the thread die
+                log.exception("inline recognition batch %s failed", batch)
+            with self._cond:
+                self.batches.append(len(batch))
+                self._running = []
+                for key in batch:
+                    self._since.pop(key, None)
+                    event = self._events.pop(key, None)
+                    if event is not None:
+                        event.set()
+
+
+def eager(app) -> bool:
+    mode = app.config.get("RECOGNITION_INLINE")
+    return mode == "eager" or (mode is None and app.testing)
+
+
+def get_queue(app) -> BatchQueue:
+    """The app's queue, made on first use (one per process and app)."""
+    queue = app.extensions.get(EXTENSION)
+    if queue is None:
+        with _lock:
+            queue = app.extensions.get(EXTENSION)
+            if queue is None:
+                size = int(app.config.get("RECOGNITION_BATCH_SIZE") or 8)
+                queue = app.extensions[EXTENSION] = BatchQueue(_scorer(app), size)
+    return queue
+
+
+_lock = threading.Lock()
+
+
+def _scorer(app) -> Callable[[list[int]], None]:
+    def score(attempt_ids: list[int]) -> None:
+        with app.app_context():
+            score_and_commit(attempt_ids)
+
+    return score
+
+
+def score_and_commit(attempt_ids: list[int]) -> None:
+    """Score those of ``attempt_ids`` still pending, as one batch, and commit (the caller is a worker: it owns
+    its transaction). A failure is logged and rolled back: the attempts stay pending for the next try."""
+    from sqlalchemy import select
+
+    from trainer.extensions import db
+    from trainer.roleplay import services
+    from trainer.roleplay.models import RoleplayAttempt
+
+    try:
+        attempts = list(db.session.scalars(select(RoleplayAttempt).where(
+            RoleplayAttempt.id.in_(attempt_ids), RoleplayAttempt.status == "pending").order_by(RoleplayAttempt.id)))
+        services.score_attempts(attempts, **services.limits())
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("batch recognition of attempts %s failed; they stay pending", attempt_ids)
+    finally:
+        db.session.remove()
+
+
+def position(app, attempt_id: int) -> dict | None:
+    queue = app.extensions.get(EXTENSION)
+    return queue.position(attempt_id) if queue is not None else None

@@ -1,0 +1,161 @@
+"""Verify a missed phrase against the audio, not only against the transcript.
+
+When the unbiased transcript misses an expected phrase, the question is whether the trainee said it and the
+recogniser mis-heard it (稍后 for 售后, 五昆鱼 for 武昌鱼), or did not say it. Prompt-biasing Whisper with the
+phrase answers that badly: it can put the phrase in the trainee's mouth. Here the hypothesis is tested
+instead. Candidate transcripts are built from the free one with the phrase put where it fits best
+(:func:`candidates`: in place of the span that sounds most like it, or inserted next to that span, at the
+start, at the end or at a clause boundary), each is force-scored on the *same* encoder output (the sum of
+its tokens' log-probabilities, ``Decoding.log_likelihoods``), and the best is compared with the free
+transcript scored the same way:
+
+    Δ = log P(candidate | audio) − log P(free transcript | audio)
+
+Whisper's free decode is (nearly) the most likely text, so Δ is usually negative. A phrase that was said
+costs little (a homophone swapped for another, or a short word the decode dropped); a phrase that was not
+said costs a lot (its syllables have nothing in the audio to stand on). The candidate is accepted when Δ is
+above ``-margin``, a margin that grows with the phrase's length (:func:`accepts`), calibrated on
+``voice/`` and ``voice_human_dev/`` so that an absent phrase is never accepted there (README, "Measured
+figures"; ``benchmarks/verify_margin.py`` prints the distributions it was chosen from).
+
+An accepted candidate becomes the transcript for the next missed item; the final text is scored again and
+merged with the free result (:func:`trainer.scoring.merge_results`: a forbidden phrase heard by the free
+decode always counts).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from trainer.scoring import normalize
+from trainer.scoring.align import align, tolerance
+from trainer.scoring.result import split_alternatives
+
+# Δ must be at least -(MARGIN_BASE + MARGIN_PER_CHAR × characters of the phrase), in nats.
+MARGIN_BASE = 0.0
+MARGIN_PER_CHAR = 1.5
+MAX_WORDINGS = 3  # an intent is verified through its best-aligned wordings only
+_CLAUSE_PUNCT = set(",，。.!！?？;；:：、")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """``text``: the free transcript (the engine's own script) with ``phrase`` put in; ``how``: where."""
+
+    text: str
+    phrase: str
+    how: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The best candidate for one item and its Δ (log-likelihood difference, nats), and whether it passed."""
+
+    item: str
+    candidate: Candidate | None
+    delta: float
+    accepted: bool
+
+
+def margin(phrase: str) -> float:
+    """The largest log-likelihood loss (nats) a candidate may have against the free transcript."""
+    return MARGIN_BASE + MARGIN_PER_CHAR * len(normalize(phrase))
+
+
+def accepts(delta: float, phrase: str) -> bool:
+    """The margin decision: a candidate with ``delta`` = log P(candidate) − log P(free) is accepted when the
+    loss is within :func:`margin` of the phrase."""
+    return delta >= -margin(phrase)
+
+
+def is_traditional(text: str) -> bool:
+    from trainer.speech.recognizer import to_simplified
+
+    return to_simplified(text) != text
+
+
+def in_script_of(phrase: str, raw: str) -> str:
+    """``phrase`` (written Simplified) in the script the engine wrote ``raw`` in: Whisper base often writes
+    Traditional, and a Simplified phrase amid Traditional text would cost likelihood for its script alone."""
+    from trainer.speech.recognizer import opencc_converter
+
+    return opencc_converter("s2tw").convert(phrase) if is_traditional(raw) else phrase
+
+
+def plain_with_map(raw: str) -> tuple[str, list[int]]:
+    """``raw`` normalised character by character (:func:`trainer.scoring.normalize`), and for each character
+    of the result the index in ``raw`` it came from: spans found in the normalised text map back to
+    ``raw``, whose punctuation and script are kept in the candidates."""
+    plain, where = [], []
+    for i, ch in enumerate(raw):
+        if unicodedata.category(unicodedata.normalize("NFKC", ch)[:1] or " ")[0] not in "LN":
+            continue
+        for out in normalize(ch):
+            plain.append(out)
+            where.append(i)
+    return "".join(plain), where
+
+
+def candidates(raw: str, phrase: str) -> list[Candidate]:
+    """Transcripts with ``phrase`` (one alternative, Simplified) put into ``raw``, most plausible first:
+    in place of the span of ``raw`` that sounds most like it (and that span shifted by one character),
+    inserted right before or after it, at the start, at the end, and after each clause mark. Duplicates and
+    ``raw`` itself are dropped."""
+    spoken = in_script_of(phrase, raw)
+    plain, where = plain_with_map(raw)
+    size = len(normalize(phrase))
+    out: dict[str, Candidate] = {}
+
+    def add(text: str, how: str) -> None:
+        if text != raw and text not in out:
+            out[text] = Candidate(text, phrase, how)
+
+    found = align(normalize(phrase), plain) if plain and size else None
+    if found is not None and found.end > found.start:
+        for start, end in ((found.start, found.end), (found.start - 1, found.start - 1 + size),
+                           (found.start + 1, found.start + 1 + size)):
+            start, end = max(0, start), min(len(plain), end)
+            if end > start:
+                rs, re_ = where[start], where[end - 1] + 1
+                add(raw[:rs] + spoken + raw[re_:], "substitute")
+        rs, re_ = where[found.start], where[found.end - 1] + 1
+        add(raw[:rs] + spoken + raw[rs:], "insert-before")
+        add(raw[:re_] + spoken + raw[re_:], "insert-after")
+    add(spoken + raw, "insert-start")
+    tail = len(raw.rstrip("".join(_CLAUSE_PUNCT)))
+    add(raw[:tail] + spoken + raw[tail:], "insert-end")
+    for i, ch in enumerate(raw[:tail]):
+        if ch in _CLAUSE_PUNCT:
+            add(raw[: i + 1] + spoken + raw[i + 1 :], "insert-clause")
+    return list(out.values())
+
+
+def alternatives_of(item, plain: str) -> list[str]:
+    """What to verify for a missed rubric item: every alternative of a standard phrase; for an intent,
+    its ``MAX_WORDINGS`` wordings that align best with what was heard (patterns are not texts)."""
+    if isinstance(item, str):
+        return split_alternatives(item)
+    wordings = [w for w in item.wordings if normalize(w)]
+
+    def fit(wording: str) -> float:
+        found = align(normalize(wording), plain) if plain else None
+        return found.cost / tolerance(len(normalize(wording))) if found else float("inf")
+
+    return sorted(wordings, key=fit)[:MAX_WORDINGS]
+
+
+def verify_item(raw: str, base_ll: float, item, decoding) -> Verdict:
+    """Force-score every candidate of every alternative of ``item`` in one call and keep the best."""
+    label = item if isinstance(item, str) else item.id
+    plain, _ = plain_with_map(raw)
+    pool = [c for alt in alternatives_of(item, plain) for c in candidates(raw, alt)]
+    if not pool:
+        return Verdict(label, None, float("-inf"), False)
+    scores = decoding.log_likelihoods([c.text for c in pool])
+    if scores is None:
+        return Verdict(label, None, float("-inf"), False)
+    # Best by margin left over, so a longer alternative is not judged on a shorter one's allowance.
+    best = max(range(len(pool)), key=lambda i: scores[i] - base_ll + margin(pool[i].phrase))
+    delta = scores[best] - base_ll
+    return Verdict(label, pool[best], round(delta, 3), accepts(delta, pool[best].phrase))

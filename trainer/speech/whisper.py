@@ -1,0 +1,316 @@
+"""Whisper through CTranslate2, driven directly: one trimmed encoder window per answer, encoded once.
+
+faster-whisper's ``WhisperModel.transcribe`` pads every clip to a 30-second window and encodes it again for
+every decode. Here the model it loaded is used one level down (``WhisperModel.model`` is the CTranslate2
+``Whisper``), with faster-whisper's own feature extractor, tokenizer and Silero VAD:
+
+1. :meth:`WhisperEngine.prepare`: level normalisation, VAD, the speech chunks joined, log-mel features cut
+   to a window of the answer's length (:mod:`trainer.speech.window`).
+2. :meth:`WhisperEngine.encode`: answers of the same window length encoded as one batch; the encoder output
+   of each answer is kept (a numpy array) for every later step.
+3. :meth:`WhisperEngine.decode`: greedy decoding of a batch (Chinese, no timestamps, the usual non-speech
+   tokens suppressed), or beam search with a biasing prompt, on kept encoder outputs.
+4. :meth:`WhisperEngine.log_likelihoods`: the log-likelihood of given texts under the same encoder output
+   (``Whisper.align``'s per-token probabilities), which phrase verification compares
+   (:mod:`trainer.speech.verify`).
+
+Decoding keeps faster-whisper's guards: a window whose no-speech probability is above 0.6 while the text is
+unlikely (mean log-probability under -1) is "nothing heard"; and the language check: when a turn expects
+Chinese but the greedy decode came out mostly in Latin letters (Whisper base does that on phone-band audio:
+"Hill you can do that,比我还好用"), the same encoder output is decoded again with every token that spells
+Latin letters suppressed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from trainer.speech.hallucination import mostly_latin
+from trainer.speech.window import (
+    DEFAULT_POLICY,
+    SAMPLE_RATE,
+    WindowPolicy,
+    keep_speech,
+    normalize_level,
+    pad_features,
+)
+
+NO_SPEECH_THRESHOLD = 0.6
+LOG_PROB_THRESHOLD = -1.0
+# Tokens a decode may produce: Mandarin is said at up to ~7 characters a second and a character costs one
+# to three tokens; the cap only stops a runaway loop early (the loop itself is caught by hallucination.py).
+TOKENS_PER_SECOND = 12
+MIN_NEW_TOKENS = 24
+MAX_NEW_TOKENS = 220
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+@dataclass
+class Prepared:
+    """One answer ready to encode: ``features`` (n_mels × ``frames``), the VAD-kept speech length in
+    seconds, the gain applied (dB), and ``content_frames`` (the frames that hold speech)."""
+
+    features: np.ndarray | None
+    frames: int
+    content_frames: int
+    speech_seconds: float
+    gain_db: float
+    audio_seconds: float
+
+    @property
+    def has_speech(self) -> bool:
+        return self.features is not None
+
+
+@dataclass
+class Decoded:
+    """A decode: token ids (no prompt), their text, the mean log-probability per token, the no-speech
+    probability, and whether Latin-spelling tokens were suppressed (the language check's re-decode)."""
+
+    tokens: list[int]
+    text: str
+    avg_logprob: float
+    no_speech_prob: float
+    latin_suppressed: bool = False
+
+    @property
+    def silent(self) -> bool:
+        return self.no_speech_prob > NO_SPEECH_THRESHOLD and self.avg_logprob < LOG_PROB_THRESHOLD
+
+
+@dataclass
+class EngineTimes:
+    """Wall seconds spent per stage, for the bench."""
+
+    prepare: float = 0.0
+    encode: float = 0.0
+    decode: float = 0.0
+    verify: float = 0.0
+    calls: dict = field(default_factory=dict)
+
+
+class WhisperEngine:
+    """The steps above for one loaded ``faster_whisper.WhisperModel`` (thread-safe: CTranslate2 queues calls)."""
+
+    def __init__(self, model, policy: WindowPolicy = DEFAULT_POLICY, language: str = "zh"):
+        from faster_whisper.tokenizer import Tokenizer
+        from faster_whisper.vad import VadOptions
+
+        self.model = model
+        self.policy = policy
+        self.tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language=language)
+        self.start = [*self.tokenizer.sot_sequence, self.tokenizer.no_timestamps]
+        t = self.tokenizer
+        self.suppress = sorted(set(t.non_speech_tokens) | {t.transcribe, t.translate, t.sot, t.sot_prev, t.sot_lm, t.no_speech})
+        self.vad_options = VadOptions()
+        self._latin: list[int] | None = None
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------ 1. prepare
+    def prepare(self, samples: np.ndarray) -> Prepared:
+        """Level-normalise, keep the speech (Silero VAD, faster-whisper's defaults), compute the features
+        of the window :class:`WindowPolicy` gives it. No speech: ``features`` is None."""
+        from faster_whisper.vad import get_speech_timestamps
+
+        audio_seconds = samples.size / SAMPLE_RATE
+        raised, gain = normalize_level(samples) if self.policy.level else (samples, 0.0)
+        chunks = get_speech_timestamps(raised, self.vad_options) if raised.size else []
+        speech = keep_speech(raised, chunks)
+        if speech.size == 0:
+            return Prepared(None, 0, 0, 0.0, gain, audio_seconds)
+        features = self.model.feature_extractor(speech)[:, :-1]  # the last frame is the extractor's padding
+        frames = self.policy.frames_for(speech.size)
+        return Prepared(pad_features(features, frames), frames, min(features.shape[1], frames),
+                        speech.size / SAMPLE_RATE, gain, audio_seconds)
+
+    # ------------------------------------------------------------ 2. encode
+    def encode(self, prepared: list[Prepared]) -> list[np.ndarray | None]:
+        """Encoder outputs (frames/2 × d_model, float32), one per answer, None where there is no speech.
+        Answers are grouped by window length and each group is one batch."""
+        import ctranslate2
+
+        out: list[np.ndarray | None] = [None] * len(prepared)
+        groups: dict[int, list[int]] = {}
+        for i, p in enumerate(prepared):
+            if p.has_speech:
+                groups.setdefault(p.frames, []).append(i)
+        for indexes in groups.values():
+            batch = np.stack([prepared[i].features for i in indexes])
+            encoded = np.array(self.model.model.encode(ctranslate2.StorageView.from_array(batch)))
+            for row, i in enumerate(indexes):
+                out[i] = encoded[row]
+        return out
+
+    # ------------------------------------------------------------ 3. decode
+    def decode(self, encoded: list[np.ndarray], seconds: list[float], *, prompt: str | None = None,
+               beam_size: int = 1, suppress_latin: bool = False) -> list[Decoded]:
+        """Decode each encoder output (same shapes: one batch). ``prompt``: Whisper's ``initial_prompt``
+        (biasing text said "before" the audio); ``seconds``: speech per answer, which caps its length."""
+        import ctranslate2
+
+        if not encoded:
+            return []
+        start = self.start
+        if prompt:
+            prompt_tokens = self.tokenizer.encode(" " + prompt.strip())[: 223]
+            start = [self.tokenizer.sot_prev, *prompt_tokens, *self.start]
+        new_tokens = max(min(MAX_NEW_TOKENS, MIN_NEW_TOKENS + math.ceil(TOKENS_PER_SECOND * s)) for s in seconds)
+        suppress = self.suppress + self.latin_tokens() if suppress_latin else self.suppress
+        results = self.model.model.generate(
+            ctranslate2.StorageView.from_array(np.stack(encoded)), [start] * len(encoded),
+            beam_size=beam_size, return_scores=True, return_no_speech_prob=True, suppress_blank=True,
+            suppress_tokens=suppress, max_length=len(start) + new_tokens,
+        )
+        decoded = []
+        for result in results:
+            tokens = [t for t in result.sequences_ids[0] if t < self.tokenizer.eot]
+            score = result.scores[0] if result.scores else 0.0  # length-normalised sum (length_penalty 1)
+            decoded.append(Decoded(tokens, self.tokenizer.decode(tokens), float(score), float(result.no_speech_prob),
+                                   suppress_latin))
+        return decoded
+
+    def decode_chinese(self, encoded: list[np.ndarray], seconds: list[float], beam_size: int = 1) -> list[Decoded]:
+        """Unbiased decodes, re-decoding (Latin tokens suppressed) any that came out mostly Latin."""
+        first = self.decode(encoded, seconds, beam_size=beam_size)
+        again = [i for i, d in enumerate(first) if mostly_latin(d.text)]
+        if again:
+            redone = self.decode([encoded[i] for i in again], [seconds[i] for i in again], beam_size=beam_size,
+                                 suppress_latin=True)
+            for i, d in zip(again, redone, strict=True):
+                first[i] = d
+        return first
+
+    def latin_tokens(self) -> list[int]:
+        """Every text token whose spelling has a Latin letter (built once: ~50k decodes)."""
+        if self._latin is None:
+            with self._lock:
+                if self._latin is None:
+                    decode = self.tokenizer.tokenizer.decode
+                    self._latin = [i for i in range(self.tokenizer.eot) if _LATIN.search(decode([i]))]
+        return self._latin
+
+    # ------------------------------------------------------------ 4. force-score
+    def log_likelihoods(self, encoded: np.ndarray, content_frames: int, texts: list[str]) -> list[float]:
+        """Sum of log-probabilities of each text's tokens, teacher-forced after the usual start sequence on
+        one answer's encoder output (``Whisper.align``; the probabilities are over text tokens only).
+        An empty text scores 0."""
+        import ctranslate2
+
+        token_lists = [self.tokenizer.encode(t) if t else [] for t in texts]
+        wanted = [i for i, tokens in enumerate(token_lists) if tokens]
+        scores = [0.0] * len(texts)
+        if not wanted:
+            return scores
+        features = ctranslate2.StorageView.from_array(np.repeat(encoded[None], len(wanted), axis=0))
+        results = self.model.model.align(features, self.start, [token_lists[i] for i in wanted],
+                                         max(1, content_frames))
+        for i, result in zip(wanted, results, strict=True):
+            probs = np.clip(np.asarray(result.text_token_probs, dtype=np.float64), 1e-30, 1.0)
+            scores[i] = float(np.sum(np.log(probs)))
+        return scores
+
+
+def timed(fn, *args, **kwargs):
+    """``(result, seconds)`` of one call."""
+    started = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return result, time.perf_counter() - started
+
+
+# ---------------------------------------------------------------- the recognizer
+class WhisperDecoding:
+    """One answer recognised: its :class:`Transcript`, and the encoder output kept for verification and for
+    a biased re-decode (neither encodes again)."""
+
+    def __init__(self, recognizer: FasterWhisperRecognizer, prepared: Prepared, encoded: np.ndarray | None,
+                 decoded: Decoded | None, transcript):
+        self.recognizer = recognizer
+        self.prepared = prepared
+        self.encoded = encoded
+        self.decoded = decoded
+        self.transcript = transcript
+
+    @property
+    def raw(self) -> str:
+        """The free decode as the model wrote it (often Traditional characters, with punctuation)."""
+        return self.decoded.text if self.decoded else ""
+
+    def log_likelihoods(self, texts: list[str]) -> list[float] | None:
+        """Force-scored log-likelihoods of ``texts`` on this answer's encoder output; None without speech."""
+        if self.encoded is None:
+            return None
+        return self.recognizer.whisper.log_likelihoods(self.encoded, self.prepared.content_frames, texts)
+
+    def redecode(self, prompt: str):
+        """The answer decoded again with ``prompt`` as Whisper's initial prompt (beam search), on the kept
+        encoder output; cleaned as any transcript is (a read-back prompt is "nothing heard")."""
+        from trainer.speech.recognizer import finish_transcript
+
+        started = time.perf_counter()
+        if self.encoded is None:
+            return self.transcript
+        rec = self.recognizer
+        decoded = rec.whisper.decode([self.encoded], [self.prepared.speech_seconds], prompt=prompt,
+                                     beam_size=rec.prompted_beam_size)[0]
+        return finish_transcript([] if decoded.silent else [decoded.text], prompt=prompt,
+                                 speech_seconds=self.prepared.speech_seconds, engine=rec.engine, model=rec.model,
+                                 seconds=self.prepared.audio_seconds, asr_seconds=time.perf_counter() - started)
+
+
+class FasterWhisperRecognizer:
+    """Whisper through CTranslate2 (module doc): Chinese, VAD, trimmed window, greedy unbiased decode."""
+
+    engine = "faster-whisper"
+
+    def __init__(self, model_path, device: str = "cpu", compute_type: str = "int8", cpu_threads: int = 0,
+                 beam_size: int = 1, prompted_beam_size: int = 5, policy: WindowPolicy = DEFAULT_POLICY):
+        from pathlib import Path
+
+        from trainer.speech.recognizer import load_whisper_model
+
+        self.model_path = Path(model_path)
+        self.model = self.model_path.name
+        self.beam_size = int(beam_size)
+        self.prompted_beam_size = int(prompted_beam_size)
+        self._model = load_whisper_model(self.model_path, device, compute_type, cpu_threads)
+        self.whisper = WhisperEngine(self._model, policy)
+
+    def transcribe(self, audio, *, prompt: str | None = None):
+        decoding = self.recognize_batch([audio])[0]
+        return decoding.redecode(prompt) if prompt else decoding.transcript
+
+    def recognize_batch(self, audios: list) -> list[WhisperDecoding]:
+        """Recognise several answers together: each prepared alone, encoded in batches of equal windows,
+        decoded greedily in one batch per window (the language check re-decodes mostly-Latin output).
+        Each transcript's ``asr_seconds`` is its share of the batch's time."""
+        from trainer.speech.audio import TARGET_RATE, audio_to_float32
+        from trainer.speech.recognizer import finish_transcript
+
+        started = time.perf_counter()
+        prepared = [self.whisper.prepare(audio_to_float32(audio, TARGET_RATE)) for audio in audios]
+        encoded = self.whisper.encode(prepared)
+        decoded: list[Decoded | None] = [None] * len(audios)
+        groups: dict[int, list[int]] = {}
+        for i, p in enumerate(prepared):
+            if p.has_speech:
+                groups.setdefault(p.frames, []).append(i)
+        for indexes in groups.values():
+            outs = self.whisper.decode_chinese([encoded[i] for i in indexes],
+                                               [prepared[i].speech_seconds for i in indexes], self.beam_size)
+            for i, d in zip(indexes, outs, strict=True):
+                decoded[i] = d
+        share = (time.perf_counter() - started) / max(1, len(audios))
+        results = []
+        for p, e, d in zip(prepared, encoded, decoded, strict=True):
+            texts = [] if d is None or d.silent else [d.text]
+            transcript = finish_transcript(texts, prompt=None, speech_seconds=p.speech_seconds or None,
+                                           engine=self.engine, model=self.model, seconds=p.audio_seconds,
+                                           asr_seconds=share)
+            results.append(WhisperDecoding(self, p, e, d, transcript))
+        return results
