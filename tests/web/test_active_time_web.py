@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import Auth
+from tests.services.test_hours_report import pdf_text
 from tests.web.test_records_api import bearer
 from trainer.courses import views as course_views
 from trainer.courses.services import get_module
@@ -111,6 +112,8 @@ def test_trainers_see_active_time_next_to_credited_hours(client, people, content
     assert "电话服务基础" in entries and "2 分钟" in entries  # the credit's evidence
     time = person.split('id="active-time"')[1].split("</section>")[0]
     assert "课程阅读" in time and "电话服务基础" in time and "2 分 5 秒" in time
+    transcript = pdf_text(client.get(f"/records/people/{people['trainee_east'].id}/transcript.pdf").data)
+    assert "有效学习时长" in transcript and "2分钟" in transcript
     dashboard = client.get("/records").get_data(as_text=True)
     assert "有效学习时长" in dashboard
     rows = list(csv.reader(io.StringIO(client.get("/records/report.csv").data.decode("utf-8-sig"))))
