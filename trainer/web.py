@@ -1,14 +1,19 @@
-"""Wiring of the web tier: blueprints, login loading, error pages, security headers."""
+"""Wiring of the web tier: blueprints, the unit of work per request, login loading, error pages, security
+headers; :func:`flash_errors` for form posts."""
 
 import hmac
 import importlib
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from trainer import unit_of_work
 from trainer.errors import TrainerError
 from trainer.extensions import db, login_manager
 
@@ -111,6 +116,7 @@ def register_web(app: Flask, features: list[str]) -> None:
 
     app.jinja_env.globals["nav_items"] = _nav_items
     app.jinja_env.globals["ROLE_LABELS"] = User.ROLE_LABELS
+    unit_of_work.init_app(app)  # last: every route of every blueprint (the API's too) is registered by now
 
 
 def _error_page(code: int, message: str):
@@ -168,15 +174,34 @@ def _is_connection_error(error) -> bool:
     return isinstance(error, OperationalError | InterfaceError)
 
 
-def commit_or_report(action, success: str) -> bool:
-    """Run one service call for a form post: on a TrainerError roll back and flash its Chinese message;
-    otherwise commit once and flash ``success``. Returns whether it succeeded."""
+@dataclass
+class Outcome:
+    ok: bool = True
+    error: TrainerError | None = None
+
+
+@contextmanager
+def flash_errors(success: str | None = None, *, raises: tuple[type[TrainerError], ...] = ()) -> Iterator[Outcome]:
+    """Around the service calls of a form post: a TrainerError discards the request's writes
+    (:func:`trainer.unit_of_work.discard`) and becomes a flash of its Chinese message, except those of
+    ``raises``, which go on to the error page; otherwise ``success`` is flashed. The block's ``Outcome``
+    says which, so the view can show the form again or redirect."""
+    outcome = Outcome()
     try:
-        action()
+        yield outcome
     except TrainerError as error:
-        db.session.rollback()
+        if isinstance(error, raises):
+            raise
+        unit_of_work.discard()
         flash(error.message, "error")
-        return False
-    db.session.commit()
-    flash(success, "success")
-    return True
+        outcome.ok, outcome.error = False, error
+    else:
+        if success:
+            flash(success, "success")
+
+
+def report(action, success: str) -> bool:
+    """:func:`flash_errors` around one service call; returns whether it succeeded."""
+    with flash_errors(success) as outcome:
+        action()
+    return outcome.ok

@@ -193,9 +193,13 @@ def test_relative_due_dates_count_from_when_a_late_joiner_is_first_seen(units, p
     assert services.my_item(people["trainee_east"], assignment.id, NOW).due == date(2026, 3, 15)
     newcomer = make_user("trainee", units["east_team"])
     seen = datetime(2026, 3, 20, 1, 0)
-    assert services.my_item(newcomer, assignment.id, seen).due == date(2026, 4, 3)
+    assert services.my_item(newcomer, assignment.id, seen).due == date(2026, 4, 3)  # read: counts from now
     db.session.commit()
-    assert services.my_item(newcomer, assignment.id, datetime(2026, 4, 1)).due == date(2026, 4, 3)  # remembered
+    later = datetime(2026, 4, 1)
+    assert services.my_item(newcomer, assignment.id, later).due == date(2026, 4, 15)  # reading wrote nothing
+    services.record_sight(newcomer, seen)  # what the sign-in (or a completion, or the reminder run) does
+    db.session.commit()
+    assert services.my_item(newcomer, assignment.id, later).due == date(2026, 4, 3)  # remembered
 
 
 def test_cancelled_assignments_disappear(units, people, content):
@@ -268,8 +272,10 @@ def test_other_positions_get_nothing_and_staff_import_onboards(units, people, co
 
 def test_new_hire_made_another_way_is_onboarded_when_first_seen_but_not_after_a_cancel(units, people, content, make_user):
     user = make_user("trainee", units["east_team"], position="新员工")  # e.g. the demo data
-    todo, _ = services.my_items(user, NOW)
+    assert services.my_items(user, NOW) == ([], [])  # reading onboards nobody
+    services.record_sight(user, NOW)  # the sign-in
     db.session.commit()
+    todo, _ = services.my_items(user, NOW)
     assert [i.assignment.source for i in todo] == ["onboarding"] and todo[0].due == date(2026, 3, 31)
     services.cancel_assignment(people["admin"], todo[0].assignment, NOW)
     db.session.commit()

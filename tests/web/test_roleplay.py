@@ -211,17 +211,25 @@ def test_summary_and_history(app, client, people, east_session):
     assert "客户来到柜台" in history and "已完成" in history
 
 
-def test_summary_retries_pending_on_view(app, client, people, east_session):
+def test_pages_never_recognise_a_pending_answer_the_retry_button_does(app, client, people, east_session):
+    """A GET never writes: with no worker (eager mode) a page view leaves the answer pending; 重新识别 (a
+    POST) or ``trainer roleplay retry-pending`` scores it."""
     def broken(audio, prompt):
         raise RuntimeError("down")
 
     app.config["ASR_FAKE_TRANSCRIPT"] = broken
     attempt = answer(app, people["trainee_east"], east_session, 1, None)
-    attempt.tried_at = attempt.tried_at.replace(year=2000)  # long ago: due for a retry
+    attempt.tried_at = attempt.tried_at.replace(year=2000)  # long ago: a page view used to retry it
     db.session.commit()
     app.config["ASR_FAKE_TRANSCRIPT"] = GOOD_ANSWER
     Auth(client).login("trainee_east")
-    client.get(f"/roleplay/sessions/{east_session.id}/summary")
+    for url in (f"/roleplay/sessions/{east_session.id}/summary", f"/roleplay/sessions/{east_session.id}",
+                f"/api/v1/roleplay/attempts/{attempt.id}"):
+        assert client.get(url).status_code in (200, 302)
+    db.session.expire_all()
+    assert db.session.get(RoleplayAttempt, attempt.id).status == "pending"
+    retried = client.post(f"/api/v1/roleplay/attempts/{attempt.id}/retry", headers=csrf_headers(client))
+    assert retried.status_code == 200 and retried.get_json()["status"] == "scored"
     db.session.expire_all()
     assert db.session.get(RoleplayAttempt, attempt.id).status == "scored"
 

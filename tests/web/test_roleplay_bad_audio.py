@@ -54,11 +54,17 @@ def _stored_pending(app, people, session, data: bytes) -> RoleplayAttempt:
 
 
 def test_pages_and_retry_survive_a_bad_stored_file(app, client, people, session):
+    from tests.web.test_roleplay import csrf_headers
+
     bad = _stored_pending(app, people, session, crafted_wav())
     auth = Auth(client)
     auth.login("trainee_east")
-    assert client.get(f"/roleplay/sessions/{session.id}").status_code == 200
+    assert client.get(f"/roleplay/sessions/{session.id}", follow_redirects=True).status_code == 200
     assert client.get(f"/roleplay/sessions/{session.id}/summary").status_code == 200
+    # Pages never recognise (a GET never writes); the page's 重新识别 does, and stores why it cannot.
+    retried = client.post(f"/api/v1/roleplay/attempts/{bad.id}/retry", headers=csrf_headers(client))
+    assert retried.status_code == 422 and retried.get_json()["error_code"] == "undecodable"
+    assert client.get(f"/roleplay/sessions/{session.id}").status_code == 200
     db.session.expire_all()
     bad = db.session.get(RoleplayAttempt, bad.id)
     assert bad.status == "rejected" and bad.error_code == "undecodable" and bad.error

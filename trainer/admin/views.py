@@ -10,10 +10,11 @@ from trainer.admin.forms import StaffImportForm, UnitForm, UserForm, choices
 from trainer.auth import policy
 from trainer.auth.models import User
 from trainer.courses import services as course_services
-from trainer.errors import TrainerError
 from trainer.extensions import db
 from trainer.ids import db_int
 from trainer.org.models import Unit
+from trainer.unit_of_work import discard
+from trainer.web import flash_errors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
@@ -31,14 +32,10 @@ def units():
     form = UnitForm()
     form.parent_id.choices = _unit_choices(all_units, "(无,顶级公司)")
     if form.validate_on_submit():
-        try:
+        with flash_errors("单位已添加。") as outcome:
             parent = db.session.get(Unit, form.parent_id.data) if form.parent_id.data else None
             services.create_unit(current_user, form.name.data, form.kind.data, parent)
-        except TrainerError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash("单位已添加。", "success")
+        if outcome.ok:
             return redirect(url_for("admin.units"))
     counts = dict(db.session.execute(select(User.unit_id, func.count(User.id)).group_by(User.unit_id)).all())
     return render_template("admin/units.html", units=all_units, form=form, counts=counts)
@@ -82,7 +79,7 @@ def edit_user(user_id: int | None):
     if request.method == "GET" and user is not None:
         form.unit_id.data = user.unit_id or 0
     if form.validate_on_submit():
-        try:
+        with flash_errors("账号已保存。") as outcome:
             services.save_user(
                 current_user, user, username=form.username.data.strip(), display_name=form.display_name.data.strip(),
                 employee_no=(form.employee_no.data or "").strip() or None, role=form.role.data,
@@ -90,12 +87,7 @@ def edit_user(user_id: int | None):
                 unit=db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None,
                 active=form.active.data, password=form.password.data or None,
             )
-        except TrainerError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash("账号已保存。", "success")
+        if outcome.ok:
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
 
@@ -107,24 +99,22 @@ def import_staff():
     result = None
     if form.validate_on_submit():
         upload = form.file.data
-        try:
+        with flash_errors() as outcome:
             records = staff_import.read_table(upload.filename, upload.read())
             result = staff_import.import_staff(
                 records, initial_password=form.initial_password.data, apply=not form.dry_run.data, actor=current_user._get_current_object()
             )
-        except TrainerError as error:
-            flash(error.message, "error")
-        else:
+        if outcome.ok:
             if result.rejected:
-                db.session.rollback()
+                discard()  # all or nothing: a file with a bad row imports nobody
                 flash(f"有 {len(result.rejected)} 行无法导入,本次未导入任何人员。请修改后重新上传。", "error")
             elif form.dry_run.data:
+                discard()  # a check only
                 flash("检查通过,可以导入。", "info")
             else:
                 from trainer import audit
 
                 audit.record(current_user, "user.import", upload.filename, created=result.count("created"), updated=result.count("updated"))
-                db.session.commit()
                 flash(f"导入完成:新建 {result.count('created')} 人,更新 {result.count('updated')} 人。", "success")
     # A rejected file lists only its rejected rows, and only the first of those.
     rows, hidden = tabular.first_problems(result.rejected) if result and result.rejected else (result.rows if result else [], 0)

@@ -9,6 +9,7 @@ from trainer.auth.models import User
 from trainer.errors import TrainerError
 from trainer.extensions import db, limiter
 from trainer.timeutil import utcnow
+from trainer.unit_of_work import keep_on_error
 
 __all__ = ["bp"]
 
@@ -48,15 +49,13 @@ def create_token():
     try:
         user = throttle.sign_in(body["username"], body["password"], now=utcnow())
     except TrainerError as error:
-        db.session.rollback()
         return api_error(error.message, 429 if error.status_code == 429 else 401)
     days = current_app.config["API_TOKEN_DAYS"]
     try:
         row, token = tokens.issue(user, days)
     except TrainerError as error:
-        db.session.commit()  # the sign-in itself succeeded: keep its address
+        keep_on_error()  # the sign-in itself succeeded: keep its address
         return api_error(error.message, error.status_code, error.detail)
-    db.session.commit()
     return jsonify(token=token, id=row.id, expires_in_days=days), 201
 
 
@@ -78,12 +77,7 @@ def list_tokens():
 @operation("/tokens/<int:token_id>", "DELETE", summary="撤销一个访问令牌(本人的;管理员可撤销任何人的)", tags=("auth",),
            responses={"200": {"description": "已撤销"}, "404": {"description": "令牌不存在"}})
 def revoke_token(token_id: int):
-    try:
-        row = tokens.revoke(current_api_user(), token_id, now=utcnow())
-    except TrainerError as error:
-        db.session.rollback()
-        return api_error(error.message, error.status_code, error.detail)
-    db.session.commit()
+    row = tokens.revoke(current_api_user(), token_id, now=utcnow())  # a TrainerError: its status, as JSON
     return jsonify(revoked=row.id)
 
 
@@ -95,7 +89,6 @@ def revoke_user_tokens(user_id: int):
     if person is None or (person.id != actor.id and actor.role != "admin"):  # others' ids: as if absent
         return api_error("人员不存在。", 404)
     count = tokens.revoke_all_for(actor, person, now=utcnow())
-    db.session.commit()
     return jsonify(revoked=count)
 
 

@@ -1,20 +1,19 @@
 """Pages: the year's teams (班组长: their own; 供电所: all its teams), one team's sheet (fill, submit,
-return, accept), the history, and the exports. Views are thin: check who may act, call one service,
-commit once (trainer.web.commit_or_report) or re-show the form with what was typed."""
+return, accept), the history, and the exports. Views are thin: check who may act, call one service, and
+flash its error (trainer.web.flash_errors: the request's writes are then discarded) or re-show the form
+with what was typed; the web layer commits (trainer/unit_of_work.py)."""
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from trainer.assessment import exports, reading, services, widgets  # noqa: F401  (widgets register)
 from trainer.assessment.models import STATUSES
 from trainer.assessment.rules import SCORING_RULES
 from trainer.auth import policy
-from trainer.errors import TrainerError
-from trainer.extensions import db
 from trainer.records.pdf import find_font
 from trainer.records.services import hours_policy
 from trainer.timeutil import utcnow
-from trainer.web import commit_or_report
+from trainer.web import flash_errors, report
 
 bp = Blueprint("assessment", __name__)
 staff_only = policy.roles_required("trainer", "admin")
@@ -83,14 +82,10 @@ def _leader_post(year: int, unit_id: int, action, success: str):
     if not policy.leads_team(current_user, team):
         abort(403)
     values = _posted_values(reading.standard_of(reading.find_report(team, year), year))
-    try:
+    with flash_errors(success) as outcome:
         action(current_user, team, year, values, now)
-    except TrainerError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if not outcome.ok:
         return _render_team(team, year, now, posted={k: {"points": p, "evidence": e} for k, (p, e) in values.items()})
-    db.session.commit()
-    flash(success, "success")
     return redirect(url_for("assessment.team", year=year, unit_id=team.id))
 
 
@@ -111,7 +106,7 @@ def _reviewer_post(year: int, unit_id: int, action, success: str):
     year = _year(year)
     if not policy.reviews_team(current_user, team):
         abort(403)
-    commit_or_report(lambda: action(team, year, now), success)
+    report(lambda: action(team, year, now), success)
     return redirect(url_for("assessment.team", year=year, unit_id=team.id))
 
 

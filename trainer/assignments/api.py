@@ -8,7 +8,6 @@ from trainer.api.core import api_error, current_api_user, operation
 from trainer.assignments import report, services
 from trainer.assignments.models import ITEM_KINDS
 from trainer.auth import policy
-from trainer.errors import TrainerError
 from trainer.extensions import db
 from trainer.org.models import Unit
 from trainer.timeutil import utcnow
@@ -68,7 +67,6 @@ def my_item_json(item: services.PersonItem) -> dict:
                                    "培训任务")})
 def my_assignments():
     todo, done = services.my_items(current_api_user(), utcnow())
-    db.session.commit()
     return jsonify(assignments=[my_item_json(i) for i in todo + done])
 
 
@@ -102,7 +100,6 @@ def unit_assignments(unit_id: int):
             "targets": report.describe_targets(assignment), "people": len(items),
             "done": sum(1 for i in items if i.complete), "overdue": sum(1 for i in items if i.status == "overdue"),
         })
-    db.session.commit()
     return jsonify(assignments=result)
 
 
@@ -125,16 +122,11 @@ def create_unit_assignment(unit_id: int):
     if (due_days is not None and (isinstance(due_days, bool) or not isinstance(due_days, int))) or not isinstance(positions, list) \
             or not all(isinstance(p, str) for p in positions) or not isinstance(body.get("note", ""), str):
         return api_error("due_days 应为整数,positions 应为字符串列表,note 应为字符串。", 400)
-    try:
-        assignment = services.create_assignment(
-            current_api_user(), item_kind=body["kind"], item_key=body["key"], due_date=due_date, due_days=due_days,
-            units=[unit], positions=positions, note=body.get("note", ""), source="api", now=utcnow(),
-        )
-    except TrainerError as error:
-        db.session.rollback()
-        return api_error(error.message, error.status_code, error.detail)
+    assignment = services.create_assignment(  # a TrainerError: its status, as JSON (trainer/web.py)
+        current_api_user(), item_kind=body["kind"], item_key=body["key"], due_date=due_date, due_days=due_days,
+        units=[unit], positions=positions, note=body.get("note", ""), source="api", now=utcnow(),
+    )
     data = report.build(current_api_user(), assignment, utcnow())
-    db.session.commit()
     return jsonify({
         "id": assignment.id, "kind": assignment.item_kind, "key": assignment.item_key, "title": assignment.title,
         "due_date": assignment.due_date.isoformat() if assignment.due_date else None, "due_days": assignment.due_days,

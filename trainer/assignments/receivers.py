@@ -1,7 +1,11 @@
-"""Listeners for other features' signals: completions become rows of ``assignment_completion``, and a new
-account in a new-hire 岗位 gets the onboarding path. Every listener is idempotent (signals may repeat)."""
+"""Listeners for other features' signals: completions become rows of ``assignment_completion``, a new
+account in a new-hire 岗位 gets the onboarding path, and a sign-in or a completion records when the person
+was first seen in each assignment's scope and when they completed it (pages only read these: a GET never
+writes). Every listener is idempotent (signals may repeat)."""
 
 import logging
+
+from flask_login import user_logged_in
 
 from trainer import signals
 from trainer.assignments.models import AssignmentCompletion
@@ -11,12 +15,15 @@ log = logging.getLogger(__name__)
 
 
 def record_completion(user, kind: str, key: str, at=None) -> bool:
-    """True when this is the first time we hear of it."""
-    from trainer.assignments.services import insert_ignore
+    """True when this is the first time we hear of it. Also records the person's assignment progress."""
+    from trainer.assignments.services import insert_ignore, record_sight
 
     if user is None or getattr(user, "id", None) is None or not key:
         return False
-    return insert_ignore(AssignmentCompletion, user_id=user.id, kind=kind, key=key, completed_at=at or utcnow()) is not None
+    at = at or utcnow()
+    first = insert_ignore(AssignmentCompletion, user_id=user.id, kind=kind, key=key, completed_at=at) is not None
+    record_sight(user, at)
+    return first
 
 
 def _module_completed(sender, module=None, completed_at=None, **_extra):
@@ -40,8 +47,17 @@ def _user_created(sender, account=None, created_at=None, **_extra):
         ensure_onboarding(account, actor, created_at or utcnow())
 
 
+def _signed_in(_app, user=None, **_extra):
+    """Flask-Login's ``user_logged_in``: sent by the sign-in POST (and a password change), never by a GET."""
+    from trainer.assignments.services import record_sight
+
+    if user is not None and getattr(user, "id", None) is not None:
+        record_sight(user, utcnow())
+
+
 # weak=False: the functions live as long as the module anyway; this keeps them connected under reloaders too.
 signals.module_completed.connect(_module_completed, weak=False)
 signals.scenario_passed.connect(_scenario_passed, weak=False)
 signals.exam_passed.connect(_exam_passed, weak=False)
 signals.user_created.connect(_user_created, weak=False)
+user_logged_in.connect(_signed_in, weak=False)

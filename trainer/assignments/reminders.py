@@ -89,7 +89,7 @@ def plan_reminders(now: datetime) -> RunReport:
     everyone = {u.id: u for users in members.values() for u in users}
     learners = progress.load_learners(list(everyone.values()))
     for assignment in assignments:
-        for item in services.person_items(assignment, members[assignment.id], now, learners):
+        for item in services.person_items(assignment, members[assignment.id], now, learners, record=True):
             if item.complete:
                 continue
             report.checked += 1
@@ -110,7 +110,7 @@ def remind_now(actor: User, assignment: Assignment, now: datetime, user_ids: lis
         people = [p for p in people if p.id in set(user_ids)]
     kind = f"manual-{rules.local_today(now).isoformat()}"
     sent = 0
-    for item in services.person_items(assignment, people, now):
+    for item in services.person_items(assignment, people, now, record=True):
         if item.complete:
             continue
         body = rules.reminder_text(kind, assignment.title, item.due, now) + f"({actor.display_name}提醒)"

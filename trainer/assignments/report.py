@@ -129,7 +129,7 @@ def workbook(report: Report) -> bytes:
     person_rows = [
         [i.user.display_name, i.user.employee_no or "", i.user.unit.full_name if i.user.unit else "", i.user.position,
          i.progress.percent, i.status_label, i.due.isoformat() if i.due else "",
-         to_local(i.member.completed_at).strftime("%Y-%m-%d %H:%M") if i.member.completed_at else ""]
+         to_local(i.completed_at).strftime("%Y-%m-%d %H:%M") if i.completed_at else ""]
         for i in report.items
     ]
     _sheet(book, "按人员", ["姓名", "工号", "单位", "岗位", "进度(%)", "状态", "截止日期", "完成时间"], person_rows,

@@ -1,8 +1,11 @@
 """Assignments: create, cancel, who they reach, and where each person stands.
 
 Membership is evaluated each time (see :mod:`trainer.assignments.models`), so a person who joins a unit
-or takes a 岗位 later gets that unit's assignments with no job to run. ``AssignmentMember`` rows are
-written the first time the platform sees a person in scope: relative due dates count from then.
+or takes a 岗位 later gets that unit's assignments with no job to run. ``AssignmentMember`` rows record
+when the platform first saw a person in scope (relative due dates count from then) and when they
+completed the item. Reading never writes them: they are written when the assignment is made, when the
+person signs in or completes something (:func:`record_sight`, from trainer/assignments/receivers.py), and
+by the daily reminder run; until then a page counts from the moment it is read.
 """
 
 import logging
@@ -89,6 +92,19 @@ def members_of(assignment: Assignment, viewer: User | None = None) -> list[User]
     return list(db.session.scalars(query))
 
 
+def known_members(assignment: Assignment, users: list[User], now: datetime) -> dict[int, AssignmentMember]:
+    """The bookkeeping row of each person, read only: one not yet written is a stand-in that is never
+    added to the session (first seen now, as the write would record)."""
+    rows = {m.user_id: m for m in db.session.scalars(
+        select(AssignmentMember).where(AssignmentMember.assignment_id == assignment.id,
+                                       AssignmentMember.user_id.in_([u.id for u in users]))
+    )}
+    for user in users:
+        if user.id not in rows:
+            rows[user.id] = AssignmentMember(assignment_id=assignment.id, user_id=user.id, first_seen_at=now)
+    return rows
+
+
 def ensure_members(assignment: Assignment, users: list[User], now: datetime) -> dict[int, AssignmentMember]:
     """The bookkeeping row of each person, made on first sight (first_seen = now)."""
     rows = {m.user_id: m for m in db.session.scalars(
@@ -117,6 +133,7 @@ class PersonItem:
     progress: progress.ItemProgress
     status: str  # rules.STATUS_LABELS
     days_left: int | None
+    completed_at: datetime | None  # None while open (and when complete but not yet recorded)
 
     @property
     def status_label(self) -> str:
@@ -127,34 +144,44 @@ class PersonItem:
         return self.progress.complete
 
 
-def person_items(assignment: Assignment, users: list[User], now: datetime, learners: dict | None = None) -> list[PersonItem]:
-    """Due date, progress and status of ``assignment`` for each of ``users``; records first/complete times."""
-    members = ensure_members(assignment, users, now)
+def person_items(assignment: Assignment, users: list[User], now: datetime, learners: dict | None = None, *,
+                 record: bool = False) -> list[PersonItem]:
+    """Due date, progress and status of ``assignment`` for each of ``users``. With ``record`` (a write:
+    sign-in, completion, reminders) also store first-seen and completion times; without, read only."""
+    members = (ensure_members if record else known_members)(assignment, users, now)
     learners = learners if learners is not None else progress.load_learners(users)
     items = []
     for user in users:
         member = members[user.id]
         item_progress = progress.item_progress(learners[user.id], assignment.item_kind, assignment.item_key)
-        if item_progress.complete and member.completed_at is None:
+        if record and item_progress.complete and member.completed_at is None:
             member.completed_at = now
-        elif not item_progress.complete and member.completed_at is not None:
+        elif record and not item_progress.complete and member.completed_at is not None:
             member.completed_at = None  # a path that gained a step is open again
         due = rules.person_due_date(assignment.due_date, assignment.due_days, member.first_seen_at)
         items.append(PersonItem(
             assignment, user, member, due, item_progress, rules.status(item_progress.complete, due, now),
-            rules.days_left(due, now) if due else None,
+            rules.days_left(due, now) if due else None, member.completed_at if item_progress.complete else None,
         ))
     return items
 
 
-def my_items(user: User, now: datetime) -> tuple[list[PersonItem], list[PersonItem]]:
-    """(to do ordered by due date, done most recent first) for the learner's own pages."""
+def record_sight(user: User, now: datetime) -> None:
+    """The platform sees ``user`` (a sign-in, a completion): onboard a new hire made outside the admin form,
+    and record first-seen and completion times of everything assigned to them. Idempotent; flushes."""
     ensure_onboarding(user, None, now)
+    learners = progress.load_learners([user])
+    for assignment in assignments_for(user):
+        person_items(assignment, [user], now, learners, record=True)
+    db.session.flush()
+
+
+def my_items(user: User, now: datetime) -> tuple[list[PersonItem], list[PersonItem]]:
+    """(to do ordered by due date, done most recent first) for the learner's own pages. Read only."""
     learners = progress.load_learners([user])
     items = [item for a in assignments_for(user) for item in person_items(a, [user], now, learners)]
     todo = sorted((i for i in items if not i.complete), key=lambda i: rules.sort_key(i.due, i.assignment.title))
-    done = sorted((i for i in items if i.complete), key=lambda i: i.member.completed_at or now, reverse=True)
-    db.session.flush()
+    done = sorted((i for i in items if i.complete), key=lambda i: i.completed_at or now, reverse=True)
     return todo, done
 
 
@@ -312,8 +339,8 @@ def cancel_assignment(actor: User, assignment: Assignment, now: datetime) -> Non
 def ensure_onboarding(account: User, actor: User | None, now: datetime) -> Assignment | None:
     """Give a new hire (岗位 in NEW_HIRE_POSITIONS) the onboarding path once, due ONBOARDING_DAYS from now.
 
-    Runs when an account is created and again whenever the learner's home page or the reminder run sees
-    them, so accounts made any other way (or moved into a new-hire 岗位) are covered too. An onboarding
+    Runs when an account is created and again when the person signs in (:func:`record_sight`) or the
+    reminder run sees them, so accounts made any other way (or moved into a new-hire 岗位) are covered too. An onboarding
     assignment that a trainer cancelled is not made again.
     """
     config = current_app.config

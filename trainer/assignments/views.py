@@ -8,11 +8,12 @@ from flask_login import current_user
 from trainer.assignments import progress, reminders, report, services
 from trainer.assignments.forms import AssignmentForm, item_choices, split_item
 from trainer.auth import policy
-from trainer.errors import TrainerError
 from trainer.extensions import db
 from trainer.ids import db_int
 from trainer.org.models import Unit
 from trainer.timeutil import to_local, utcnow
+from trainer.unit_of_work import then
+from trainer.web import flash_errors
 
 bp = Blueprint("assignments", __name__)
 STAFF = ("trainer", "admin")
@@ -30,7 +31,6 @@ def index():
     show_cancelled = request.args.get("cancelled") == "1"
     assignments = services.visible_assignments(current_user, include_cancelled=show_cancelled)
     tallies = report.summaries(current_user, [a for a in assignments if a.cancelled_at is None], utcnow())
-    db.session.commit()  # first-seen bookkeeping
     return render_template("assignments/index.html", assignments=assignments, tallies=tallies,
                            describe=report.describe_targets, due_text=report.due_text, show_cancelled=show_cancelled)
 
@@ -52,7 +52,7 @@ def new():
     form = _assignment_form()
     if form.validate_on_submit():
         kind, key = split_item(form.item.data)
-        try:
+        with flash_errors() as outcome:
             assignment = services.create_assignment(
                 current_user, item_kind=kind, item_key=key, due_date=form.due_date.data, due_days=form.due_days.data,
                 units=[db.session.get(Unit, i) for i in form.unit_ids.data or []],
@@ -60,11 +60,7 @@ def new():
                 people=services.find_people(current_user, form.people.data or ""), note=form.note.data or "",
                 now=utcnow(),
             )
-        except TrainerError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(f"已分配“{assignment.title}”。", "success")
             return redirect(url_for("assignments.detail", assignment_id=assignment.id))
     return render_template("assignments/new.html", form=form)
@@ -75,7 +71,6 @@ def new():
 def detail(assignment_id: int):
     assignment = services.get_visible(current_user, assignment_id)
     data = report.build(current_user, assignment, utcnow())
-    db.session.commit()
     return render_template(
         "assignments/detail.html", assignment=assignment, report=data, targets=report.describe_targets(assignment),
         due_text=report.due_text(assignment), can_manage=services.can_manage(current_user, assignment),
@@ -88,17 +83,20 @@ def remind(assignment_id: int):
     assignment = services.get_visible(current_user, assignment_id)
     only = request.form.get("user_id", type=db_int)
     now = utcnow()
-    try:
+    with flash_errors() as outcome:
         sent = reminders.remind_now(current_user, assignment, now, user_ids=[only] if only else None)
-    except TrainerError as error:
-        flash(error.message, "error")
+    if not outcome.ok:
         return redirect(url_for("assignments.detail", assignment_id=assignment.id))
-    db.session.commit()  # the notices are claimed before any email goes out
     if sent and reminders.mail_enabled():
-        reminders.deliver_emails(now)
-        db.session.commit()
+        return then(lambda: _email_and_report(assignment_id, sent, now))  # notices claimed (committed) first
     flash(f"已提醒 {sent} 人。" if sent else "没有需要提醒的人(今天已提醒过的不会重复提醒)。", "success" if sent else "info")
     return redirect(url_for("assignments.detail", assignment_id=assignment.id))
+
+
+def _email_and_report(assignment_id: int, sent: int, now):
+    reminders.deliver_emails(now)
+    flash(f"已提醒 {sent} 人。", "success")
+    return redirect(url_for("assignments.detail", assignment_id=assignment_id))
 
 
 @bp.route("/assignments/<int:assignment_id>/cancel", methods=["POST"])
@@ -106,7 +104,6 @@ def remind(assignment_id: int):
 def cancel(assignment_id: int):
     assignment = services.get_visible(current_user, assignment_id)
     services.cancel_assignment(current_user, assignment, utcnow())
-    db.session.commit()
     flash("任务已撤销。", "success")
     return redirect(url_for("assignments.index"))
 
@@ -116,7 +113,6 @@ def cancel(assignment_id: int):
 def export(assignment_id: int):
     assignment = services.get_visible(current_user, assignment_id)
     data = report.build(current_user, assignment, utcnow())
-    db.session.commit()
     return send_file(
         io.BytesIO(report.workbook(data)), as_attachment=True,
         download_name=f"培训任务-{assignment.id}.xlsx",

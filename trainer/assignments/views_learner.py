@@ -1,7 +1,8 @@
 """Learner pages: my assignments (待完成 and history), a path step by step, notices; home-page panels.
 
-These GET pages write bookkeeping (first time a person is seen in scope, completion time, onboarding for a
-new hire made outside the admin form) and commit it: it is idempotent and nothing a person typed.
+These pages only read: the bookkeeping (first time a person is seen in scope, completion time, onboarding
+for a new hire made outside the admin form) is written on sign-in, on completions and by the reminder run
+(trainer/assignments/receivers.py, ``trainer assignments remind``).
 """
 
 from flask import flash, redirect, render_template, request, url_for
@@ -11,17 +12,16 @@ from flask_wtf import FlaskForm
 from trainer.assignments import progress, reminders, report, services
 from trainer.assignments.forms import EmailForm
 from trainer.assignments.views import STAFF, bp
-from trainer.errors import NotFound, TrainerError
-from trainer.extensions import db
+from trainer.errors import NotFound
 from trainer.home.views import home_widget
 from trainer.timeutil import utcnow
+from trainer.web import flash_errors
 
 
 @bp.route("/my/assignments")
 @login_required
 def mine():
     todo, done = services.my_items(current_user, utcnow())
-    db.session.commit()
     return render_template("assignments/mine.html", todo=todo, done=done, form=FlaskForm())
 
 
@@ -29,7 +29,6 @@ def mine():
 @login_required
 def my_detail(assignment_id: int):
     item = services.my_item(current_user, assignment_id, utcnow())
-    db.session.commit()
     return render_template("assignments/my_detail.html", item=item)
 
 
@@ -38,7 +37,6 @@ def my_detail(assignment_id: int):
 def go(assignment_id: int):
     """The "next step" button: opens the step (or the one named by ``?step=``) unless its prerequisites are open."""
     item = services.my_item(current_user, assignment_id, utcnow())
-    db.session.commit()
     back = url_for("assignments.my_detail", assignment_id=assignment_id)
     if item.assignment.item_kind == "path":
         wanted = request.args.get("step") or item.progress.next_step or (item.progress.steps[0].key if item.progress.steps else None)
@@ -63,7 +61,6 @@ def go(assignment_id: int):
 @login_required
 def notice_read(notice_id: int):
     reminders.mark_read(current_user, notice_id, utcnow())
-    db.session.commit()
     target = request.form.get("next", "")
     return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("home.index"))
 
@@ -75,13 +72,9 @@ def email_settings():
     if request.method == "GET":
         form.address.data = reminders.email_address(current_user) or ""
     if form.validate_on_submit():
-        try:
+        with flash_errors("提醒邮箱已保存。") as outcome:
             reminders.set_email(current_user, form.address.data or "")
-        except TrainerError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash("提醒邮箱已保存。", "success")
+        if outcome.ok:
             return redirect(url_for("assignments.mine"))
     return render_template("assignments/email.html", form=form, mail_enabled=reminders.mail_enabled())
 
@@ -101,7 +94,6 @@ def notices_panel(user):
 def todo_panel(user):
     """待完成: the learner's open assignments by due date, each with its next step one click away."""
     todo, done = services.my_items(user, utcnow())
-    db.session.commit()
     if not todo and not done:
         return None
     return "home/_assignments.html", {"todo": todo, "done_count": len(done)}
@@ -113,7 +105,6 @@ def staff_panel(user):
     if not assignments and user.role != "trainer":
         return None
     tallies = report.summaries(user, assignments, utcnow())
-    db.session.commit()
     overdue = sum(t.overdue for t in tallies.values())
     open_ = sum(t.open for t in tallies.values())
     return "home/_assignments_staff.html", {"count": len(assignments), "overdue": overdue, "open": open_}

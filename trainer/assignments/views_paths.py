@@ -8,9 +8,7 @@ from trainer.assignments.forms import PathForm, StepForm, item_choices, split_it
 from trainer.assignments.views import STAFF, bp
 from trainer.auth import policy
 from trainer.content.paths import STEP_KINDS
-from trainer.errors import TrainerError
-from trainer.extensions import db
-from trainer.web import commit_or_report
+from trainer.web import flash_errors, report
 
 
 @bp.route("/paths")
@@ -24,14 +22,9 @@ def paths_index():
 def path_new():
     form = PathForm()
     if form.validate_on_submit():
-        try:
+        with flash_errors("学习路径已创建,请添加步骤。") as outcome:
             row = paths.create_path(current_user, form.title.data, form.description.data or "")
-        except TrainerError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash("学习路径已创建,请添加步骤。", "success")
+        if outcome.ok:
             return redirect(url_for("assignments.path_detail", key=row.key))
     return render_template("assignments/path_new.html", form=form)
 
@@ -63,7 +56,7 @@ def path_add_step(key: str):
     form = _step_form(path)
     if form.validate_on_submit():
         kind, ref = split_item(form.item.data)
-        commit_or_report(lambda: paths.add_step(current_user, path, kind, ref, form.after.data or []), "步骤已添加。")
+        report(lambda: paths.add_step(current_user, path, kind, ref, form.after.data or []), "步骤已添加。")
     else:
         flash("请选择要添加的内容。", "error")
     return redirect(url_for("assignments.path_detail", key=key))
@@ -74,6 +67,5 @@ def path_add_step(key: str):
 def path_remove_step(key: str, step_id: int):
     path = paths.get_path(key)
     paths.remove_step(current_user, path, step_id)
-    db.session.commit()
     flash("步骤已删除。", "success")
     return redirect(url_for("assignments.path_detail", key=key))

@@ -8,9 +8,10 @@ from trainer.auth import services, throttle, tokens
 from trainer.auth.forms import ChangePasswordForm, LoginForm
 from trainer.auth.policy import roles_required, visible_person
 from trainer.errors import TrainerError
-from trainer.extensions import db, limiter
+from trainer.extensions import limiter
 from trainer.timeutil import utcnow
-from trainer.web import commit_or_report
+from trainer.unit_of_work import discard
+from trainer.web import flash_errors, report
 
 bp = Blueprint("auth", __name__)
 
@@ -33,12 +34,11 @@ def login():
         try:
             user = throttle.sign_in(form.username.data, form.password.data, now=utcnow())
         except TrainerError as error:
-            db.session.rollback()
+            discard()
             current_app.logger.info("login refused: %s", error.detail)
             flash(error.message, "error")
             status = error.status_code if error.status_code == 429 else 200
         else:
-            db.session.commit()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form), status
@@ -49,7 +49,6 @@ def logout():
     if current_user.is_authenticated:
         # Server side too: a copy of this cookie (or any other session of the account) stops working.
         current_user.end_sessions()
-        db.session.commit()
     logout_user()
     flash("您已退出登录。", "info")
     return redirect(url_for("auth.login"))
@@ -60,15 +59,10 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with flash_errors("密码已修改。您在其他设备上的登录和全部访问令牌已失效。") as outcome:
             services.change_password(current_user, form.current.data, form.new.data, now=utcnow())
-        except TrainerError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if outcome.ok:
             login_user(current_user._get_current_object())  # this session carries the new session token
-            flash("密码已修改。您在其他设备上的登录和全部访问令牌已失效。", "success")
             return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form)
 
@@ -82,14 +76,14 @@ def tokens_page():
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
 @login_required
 def revoke_token(token_id: int):
-    commit_or_report(lambda: tokens.revoke(current_user, token_id, now=utcnow()), "访问令牌已撤销。")
+    report(lambda: tokens.revoke(current_user, token_id, now=utcnow()), "访问令牌已撤销。")
     return redirect(url_for("auth.tokens_page"))
 
 
 @bp.route("/account/tokens/revoke-all", methods=["POST"])
 @login_required
 def revoke_all_tokens():
-    commit_or_report(lambda: tokens.revoke_all_for(current_user, current_user, now=utcnow()), "全部访问令牌已撤销。")
+    report(lambda: tokens.revoke_all_for(current_user, current_user, now=utcnow()), "全部访问令牌已撤销。")
     return redirect(url_for("auth.tokens_page"))
 
 
@@ -98,5 +92,5 @@ def revoke_all_tokens():
 def revoke_user_tokens(user_id: int):
     """Admin: revoke every API token of one person (their sessions stay; reset the password to end those)."""
     person = visible_person(current_user, user_id)
-    commit_or_report(lambda: tokens.revoke_all_for(current_user, person, now=utcnow()), "该人员的全部访问令牌已撤销。")
+    report(lambda: tokens.revoke_all_for(current_user, person, now=utcnow()), "该人员的全部访问令牌已撤销。")
     return redirect(url_for("admin.person", user_id=person.id))

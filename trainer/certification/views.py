@@ -26,7 +26,7 @@ from trainer.records.report import REPORTED_ROLES
 from trainer.records.services import hours_policy
 from trainer.roleplay.models import Scenario
 from trainer.timeutil import utcnow
-from trainer.web import commit_or_report
+from trainer.web import report
 
 bp = Blueprint("certification", __name__)
 receivers.connect()
@@ -104,7 +104,7 @@ def renew(user_id: int, key: str):
     person = _managed_person(user_id)
     form = RenewForm()
     if form.validate_on_submit():
-        commit_or_report(
+        report(
             lambda: services.renew(current_user, person, services.get_qualification(key), note=form.note.data or "", now=utcnow()),
             "已授予新的资格证书。",
         )
@@ -118,7 +118,7 @@ def revoke(grant_id: int):
     policy.require_user_visible(current_user, grant.user)
     form = RevokeForm()
     if form.validate_on_submit():
-        commit_or_report(lambda: services.revoke(current_user, grant, reason=form.reason.data, now=utcnow()), "资格已撤销。")
+        report(lambda: services.revoke(current_user, grant, reason=form.reason.data, now=utcnow()), "资格已撤销。")
     else:
         flash("撤销资格必须填写原因。", "error")
     return redirect(url_for("certification.person", user_id=grant.user_id))

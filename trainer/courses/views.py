@@ -5,7 +5,6 @@ from flask_wtf import FlaskForm
 from trainer.content.model import CREDIT_CATEGORIES
 from trainer.courses import services
 from trainer.errors import TrainerError
-from trainer.extensions import db
 from trainer.records import crediting, reading_clock
 from trainer.records.activity import active_policy
 from trainer.records.services import hours_policy
@@ -52,7 +51,6 @@ def module(key: str):
 @login_required
 def mark_read(key: str, section_id: int):
     section = services.mark_section_read(current_user, section_id)
-    db.session.commit()
     if request.accept_mimetypes.best == "application/json":
         module = section.module
         read = services.read_section_ids(current_user, module)
@@ -69,9 +67,7 @@ def activity(key: str):
     try:
         beat = reading_clock.accept_beat(current_user, module, request.form.get("seconds", type=int),
                                          request.form.get("token"), utcnow())
-    except TrainerError as error:
-        db.session.rollback()
+    except TrainerError as error:  # a 4xx: the unit of work rolls back
         return jsonify(error=error.message), error.status_code
-    db.session.commit()
     return jsonify(counted=beat.counted, seconds=beat.state.evidence.seconds, required=beat.state.required_seconds,
                    status=beat.state.status)

@@ -9,9 +9,9 @@ from flask import jsonify, request, url_for
 from trainer.api.core import api_error, current_api_user, operation
 from trainer.api.openapi import operation_id
 from trainer.courses.services import get_module
-from trainer.extensions import db
 from trainer.quiz import exams, present, services
 from trainer.timeutil import utcnow
+from trainer.unit_of_work import keep_on_error
 
 OBJ = {"type": "object"}
 ATTEMPT = {"description": "作答状态:题目(选项为本次显示顺序)、已保存的答案、截止时间", "content": {"application/json": {"schema": {
@@ -60,9 +60,7 @@ def _result(attempt) -> dict:
 @operation("/exams", "GET", summary="我可以参加的考试", tags=("quiz",),
            responses={"200": {"description": "考试列表", "content": {"application/json": {"schema": {"type": "array", "items": OBJ}}}}})
 def quiz_exams():
-    user = current_api_user()
-    services.close_expired(utcnow(), user=user)
-    db.session.commit()
+    user = current_api_user()  # its expired attempts are closed by the next start or by cron, not by a GET
     used = services.best_results(user)
     return jsonify([
         {"key": e.key, "title": e.title, "duration_minutes": e.duration_minutes, "questions": e.question_count,
@@ -90,7 +88,6 @@ STARTED = {**ATTEMPT, "links": ATTEMPT_LINKS}
 def quiz_start_exam(key: str):
     user = current_api_user()
     attempt, created = services.start_exam(user, exams.get_exam(key, user), utcnow())
-    db.session.commit()
     return _attempt_response(attempt, 201 if created else 200)
 
 
@@ -98,15 +95,13 @@ def quiz_start_exam(key: str):
            responses={"201": STARTED, "200": STARTED, "403": FORBIDDEN, "404": NOT_FOUND})
 def quiz_start_practice(key: str):
     attempt, created = services.start_practice(current_api_user(), get_module(key), utcnow())
-    db.session.commit()
     return _attempt_response(attempt, 201 if created else 200)
 
 
 @operation("/attempts/<int:attempt_id>", "GET", summary="作答状态(重新连接后据此恢复答案和剩余时间)", tags=("quiz",),
            responses={"200": ATTEMPT, "404": NOT_FOUND})
 def quiz_attempt(attempt_id: int):
-    attempt = services.get_attempt(current_api_user(), attempt_id, utcnow())
-    db.session.commit()  # keeps an automatic submission made on the way
+    attempt = services.get_attempt(current_api_user(), attempt_id, utcnow())  # past its time: shown closed
     return _attempt_response(attempt)
 
 
@@ -129,9 +124,8 @@ def quiz_save_answer(attempt_id: int):
         item = services.save_answer(current_api_user(), attempt, body.get("question_id"), body["response"], now,
                                     check=check)
     except services.AttemptClosed as closed:
-        db.session.commit()  # an automatic submission triggered here must stick
+        keep_on_error()  # an automatic submission triggered here must stick
         return api_error(closed.message, 409, closed.detail)
-    db.session.commit()
     data = {"saved": True, "question_id": item.question_id, "answered_at": present.iso(item.answered_at),
             "remaining_seconds": services.remaining_seconds(attempt, now)}
     if item.checked and item.question_id not in services.exam_secrets(current_api_user(), now):
@@ -145,7 +139,6 @@ def quiz_submit(attempt_id: int):
     now = utcnow()
     attempt = services.get_attempt(current_api_user(), attempt_id, now, write=True)
     services.submit(attempt, now)
-    db.session.commit()
     return jsonify(_result(attempt) | {"review_url": url_for("quiz.review_attempt", attempt_id=attempt.id)})
 
 
@@ -153,7 +146,6 @@ def quiz_submit(attempt_id: int):
            responses={"200": RESULT, "404": NOT_FOUND, "409": CONFLICT})
 def quiz_result(attempt_id: int):
     attempt = services.get_attempt(current_api_user(), attempt_id, utcnow())
-    db.session.commit()
     if attempt.status != "submitted":
         return api_error("尚未交卷,交卷后才能查看成绩和解析。", 409, f"attempt {attempt_id} is open")
     return jsonify(_result(attempt))

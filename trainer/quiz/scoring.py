@@ -100,6 +100,14 @@ def score(qtype: str, answer: Sequence, response, option_count: int) -> float:
     return SCORERS[qtype](answer, response, option_count)
 
 
+def totals(earned: float, total: float, pass_percent: float) -> dict:
+    """An attempt's points, maximum, percent (one decimal) and pass, from the earned and possible points."""
+    return {
+        "points": round(earned, 4), "max_points": total, "percent": round(100 * earned / total, 1) if total else 0.0,
+        "passed": total > 0 and 100 * earned >= pass_percent * total - 1e-9,
+    }
+
+
 # --- Shapes of a response as sent by a client, checked before anything is stored -------------------------
 # Each checker takes the raw JSON value and the number of options, and returns the cleaned response
 # or raises ValueError with an English reason. ``[]`` (cleared answer) is always allowed.

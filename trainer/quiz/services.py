@@ -4,7 +4,8 @@ Guarantees (tested in tests/services/test_quiz_attempts.py):
 - Every answer is saved as it is given, by an idempotent UPDATE of the item keyed by attempt+question.
 - The deadline is the server's: an answer that arrives after ``deadline + GRACE`` is refused (409) and
   never stored; an attempt past its deadline is submitted automatically, with ``submitted_at`` = the
-  deadline, by whoever touches it first (the learner, a trainer's results page, ``trainer quiz close-expired``).
+  deadline, by the first write that touches it (an answer, a submit, a new start, ``trainer quiz close-expired``);
+  until then reading shows it closed without writing (trainer/quiz/expiry.py).
 - ``open`` → ``submitted`` happens through ``UPDATE … WHERE status = 'open'``: of two concurrent submits
   exactly one grades; the other reads the same result. On PostgreSQL the answer save locks the attempt
   row (``SELECT … FOR UPDATE``) and its UPDATE also re-checks status and deadline, so an answer can never
@@ -35,6 +36,7 @@ from trainer.quiz.completion import check_module_completion
 from trainer.quiz.dbutil import insert_ignore
 from trainer.quiz.draw import Candidate, DrawError, draw_exam, draw_practice
 from trainer.quiz.duplicates import kept_apart
+from trainer.quiz.expiry import as_closed
 from trainer.quiz.models import Exam, QuizAttempt, QuizItem
 from trainer.signals import exam_passed, quiz_submitted
 
@@ -45,7 +47,8 @@ SNAPSHOT = ("type", "stem", "options_json", "answer_json")
 
 
 class AttemptClosed(Conflict):
-    """The attempt no longer takes answers. Views commit before answering, so an automatic submission sticks."""
+    """The attempt no longer takes answers. The request keeps an automatic submission made on the way
+    (trainer.unit_of_work.keep_on_error)."""
 
 
 class ExamSecret(Forbidden):
@@ -169,7 +172,8 @@ def start_practice(user: User, module: Module, now: datetime, rng: random.Random
 def get_attempt(user: User, attempt_id: int, now: datetime, *, write: bool = False) -> QuizAttempt:
     """The attempt if ``user`` may see it (owner; staff who can see the owner) or write to it (owner only).
 
-    Reading an expired open attempt submits it on the spot (lazy closing), so whoever looks sees it closed.
+    Read (not ``write``), an expired open attempt is shown closed without writing (trainer/quiz/expiry.py):
+    the next POST or ``trainer quiz close-expired`` submits it.
     """
     attempt = db.session.get(QuizAttempt, attempt_id)
     if attempt is None:
@@ -177,7 +181,7 @@ def get_attempt(user: User, attempt_id: int, now: datetime, *, write: bool = Fal
     if attempt.user_id != user.id and (write or not policy.can_see_user(user, attempt.user)):
         raise Forbidden("这不是您的作答。", f"user {user.id} may not {'write' if write else 'read'} attempt {attempt_id}")
     if not write and attempt.status == "open" and is_expired(attempt, now):
-        submit(attempt, now)  # writers (save, submit) deal with the deadline themselves
+        as_closed(with_questions(attempt))  # writers (save, submit) deal with the deadline themselves
     return attempt
 
 
@@ -312,10 +316,8 @@ def _grade(attempt: QuizAttempt) -> list[tuple[int, float]]:
         for loaded in list(db.session.identity_map.values()):  # loaded copies must show the new credits
             if isinstance(loaded, QuizItem) and loaded.attempt_id == attempt.id:
                 db.session.expire(loaded, ["credit"])
-    attempt.points = round(earned, 4)
-    attempt.max_points = total
-    attempt.percent = round(100 * earned / total, 1) if total else 0.0
-    attempt.passed = total > 0 and 100 * earned >= attempt.pass_percent * total - 1e-9
+    for name, value in scoring.totals(earned, total, attempt.pass_percent).items():
+        setattr(attempt, name, value)
     db.session.flush()
     return results
 

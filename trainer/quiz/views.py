@@ -32,14 +32,16 @@ def _open_exam_attempts(user) -> list[QuizAttempt]:
 @bp.route("/exams")
 @login_required
 def exams():
-    services.close_expired(utcnow(), user=current_user)
-    db.session.commit()
-    open_by_exam = {a.exam_id: a for a in _open_exam_attempts(current_user)}
+    now = utcnow()
+    # Time computed on read: an attempt past its deadline is no longer running, and its result is on its
+    # review page; the next start (or cron) closes it in the database (trainer/quiz/expiry.py).
+    attempts = _open_exam_attempts(current_user)
     staff = current_user.role in ("trainer", "admin")
     return render_template(
         "quiz/exams.html", exams=exam_rules.exams_for(current_user), used=services.best_results(current_user),
-        open_by_exam=open_by_exam, managed=exam_rules.manageable_exams(current_user) if staff else [],
-        form=FlaskForm(),
+        open_by_exam={a.exam_id: a for a in attempts if not services.is_expired(a, now)},
+        expired_by_exam={a.exam_id: a for a in attempts if services.is_expired(a, now)},
+        managed=exam_rules.manageable_exams(current_user) if staff else [], form=FlaskForm(),
     )
 
 
@@ -48,7 +50,6 @@ def exams():
 def start_exam(key: str):
     """Without JavaScript the start button posts here; with it, exam.js calls the API instead."""
     attempt, _created = services.start_exam(current_user, exam_rules.get_exam(key, current_user), utcnow())
-    db.session.commit()
     return redirect(url_for("quiz.attempt_page", attempt_id=attempt.id))
 
 
@@ -57,7 +58,6 @@ def start_exam(key: str):
 def attempt_page(attempt_id: int):
     now = utcnow()
     attempt = services.get_attempt(current_user, attempt_id, now)
-    db.session.commit()
     if attempt.user_id != current_user.id or attempt.status != "open":
         return redirect(url_for("quiz.review_attempt", attempt_id=attempt.id))
     state = present.attempt_json(services.with_questions(attempt), now, services.exam_secrets(current_user, now))
@@ -70,7 +70,6 @@ def submit_attempt(attempt_id: int):
     now = utcnow()
     attempt = services.get_attempt(current_user, attempt_id, now, write=True)
     services.submit(attempt, now)
-    db.session.commit()
     return redirect(url_for("quiz.review_attempt", attempt_id=attempt.id))
 
 
@@ -79,7 +78,6 @@ def submit_attempt(attempt_id: int):
 def review_attempt(attempt_id: int):
     now = utcnow()
     attempt = services.get_attempt(current_user, attempt_id, now)
-    db.session.commit()
     if attempt.status != "submitted":
         if attempt.user_id == current_user.id:
             return redirect(url_for("quiz.attempt_page", attempt_id=attempt.id))
@@ -105,7 +103,6 @@ def practice(key: str):
 @login_required
 def start_practice(key: str):
     attempt, _created = services.start_practice(current_user, get_module(key), utcnow())
-    db.session.commit()
     return redirect(url_for("quiz.attempt_page", attempt_id=attempt.id))
 
 
@@ -162,7 +159,6 @@ def answer_review(card_id: int):
                                                                      if request.form.get("order") else []), utcnow())
     except ValueError as error:
         raise ValidationFailed("答案格式不正确,请刷新页面后重试。", str(error)) from error
-    db.session.commit()
     return render_template(
         "quiz/daily_feedback.html", card=card, question=question, outcome=outcome, done=done + 1,
         due=review.due_count(current_user, utcnow(), services.exam_secrets(current_user, utcnow())),

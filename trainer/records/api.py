@@ -121,7 +121,6 @@ def create_classroom_session():
     session = classroom.record_session(
         actor, unit=unit, held_on=date.fromisoformat(body["held_on"]), topic=body["topic"], category=body["category"],
         minutes=body["minutes"], attendees=people, now=utcnow(), note=body.get("note") or "")
-    db.session.commit()
     names = [p.username for p in classroom.attendees(session)]
     return jsonify(id=session.id, credited=len(names), attendees=names), 201
 

@@ -8,7 +8,6 @@ from trainer.admin.forms import choices
 from trainer.auth import policy
 from trainer.auth.models import User
 from trainer.content.model import CREDIT_CATEGORIES
-from trainer.errors import TrainerError
 from trainer.extensions import db
 from trainer.hours import ACTIVITIES, SOURCES
 from trainer.ids import db_int
@@ -28,6 +27,7 @@ from trainer.records.forms import AdjustmentForm, ClassroomForm
 from trainer.records.models import ClassroomSession
 from trainer.records.pdf import find_font
 from trainer.timeutil import utcnow
+from trainer.web import flash_errors
 
 bp = Blueprint("records", __name__)
 receivers.connect()
@@ -150,15 +150,9 @@ def adjust(user_id: int):
     person = _managed_person(user_id)
     form = AdjustmentForm()
     if form.validate_on_submit():
-        try:
+        with flash_errors("学时调整已保存。"):
             services.adjust(current_user, person, year=form.year.data, category=form.category.data,
                             minutes=form.minutes.data, reason=form.reason.data, now=utcnow())
-        except TrainerError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash("学时调整已保存。", "success")
     else:
         for errors in form.errors.values():
             flash(errors[0], "error")
@@ -204,7 +198,7 @@ def new_classroom_session():
         form.category.data = services.hours_policy().categories[0]
     unmatched: list[str] = []
     if form.validate_on_submit():
-        try:
+        with flash_errors() as outcome:
             chosen = [p for p in people if p.id in set(form.attendees.data or [])]
             if form.sheet.data:
                 upload = form.sheet.data
@@ -217,12 +211,9 @@ def new_classroom_session():
                 session = classroom.record_session(
                     current_user, unit=unit, held_on=form.held_on.data, topic=form.topic.data, category=form.category.data,
                     minutes=form.minutes.data, attendees=chosen, now=utcnow(), note=form.note.data or "")
-                db.session.commit()
-                flash(f"集中培训已记录,{len(classroom.attendees(session))} 人计入学时。", "success")
-                return redirect(url_for("records.classroom_session", session_id=session.id))
-        except TrainerError as error:
-            db.session.rollback()
-            flash(error.message, "error")
+        if outcome.ok and not unmatched:
+            flash(f"集中培训已记录,{len(classroom.attendees(session))} 人计入学时。", "success")
+            return redirect(url_for("records.classroom_session", session_id=session.id))
     unmatched, hidden = tabular.first_problems(unmatched)
     return render_template("records/classroom_form.html", form=form, unit=unit, people=people, unmatched=unmatched,
                            hidden=hidden, units=units)

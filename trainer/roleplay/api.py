@@ -4,10 +4,10 @@ from flask import jsonify, request
 
 from trainer.api.core import api_error, current_api_user, operation
 from trainer.auth import policy
-from trainer.extensions import db
 from trainer.ids import db_int
 from trainer.roleplay import services
 from trainer.roleplay.presentation import attempt_json
+from trainer.unit_of_work import keep_on_error, then
 
 ITEM = {"type": "object", "properties": {"expect": {"type": "string"}, "hit": {"type": "boolean"},
                                          "heard": {"type": "string"}, "label": {"type": "string"}}}
@@ -50,6 +50,7 @@ ATTEMPT_RESPONSE = {"content": {"application/json": {"schema": ATTEMPT_SCHEMA}}}
 def _attempt_response(attempt, status_code=None):
     body = attempt_json(attempt)
     if attempt.status == "rejected":
+        keep_on_error()  # the rejection is the record of this answer (and its deleted recording): keep it
         # The error shape every API error has, plus the attempt it was recorded as.
         body = {**body, "error": attempt.message, "detail": attempt.error}
         return jsonify(body), 422
@@ -94,10 +95,11 @@ def roleplay_score():
             return api_error("练习与情景不符。", 400, f"session {session.id} is not of scenario {key!r}")
     else:
         session = services.open_session_for(user, scenario)
-    attempt = services.submit_answer(user, session, turn, upload.read(),
-                                     response_delay=request.form.get("response_delay"), commit=db.session.commit)
-    db.session.commit()
-    return _attempt_response(attempt, 200 if attempt.status == "scored" else None)
+    attempt = services.receive_upload(user, session, turn, upload.read(), response_delay=request.form.get("response_delay"))
+    # The recording and its pending row are committed first: recognition (in the workers, the process's
+    # queue, or here in eager mode) runs as a second unit of work, so a failing engine never loses the answer.
+    attempt_id = attempt.id
+    return then(lambda: _attempt_response(services.dispatch(services.get_attempt(attempt_id))))
 
 
 @operation("/roleplay/attempts/<int:attempt_id>", "GET", summary="一次作答的结果", tags=("roleplay",),
@@ -118,6 +120,5 @@ def roleplay_retry(attempt_id: int):
     attempt = services.get_attempt(attempt_id)
     if not policy.can_see_user(current_api_user(), attempt.user):
         return api_error("没有权限。", 403)
-    services.dispatch(attempt)
-    db.session.commit()
+    services.dispatch(attempt)  # an explicit POST: may recognise (eager mode) or queue
     return _attempt_response(attempt)

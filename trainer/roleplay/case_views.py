@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from trainer.auth import policy
-from trainer.errors import TrainerError
+from trainer.errors import Forbidden, TrainerError
 from trainer.extensions import db
 from trainer.ids import db_int
 from trainer.roleplay import services
@@ -22,6 +22,7 @@ from trainer.roleplay.views import bp
 from trainer.speech.assess import assess
 from trainer.speech.audio import AudioRejected, decode_upload
 from trainer.timeutil import utcnow
+from trainer.web import flash_errors
 
 EXAMPLE_CHOICES = [SelectChoice("accept", "加为通过样例(accept)"), SelectChoice("reject", "加为不通过样例(reject)"),
                    SelectChoice("", "不加样例")]
@@ -92,7 +93,7 @@ def case_apply(attempt_id: int):
     if not form.validate():
         flash("表单已过期或填写有误,请重试。", "error")
         return redirect(back)
-    try:
+    with flash_errors(raises=(Forbidden,)) as outcome:
         if request.form.get("dismiss"):
             cases.dismiss(current_user, attempt, now=utcnow())
             flash("已标记为不采纳。", "success")
@@ -102,13 +103,8 @@ def case_apply(attempt_id: int):
                                    wording=form.wording.data)
             cases.apply(current_user, attempt, change, _content_dir(), example=example, now=utcnow())
             flash(f"已写入 {change.relative},内容检查通过,评分已使用新的内容。", "success")
-    except TrainerError as error:
-        if error.status_code == 403:
-            raise
-        db.session.rollback()
-        flash(error.message, "error")
+    if not outcome.ok:
         return redirect(back)
-    db.session.commit()
     return redirect(url_for("roleplay.cases_list"))
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from trainer.auth import policy
 from trainer.content.model import SETTINGS
-from trainer.errors import TrainerError
+from trainer.errors import Forbidden
 from trainer.extensions import db
 from trainer.ids import db_int
 from trainer.org.models import Unit
@@ -18,6 +18,7 @@ from trainer.roleplay.services import paths
 from trainer.roleplay.services.branch_stats import branch_stats
 from trainer.roleplay.views import bp
 from trainer.scoring.dialogue import MOODS
+from trainer.web import flash_errors
 
 PAGE_SIZE = 50
 
@@ -48,8 +49,8 @@ def review():
 def review_attempt(attempt_id: int):
     attempt = services.get_attempt(attempt_id)
     policy.require_user_visible(current_user, attempt.user)
-    if attempt.status == "pending" and services.retry_due(attempt.session, **services.limits()):
-        db.session.commit()
+    if attempt.status == "pending":
+        services.retry_due(attempt.session)
     form = OverrideForm()
     if attempt.overridden:
         form.score.data = attempt.override_score
@@ -77,17 +78,9 @@ def override(attempt_id: int):
             for error in errors:
                 flash(error, "error")
         return redirect(url_for("roleplay.review_attempt", attempt_id=attempt.id))
-    try:
+    with flash_errors("已保存改分,原始评分已保留。", raises=(Forbidden,)):
         services.override(current_user, attempt, score=form.score.data, passed=form.passed.data == "yes",
                           reason=form.reason.data)
-    except TrainerError as error:
-        db.session.rollback()
-        if error.status_code == 403:
-            raise
-        flash(error.message, "error")
-        return redirect(url_for("roleplay.review_attempt", attempt_id=attempt.id))
-    db.session.commit()
-    flash("已保存改分,原始评分已保留。", "success")
     return redirect(url_for("roleplay.review_attempt", attempt_id=attempt.id))
 
 

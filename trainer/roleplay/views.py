@@ -71,7 +71,6 @@ def scenario(key: str):
 @login_required
 def start(key: str):
     session = services.start_session(current_user, services.get_scenario(key))
-    db.session.commit()
     return redirect(url_for("roleplay.practice", session_id=session.id))
 
 
@@ -80,8 +79,7 @@ def start(key: str):
 def practice(session_id: int):
     session = services.get_session(session_id)
     services.require_owner(current_user, session)
-    if services.retry_due(session, **services.limits()):
-        db.session.commit()
+    services.retry_due(session)  # queues stale pending answers for the workers; never recognises here
     position = request.args.get("turn", type=db_int)
     counting = services.counting_attempts(session)
     path = paths.walk(session, counting)
@@ -113,8 +111,7 @@ def practice(session_id: int):
 def summary(session_id: int):
     session = services.get_session(session_id)
     policy.require_user_visible(current_user, session.user)
-    if services.retry_due(session, **services.limits()):
-        db.session.commit()
+    services.retry_due(session)
     best, latest = services.counting_attempts(session), services.latest_attempts(session)
     path = paths.walk(session, best)
     rows = [(step.turn, best.get(step.turn.id), latest.get(step.turn.id)) for step in path.steps]

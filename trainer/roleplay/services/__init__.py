@@ -63,17 +63,23 @@ def limits() -> dict:
     }
 
 
-def submit_answer(user, session, turn, data: bytes, *, response_delay=None, commit=None):
-    """Receive then score one answer. ``commit`` (the view's ``db.session.commit``) runs between the two
-    steps, so the recording and its pending row are durable before the recognizer is tried. With
-    ``REDIS_URL`` set the scoring is a queue job instead (see :mod:`trainer.roleplay.queue`)."""
+def receive_upload(user, session, turn, data: bytes, *, response_delay=None):
+    """Step 1 of an answer: check the upload rate, store the recording and its pending row (flush). The
+    caller commits before step 2, :func:`dispatch`, so the answer is durable before the recognizer is tried
+    (the upload view: ``trainer.unit_of_work.then``)."""
     lim = limits()
     check_upload_rate(user)
-    attempt = receive_answer(user, session, turn, data, response_delay=parse_delay(response_delay),
-                       audio_dir=lim["audio_dir"], max_bytes=lim["max_bytes"])
+    return receive_answer(user, session, turn, data, response_delay=parse_delay(response_delay),
+                          audio_dir=lim["audio_dir"], max_bytes=lim["max_bytes"])
+
+
+def submit_answer(user, session, turn, data: bytes, *, response_delay=None, commit=None):
+    """Both steps, for callers that own their transaction (tests, tools): ``commit`` runs between them.
+    With ``REDIS_URL`` set the scoring is a queue job instead (see :mod:`trainer.roleplay.queue`)."""
+    attempt = receive_upload(user, session, turn, data, response_delay=response_delay)
     if commit is not None:
         commit()
-    return dispatch(attempt, lim)
+    return dispatch(attempt)
 
 
 def dispatch(attempt, lim=None):

@@ -367,23 +367,25 @@ def retry_pending(attempts: list[RoleplayAttempt], **limits) -> list[RoleplayAtt
     return attempts
 
 
-def retry_due(session: RoleplaySession, *, now: datetime | None = None, **limits) -> list[RoleplayAttempt]:
-    """A page view's retry: the session's pending attempts not tried in the last ``RETRY_AFTER``. With a
-    queue (workers, or the process's own: :mod:`trainer.roleplay.inline`) they are queued, never recognised
-    while the page waits; queueing is idempotent. Returns the attempts scored here (eager mode only)."""
+def retry_due(session: RoleplaySession, *, now: datetime | None = None) -> list[RoleplayAttempt]:
+    """A page view's nudge: the session's pending attempts not tried in the last ``RETRY_AFTER`` are queued
+    for the workers (RQ, or the process's own: :mod:`trainer.roleplay.inline`); queueing is idempotent and
+    writes nothing to the database, so a GET may call it. Never recognises: in eager mode (tests, no worker)
+    it does nothing, and ``trainer roleplay retry-pending`` or the page's 重新识别 (a POST) scores them.
+    Returns the attempts queued."""
     from flask import current_app
 
     from trainer.roleplay import inline, queue
 
     now = now or utcnow()
     due = pending_attempts(session=session, tried_before=now - RETRY_AFTER)
-    if queue.enabled():  # web processes never recognise when workers exist; the enqueue is idempotent
+    if queue.enabled():  # the enqueue is idempotent
         for attempt in due:
             queue.enqueue(attempt.id)
-        return []
+        return due
     app = current_app._get_current_object()
-    if not inline.eager(app):
-        for attempt in due:
-            inline.get_queue(app).submit(attempt.id)
+    if inline.eager(app):
         return []
-    return retry_pending(due, now=now, **limits)
+    for attempt in due:
+        inline.get_queue(app).submit(attempt.id)
+    return due
