@@ -165,6 +165,7 @@ def set_audio_keys(path: Path, values: list[list[str]]) -> bool:
     changed. The result is re-read to check that nothing but audio keys changed."""
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
     original = path.read_text(encoding="utf-8")
     rt = YAML()
@@ -181,7 +182,8 @@ def set_audio_keys(path: Path, values: list[list[str]]) -> bool:
         for index, key in enumerate(keys[1:]):
             variant = turn["variants"][index]
             if isinstance(variant, str):
-                mapping = CommentedMap([("customer", variant), ("audio", key)])
+                # quoted: PyYAML misreads "?" inside a plain scalar of a flow mapping
+                mapping = CommentedMap([("customer", DoubleQuotedScalarString(variant)), ("audio", key)])
                 mapping.fa.set_flow_style()
                 turn["variants"][index] = mapping
             elif variant.get("audio") != key:
