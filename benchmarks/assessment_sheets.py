@@ -50,11 +50,11 @@ def run(args, folder: Path) -> None:
     from trainer.auth.models import User
     from trainer.content import load_content
     from trainer.courses.importer import import_content
-    from trainer.demo import _ensure_unit
     from trainer.extensions import db
+    from trainer.org.services import ensure_unit
+    from trainer.pdf import find_font
     from trainer.quiz.models import Exam, QuizAttempt
     from trainer.records.models import HoursEntry
-    from trainer.records.pdf import find_font
     from trainer.roleplay.models import RoleplaySession, Scenario
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}", "SECRET_KEY": "bench",
@@ -66,14 +66,14 @@ def run(args, folder: Path) -> None:
         content, errors = load_content(ROOT)
         assert not errors, errors[:3]
         import_content(content)
-        station = _ensure_unit("基准供电所", "station", _ensure_unit("基准公司", "company", None))
+        station = ensure_unit("基准供电所", "station", ensure_unit("基准公司", "company", None))
         reviewer = User(username="station", display_name="供电所", role="trainer", unit=station)
         db.session.add(reviewer)
         exam = db.session.scalar(select(Exam).where(Exam.key == "ethics-law-annual-exam"))
         scenario = db.session.scalar(select(Scenario).limit(1))
         teams, leaders = [], []
         for t in range(args.teams):
-            team = _ensure_unit(f"班组{t}", "team", station)
+            team = ensure_unit(f"班组{t}", "team", station)
             leader = User(username=f"leader{t}", display_name=f"班长{t}", role="trainer", unit=team)
             db.session.add(leader)
             db.session.add_all(User(username=f"p{t}-{i}", display_name=f"员工{i}", role="trainee", unit=team,

@@ -88,15 +88,15 @@ def client(app):
 @pytest.fixture
 def units(app):
     """A small tree: 公司 → two 供电所 → one 班组 each."""
-    from trainer.demo import _ensure_unit
+    from trainer.org.services import ensure_unit
 
-    company = _ensure_unit("测试供电公司", "company", None)
-    east = _ensure_unit("东区供电所", "station", company)
-    west = _ensure_unit("西区供电所", "station", company)
+    company = ensure_unit("测试供电公司", "company", None)
+    east = ensure_unit("东区供电所", "station", company)
+    west = ensure_unit("西区供电所", "station", company)
     tree = {
         "company": company, "east": east, "west": west,
-        "east_team": _ensure_unit("东区营业班", "team", east),
-        "west_team": _ensure_unit("西区营业班", "team", west),
+        "east_team": ensure_unit("东区营业班", "team", east),
+        "west_team": ensure_unit("西区营业班", "team", west),
     }
     db.session.commit()
     return tree

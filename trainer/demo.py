@@ -12,6 +12,7 @@ from sqlalchemy import select
 from trainer.auth.models import User
 from trainer.extensions import db
 from trainer.org.models import Unit
+from trainer.org.services import ensure_unit
 
 # (name, kind, children)
 DEMO_UNITS = (
@@ -35,23 +36,13 @@ DEMO_USERS = [
 ]
 
 
-def _ensure_unit(name: str, kind: str, parent: Unit | None) -> Unit:
-    unit = db.session.scalar(select(Unit).where(Unit.name == name, Unit.parent_id == (parent.id if parent else None)))
-    if unit is None:
-        unit = Unit(name=name, kind=kind, parent=parent)
-        db.session.add(unit)
-        db.session.flush()
-        unit.path = f"{parent.path if parent else '/'}{unit.id}/"
-    return unit
-
-
 def load_demo_data(password: str) -> dict[str, Unit]:
     """Idempotent: units and accounts are created once; existing passwords are left alone."""
     units: dict[str, Unit] = {}
 
     def walk(node, parent):
         name, kind, children = node
-        units[name] = _ensure_unit(name, kind, parent)
+        units[name] = ensure_unit(name, kind, parent)
         for child in children:
             walk(child, units[name])
 

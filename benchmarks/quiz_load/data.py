@@ -47,8 +47,8 @@ def prepare(database_url: str, cohorts: dict[str, int]) -> dict[str, list[Traine
     from trainer.auth.models import ApiToken, User
     from trainer.content import load_content
     from trainer.courses.importer import import_content
-    from trainer.demo import _ensure_unit
     from trainer.extensions import db
+    from trainer.org.services import ensure_unit
     from trainer.quiz.models import Exam
 
     app = _app(database_url)
@@ -63,7 +63,7 @@ def prepare(database_url: str, cohorts: dict[str, int]) -> dict[str, list[Traine
                      for t, n in BENCH_RULES]
             db.session.add(Exam(key=BENCH_EXAM, title="压测考试", description="trainer bench quiz", duration_minutes=600,
                                 pass_percent=80, max_attempts=0, rules_json=json.dumps(rules), origin="trainer"))
-        team = _ensure_unit("压测班组", "team", _ensure_unit("压测供电所", "station", _ensure_unit("压测公司", "company", None)))
+        team = ensure_unit("压测班组", "team", ensure_unit("压测供电所", "station", ensure_unit("压测公司", "company", None)))
         run = secrets.token_hex(3)
         trainees: dict[str, list[Trainee]] = {}
         for cohort, count in cohorts.items():

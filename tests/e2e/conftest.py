@@ -36,8 +36,8 @@ def live_server(tmp_path):
     from trainer.auth.models import User
     from trainer.content import load_content
     from trainer.courses.importer import import_content
-    from trainer.demo import _ensure_unit
     from trainer.extensions import db
+    from trainer.org.services import ensure_unit
 
     app = create_app({
         "TESTING": True, "SECRET_KEY": "e2e", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'e2e.sqlite'}",
@@ -48,7 +48,7 @@ def live_server(tmp_path):
         content, errors = load_content(CONTENT)
         assert errors == []
         import_content(content)
-        team = _ensure_unit("测试营业班", "team", _ensure_unit("测试供电所", "station", _ensure_unit("测试公司", "company", None)))
+        team = ensure_unit("测试营业班", "team", ensure_unit("测试供电所", "station", ensure_unit("测试公司", "company", None)))
         for username, role in [("learner", "trainee"), ("coach", "trainer"), ("boss", "admin")]:
             user = User(username=username, display_name={"learner": "李学员", "coach": "王老师", "boss": "管理员"}[username],
                         role=role, unit=team.parent if role == "trainer" else team)

@@ -19,7 +19,7 @@ from trainer.courses.importer import import_content
 from trainer.courses.services import get_module
 from trainer.errors import Conflict, Forbidden, ValidationFailed
 from trainer.extensions import db
-from trainer.records.pdf import find_font
+from trainer.pdf import find_font
 from trainer.roleplay.models import Scenario
 
 T0 = datetime(2026, 3, 1, 2, 0)
@@ -187,7 +187,7 @@ def test_certificate_pdf_reads_back(app, people, content, qual):
     person = people["trainee_east"]
     complete_everything(person, T0)
     grant = grants_of(person)[0]
-    from trainer.records.services import hours_policy
+    from trainer.org.services import hours_policy
 
     body = certificate_pdf(name=person.display_name, qualification=qual.title, granted_at=grant.granted_at,
                            expires_at=grant.expires_at, code=grant.code, verify_url=f"http://localhost/verify/{grant.code}",
@@ -199,7 +199,7 @@ def test_certificate_pdf_reads_back(app, people, content, qual):
 
 
 def test_missing_font_is_a_clear_error():
-    from trainer.records.pdf import PdfUnavailable
+    from trainer.pdf import PdfUnavailable
 
     with pytest.raises(PdfUnavailable) as error:
         find_font("/nonexistent/font.ttf")

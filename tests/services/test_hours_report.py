@@ -12,8 +12,8 @@ from trainer.courses.services import get_module
 from trainer.errors import Forbidden
 from trainer.extensions import db
 from trainer.hours import HoursPolicy
+from trainer.pdf import find_font
 from trainer.records import classroom, exports, report, services
-from trainer.records.pdf import find_font
 
 NOW = datetime(2026, 6, 1, 2, 0)
 

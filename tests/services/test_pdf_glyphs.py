@@ -7,7 +7,7 @@ from datetime import datetime
 from pypdf import PdfReader
 
 from tests.services.test_hours_report import pdf_text
-from trainer.records import pdf
+from trainer import pdf
 
 NAME = "张😀𠀀明"
 NOW = datetime(2026, 11, 1, 8, 0)

@@ -53,10 +53,10 @@ def test_any_rejected_row_imports_nothing(units):
 
 
 def test_full_path_resolves_duplicate_unit_names(units):
-    from trainer.demo import _ensure_unit
+    from trainer.org.services import ensure_unit
 
-    _ensure_unit("营业班", "team", units["east"])
-    _ensure_unit("营业班", "team", units["west"])
+    ensure_unit("营业班", "team", units["east"])
+    ensure_unit("营业班", "team", units["west"])
     result = run("s.csv", "工号,姓名,岗位,单位\nE1,甲,营业厅,营业班\n".encode())
     assert "重名" in result.rows[0].reason
     result = run("s.csv", "工号,姓名,岗位,单位\nE1,甲,营业厅,测试供电公司/西区供电所/营业班\n".encode())

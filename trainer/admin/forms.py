@@ -1,17 +1,12 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from trainer.auth.forms import MIN_PASSWORD
 from trainer.auth.models import ROLES
+from trainer.forms import choices
 from trainer.org.models import UNIT_KINDS
-
-
-def choices(pairs) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms 3.3+ wants them."""
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class UnitForm(FlaskForm):

@@ -9,6 +9,7 @@ from trainer.auth.services import end_access
 from trainer.errors import Conflict, ValidationFailed
 from trainer.extensions import db
 from trainer.org.models import UNIT_KINDS, Unit
+from trainer.org.services import add_unit
 from trainer.timeutil import utcnow
 
 # A child's kind must come after its parent's: 公司 → 供电所 → 班组.
@@ -28,10 +29,7 @@ def create_unit(actor: User, name: str, kind: str, parent: Unit | None) -> Unit:
         siblings = select(Unit.id).where(Unit.name == name, Unit.parent_id.is_(None))
     if db.session.scalar(siblings):
         raise Conflict(f"同一上级下已有名为“{name}”的单位。")
-    unit = Unit(name=name, kind=kind, parent=parent)
-    db.session.add(unit)
-    db.session.flush()
-    unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    unit = add_unit(name, kind, parent)
     audit.record(actor, "unit.create", f"unit:{unit.id}", name=name, kind=kind)
     db.session.flush()
     return unit

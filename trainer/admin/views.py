@@ -6,11 +6,12 @@ from sqlalchemy import func, or_, select
 
 from trainer import tabular
 from trainer.admin import services, staff_import
-from trainer.admin.forms import StaffImportForm, UnitForm, UserForm, choices
+from trainer.admin.forms import StaffImportForm, UnitForm, UserForm
 from trainer.auth import policy
 from trainer.auth.models import User
 from trainer.courses import services as course_services
 from trainer.extensions import db
+from trainer.forms import choices
 from trainer.ids import db_int
 from trainer.org.models import Unit
 from trainer.unit_of_work import discard

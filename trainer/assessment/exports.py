@@ -1,5 +1,5 @@
 """Exports of a year's results: Excel through the safe spreadsheet writer (trainer/tabular.py), PDF
-through the project's PDF helper (trainer/records/pdf.py). Detail rows are given only for reports the
+through the project's PDF helper (trainer/pdf.py). Detail rows are given only for reports the
 team has submitted (their figures are frozen); the others are listed with their status."""
 
 import io
@@ -8,10 +8,10 @@ from datetime import datetime
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from trainer import pdf
 from trainer.assessment.models import STATUSES
 from trainer.assessment.reading import Result
 from trainer.assessment.sheet import Sheet
-from trainer.records import pdf
 from trainer.tabular import cells
 
 SUMMARY_HEADER = ["班组", "所属单位", "状态", "总分", "报送时间", "报送期限", "审核人", "审核时间", "退回原因"]

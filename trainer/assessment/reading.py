@@ -20,7 +20,7 @@ from trainer.content.assessment import StandardDef, standard_for
 from trainer.errors import Forbidden, NotFound
 from trainer.extensions import db
 from trainer.org.models import Unit
-from trainer.records.services import hours_policy
+from trainer.org.services import hours_policy
 
 FROZEN = {"submitted", "accepted"}  # the platform figures are those of the submission
 EDITABLE = {"draft", "returned"}

@@ -10,7 +10,6 @@ import json
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from trainer import audit
 from trainer.assessment.models import AssessmentScore, TeamAssessment
@@ -21,9 +20,9 @@ from trainer.auth import policy
 from trainer.auth.models import User
 from trainer.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from trainer.extensions import db
+from trainer.inserts import insert_ignore
 from trainer.org.models import Unit
 
-INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 MAX_REASON = 2000
 STATUS_CONFLICTS = {  # why a report in this status cannot be changed by the 班组长
     "submitted": "自查表已报送供电所,正在等待审核,不能修改。",
@@ -57,12 +56,10 @@ def _start(actor: User, team: Unit, year: int, now: datetime) -> TeamAssessment:
     row = standard_row(year)
     if row is None:
         raise NotFound(f"{year} 年还没有考核标准,请联系管理员导入。", f"no assessment standard in force in {year}")
-    table = TeamAssessment.__table__
-    insert = INSERTS[db.session.get_bind().dialect.name]
-    created = db.session.connection().execute(
-        insert(table).values(unit_id=team.id, year=year, standard_key=row.key, standard_json=row.definition_json,
-                             status="draft", return_reason="", created_at=now, created_by_id=actor.id, updated_at=now)
-        .on_conflict_do_nothing(index_elements=["unit_id", "year"]).returning(table.c.id)).first()
+    created = insert_ignore(
+        TeamAssessment, conflict=["unit_id", "year"], unit_id=team.id, year=year, standard_key=row.key,
+        standard_json=row.definition_json, status="draft", return_reason="", created_at=now, created_by_id=actor.id,
+        updated_at=now)
     report = find_report(team, year)
     if created is not None:
         audit.record(actor, "assessment.start", report.target, team=team.name, year=year, standard=row.key)

@@ -6,12 +6,12 @@ with what was typed; the web layer commits (trainer/unit_of_work.py)."""
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from trainer.assessment import exports, reading, services, widgets  # noqa: F401  (widgets register)
+from trainer.assessment import exports, reading, services
 from trainer.assessment.models import STATUSES
 from trainer.assessment.rules import SCORING_RULES
 from trainer.auth import policy
-from trainer.records.pdf import find_font
-from trainer.records.services import hours_policy
+from trainer.org.services import hours_policy
+from trainer.pdf import find_font
 from trainer.timeutil import utcnow
 from trainer.web import flash_errors, report
 

@@ -16,7 +16,8 @@ log = logging.getLogger(__name__)
 
 def record_completion(user, kind: str, key: str, at=None) -> bool:
     """True when this is the first time we hear of it. Also records the person's assignment progress."""
-    from trainer.assignments.services import insert_ignore, record_sight
+    from trainer.assignments.services import record_sight
+    from trainer.inserts import insert_ignore
 
     if user is None or getattr(user, "id", None) is None or not key:
         return False

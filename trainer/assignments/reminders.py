@@ -23,6 +23,7 @@ from trainer.assignments.models import Assignment, Notice, NoticeEmail
 from trainer.auth.models import User
 from trainer.errors import NotFound, ValidationFailed
 from trainer.extensions import db
+from trainer.inserts import insert_ignore
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def checked_address(address: str) -> str:
 def create_notice(user: User, assignment: Assignment | None, kind: str, title: str, body: str, now: datetime) -> int | None:
     """The new notice's id, or None when this (assignment, person, kind) was already sent."""
     state = "pending" if mail_enabled() and email_address(user) else "none"
-    return services.insert_ignore(
+    return insert_ignore(
         Notice, user_id=user.id, assignment_id=assignment.id if assignment else None, kind=kind, title=title[:200],
         body=body, created_at=now, email_state=state, email_error="",
     )

@@ -15,6 +15,7 @@ from trainer.auth import policy
 from trainer.auth.models import User
 from trainer.extensions import db
 from trainer.org.models import Unit
+from trainer.org.services import ancestor_ids
 from trainer.tabular import cells
 from trainer.timeutil import to_local
 
@@ -58,7 +59,7 @@ def build(actor: User, assignment: Assignment, now: datetime, learners: dict | N
         report.tally.total += 1
         report.tally.done += item.complete
         report.tally.overdue += item.status == "overdue"
-        for unit_id in services.ancestor_ids(item.user.unit):
+        for unit_id in ancestor_ids(item.user.unit):
             if visible is not None and unit_id not in visible:
                 continue  # a trainer's table starts at their own unit
             tally = by_unit.setdefault(unit_id, Tally())

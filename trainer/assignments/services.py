@@ -14,8 +14,6 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
 from trainer import audit
@@ -31,7 +29,9 @@ from trainer.auth import policy
 from trainer.auth.models import User
 from trainer.errors import Forbidden, NotFound, ValidationFailed
 from trainer.extensions import db
+from trainer.inserts import insert_ignore
 from trainer.org.models import Unit
+from trainer.org.services import ancestor_ids
 
 log = logging.getLogger(__name__)
 MAX_DUE_DAYS = 366
@@ -39,19 +39,7 @@ MAX_NOTE = 1000  # characters, as the form says
 MAX_POSITIONS = 20  # 岗位 in one assignment
 
 
-def insert_ignore(model, **values):
-    """INSERT … ON CONFLICT DO NOTHING; returns the new id, or None when a unique constraint already held a row.
-    Two requests (or two reminder runs) racing on the same row both succeed, and only one row exists."""
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(model).values(**values).on_conflict_do_nothing().returning(model.id)
-    return db.session.execute(statement).scalar()
-
-
 # --- membership --------------------------------------------------------------------------------------
-
-
-def ancestor_ids(unit: Unit | None) -> list[int]:
-    return [int(part) for part in unit.path.strip("/").split("/") if part] if unit else []
 
 
 def assignments_for(user: User) -> list[Assignment]:

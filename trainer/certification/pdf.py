@@ -2,8 +2,8 @@
 
 from datetime import datetime
 
+from trainer import pdf
 from trainer.certification.services import format_code
-from trainer.records import pdf
 
 
 def certificate_pdf(*, name: str, qualification: str, granted_at: datetime, expires_at: datetime, code: str,

@@ -10,7 +10,6 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import case, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from trainer import audit
 from trainer.auth import policy as access
@@ -28,9 +27,9 @@ from trainer.certification.status import (
 )
 from trainer.errors import Conflict, Forbidden, ValidationFailed
 from trainer.extensions import db
+from trainer.inserts import insert_ignore
 from trainer.lookup import active_by_key
 
-INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 # 32 symbols without 0/O and 1/I, which people misread from paper; 12 of them carry 60 random bits.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
@@ -71,11 +70,8 @@ def record_evidence(person: User, kind: str, key: str, score: int | None, at: da
     """Insert once, then keep the best score. Safe to repeat and safe under concurrent signals."""
     db.session.flush()
     table = QualificationEvidence.__table__
-    insert = INSERTS[db.session.get_bind().dialect.name]
-    inserted = db.session.connection().execute(
-        insert(table).values(user_id=person.id, kind=kind, key=key, best_score=score, first_at=at, last_at=at)
-        .on_conflict_do_nothing(index_elements=["user_id", "kind", "key"]).returning(table.c.id)
-    ).first()
+    inserted = insert_ignore(QualificationEvidence, conflict=["user_id", "kind", "key"], user_id=person.id, kind=kind,
+                             key=key, best_score=score, first_at=at, last_at=at)
     if inserted is None and score is not None:
         db.session.connection().execute(
             update(table).where(table.c.user_id == person.id, table.c.kind == kind, table.c.key == key).values(

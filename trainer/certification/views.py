@@ -20,10 +20,10 @@ from trainer.errors import TrainerError
 from trainer.extensions import db
 from trainer.ids import db_int
 from trainer.org.models import Unit
+from trainer.org.services import hours_policy
+from trainer.pdf import find_font
 from trainer.quiz.models import Exam
-from trainer.records.pdf import find_font
 from trainer.records.report import REPORTED_ROLES
-from trainer.records.services import hours_policy
 from trainer.roleplay.models import Scenario
 from trainer.timeutil import utcnow
 from trainer.web import report

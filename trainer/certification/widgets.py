@@ -10,7 +10,7 @@ from trainer.certification import services
 from trainer.certification.models import QualificationGrant
 from trainer.extensions import db
 from trainer.home.views import home_widget
-from trainer.records.services import hours_policy
+from trainer.org.services import hours_policy
 from trainer.timeutil import utcnow
 
 NOTICE_STATUSES = {"expiring", "expired", "revoked"}

@@ -5,9 +5,9 @@ from flask_wtf import FlaskForm
 from trainer.content.model import CREDIT_CATEGORIES
 from trainer.courses import services
 from trainer.errors import TrainerError
+from trainer.org.services import hours_policy
 from trainer.records import crediting, reading_clock
 from trainer.records.activity import active_policy
-from trainer.records.services import hours_policy
 from trainer.timeutil import utcnow
 
 bp = Blueprint("courses", __name__)

@@ -14,7 +14,7 @@ from trainer.auth.models import User
 from trainer.courses.models import Module
 from trainer.courses.services import read_section_ids
 from trainer.extensions import db
-from trainer.quiz.dbutil import insert_ignore
+from trainer.inserts import insert_ignore
 from trainer.quiz.models import ModuleCompletion, QuizAttempt
 from trainer.signals import module_completed
 

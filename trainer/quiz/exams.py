@@ -16,6 +16,7 @@ from trainer.courses.models import Question, QuestionBank
 from trainer.errors import Forbidden, NotFound, ValidationFailed
 from trainer.extensions import db
 from trainer.org.models import Unit
+from trainer.org.services import ancestor_ids
 from trainer.quiz.models import Exam
 
 
@@ -40,8 +41,7 @@ def _offered_to(user: User):
     """SQL condition: exams offered to ``user`` (everyone's exams, plus trainer exams of units above them)."""
     if user.unit is None:
         return Exam.unit_id.is_(None)
-    ancestor_ids = [int(part) for part in user.unit.path.strip("/").split("/") if part]
-    return or_(Exam.unit_id.is_(None), Exam.unit_id.in_(ancestor_ids))
+    return or_(Exam.unit_id.is_(None), Exam.unit_id.in_(ancestor_ids(user.unit)))
 
 
 def exams_for(user: User) -> list[Exam]:

@@ -13,19 +13,15 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from trainer.content.exams import DrawRule
 from trainer.content.questions import QUESTION_TYPE_LABELS
+from trainer.forms import choices
 from trainer.quiz.exams import ExamInput
 
 RULE_ROWS = 6
 DIFFICULTY_CHOICES = [("", "不限"), ("1", "易"), ("2", "中"), ("3", "难"), ("1,2", "易和中"), ("2,3", "中和难")]
-
-
-def choices(pairs) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class BankImportForm(FlaskForm):

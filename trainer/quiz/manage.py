@@ -10,10 +10,11 @@ from trainer.auth import policy
 from trainer.auth.policy import roles_required
 from trainer.content.questions import QUESTION_TYPE_LABELS
 from trainer.errors import TrainerError
+from trainer.forms import choices
 from trainer.ids import db_int
 from trainer.quiz import analysis, banks, expiry, services
 from trainer.quiz import exams as exam_rules
-from trainer.quiz.forms import BankImportForm, ExamForm, choices
+from trainer.quiz.forms import BankImportForm, ExamForm
 from trainer.quiz.views import bp
 from trainer.timeutil import utcnow
 

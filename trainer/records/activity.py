@@ -17,9 +17,9 @@ from trainer.courses.models import Module
 from trainer.extensions import db
 from trainer.hours import ACTIVITIES, ActiveTimePolicy, Evidence
 from trainer.hours.active import MODULE_KINDS
-from trainer.quiz.dbutil import INSERTS
+from trainer.inserts import INSERTS
+from trainer.org.services import hours_policy
 from trainer.records.models import ActivityDay
-from trainer.records.services import hours_policy
 
 # The later of two timestamps, per dialect (SQLite's max() with two arguments is the scalar one).
 GREATEST = {"sqlite": func.max, "postgresql": func.greatest}

@@ -17,9 +17,10 @@ from trainer.errors import Forbidden, ValidationFailed
 from trainer.extensions import db
 from trainer.hours import check_entry
 from trainer.org.models import Unit
+from trainer.org.services import hours_policy
 from trainer.records.activity import add_seconds
 from trainer.records.models import ClassroomSession, HoursEntry
-from trainer.records.services import credit, hours_policy
+from trainer.records.services import credit
 from trainer.tabular import iter_rows
 
 # Sign-in sheet columns, in the order they identify a person best.

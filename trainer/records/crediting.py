@@ -15,11 +15,12 @@ from trainer.auth.models import User
 from trainer.courses.models import Module
 from trainer.extensions import db
 from trainer.hours import Evidence
+from trainer.org.services import hours_policy
 from trainer.quiz.completion import is_completed
 from trainer.quiz.models import ModuleCompletion
 from trainer.records.activity import active_policy, module_evidence
 from trainer.records.models import HoursEntry
-from trainer.records.services import credit_module, hours_policy
+from trainer.records.services import credit_module
 
 
 def _credited(person: User, module: Module, year: int) -> bool:

@@ -6,10 +6,10 @@ from datetime import datetime
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from trainer import pdf
 from trainer.auth.models import User
 from trainer.content.model import CREDIT_CATEGORIES
 from trainer.hours import SOURCES, HoursPolicy, YearSummary
-from trainer.records import pdf
 from trainer.records.models import HoursEntry
 from trainer.records.report import ReportRow, UnitStat
 from trainer.tabular import cells, csv_bytes

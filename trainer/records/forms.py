@@ -12,8 +12,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from trainer.admin.forms import choices
 from trainer.content.model import CREDIT_CATEGORIES
+from trainer.forms import choices
 from trainer.hours.sources import MAX_ADJUSTMENT_MINUTES, MAX_SESSION_MINUTES
 
 

@@ -19,11 +19,11 @@ from trainer.courses.models import Module
 from trainer.errors import Conflict, ValidationFailed
 from trainer.extensions import db
 from trainer.hours import ActiveTimePolicy, beat_seconds
-from trainer.quiz.dbutil import insert_ignore
+from trainer.inserts import insert_ignore
+from trainer.org.services import hours_policy
 from trainer.records.activity import active_policy, add_seconds
 from trainer.records.crediting import ModuleTime, grant_module_credit, module_time
 from trainer.records.models import ActivityClock
-from trainer.records.services import hours_policy
 
 TOKEN_SALT = "trainer.reading-clock"
 KIND = "reading"

@@ -15,9 +15,9 @@ from trainer.errors import Forbidden
 from trainer.extensions import db
 from trainer.hours import ActiveTotals, HoursPolicy, YearSummary, summarize
 from trainer.org.models import Unit
+from trainer.org.services import hours_policy
 from trainer.records.activity_report import active_totals
 from trainer.records.models import HoursEntry
-from trainer.records.services import hours_policy
 
 REPORTED_ROLES = ("trainee", "trainer")  # every employee; admin accounts are system accounts
 

@@ -6,9 +6,7 @@ Services flush, never commit. Credits from signals run inside the sender's trans
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from trainer import audit
 from trainer.auth import policy as access
@@ -16,18 +14,14 @@ from trainer.auth.models import User
 from trainer.courses.models import Course, Module
 from trainer.errors import Forbidden, ValidationFailed
 from trainer.extensions import db
-from trainer.hours import Entry, Evidence, HoursPolicy, YearSummary, check_entry, dedupe_key, summarize
+from trainer.hours import Entry, Evidence, YearSummary, check_entry, dedupe_key, summarize
+from trainer.inserts import insert_ignore
+from trainer.org.services import hours_policy
 from trainer.records.models import HoursEntry
 from trainer.roleplay.models import Scenario
 from trainer.timeutil import utcnow
 
-# INSERT … ON CONFLICT DO NOTHING, per dialect: the database, not a read-then-write, decides "already credited".
-INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 ADJUSTABLE_YEARS = 5  # corrections reach back this many years
-
-
-def hours_policy() -> HoursPolicy:
-    return HoursPolicy.from_config(current_app.config)
 
 
 def credit(person: User, *, source: str, source_key: str, source_id: int | None, category: str, minutes: int,
@@ -36,16 +30,14 @@ def credit(person: User, *, source: str, source_key: str, source_id: int | None,
     ``evidence``: the active time behind a module credit, kept on the entry."""
     check_entry(source, category, minutes)
     db.session.flush()
-    insert = INSERTS[db.session.get_bind().dialect.name]
-    statement = insert(HoursEntry.__table__).values(
-        user_id=person.id, year=year, category=category, minutes=minutes, source=source, source_id=source_id,
+    # INSERT … ON CONFLICT DO NOTHING: the database, not a read-then-write, decides "already credited".
+    return insert_ignore(
+        HoursEntry, conflict=["user_id", "year", "dedupe_key"], user_id=person.id, year=year, category=category, minutes=minutes, source=source, source_id=source_id,
         source_key=source_key, dedupe_key=dedupe_key(source, source_key), title=title[:200], occurred_on=occurred_on,
         created_at=utcnow(), created_by_id=actor.id if actor else None, reason="",
         active_minutes=evidence.minutes if evidence else None, active_from=evidence.first_day if evidence else None,
         active_to=evidence.last_day if evidence else None,
-    ).on_conflict_do_nothing(index_elements=["user_id", "year", "dedupe_key"]).returning(HoursEntry.__table__.c.id)
-    # RETURNING rather than rowcount: drivers disagree on rowcount for a skipped ON CONFLICT row.
-    return db.session.connection().execute(statement).first() is not None
+    ) is not None
 
 
 def _credit_content(person: User, item, source: str, moment: datetime, evidence: Evidence | None = None) -> bool:

@@ -4,12 +4,13 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from trainer import tabular
-from trainer.admin.forms import choices
+from trainer.forms import choices
 from trainer.auth import policy
 from trainer.auth.models import User
 from trainer.content.model import CREDIT_CATEGORIES
 from trainer.extensions import db
 from trainer.hours import ACTIVITIES, SOURCES
+from trainer.pdf import find_font
 from trainer.ids import db_int
 from trainer.org.models import Unit
 from trainer.records import (  # noqa: F401  (widgets register)
@@ -25,7 +26,6 @@ from trainer.records import (  # noqa: F401  (widgets register)
 from trainer.records.activity import active_policy
 from trainer.records.forms import AdjustmentForm, ClassroomForm
 from trainer.records.models import ClassroomSession
-from trainer.records.pdf import find_font
 from trainer.timeutil import utcnow
 from trainer.web import flash_errors
 
