@@ -86,6 +86,12 @@ def client(app):
 
 
 @pytest.fixture
+def runner(app):
+    """The ``trainer`` commands of this app: ``runner.invoke(args=["quiz", "close-expired"])``."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
 def units(app):
     """A small tree: 公司 → two 供电所 → one 班组 each."""
     from trainer.org.services import ensure_unit

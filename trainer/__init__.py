@@ -12,8 +12,10 @@ from trainer import config as default_config
 from trainer.extensions import csrf, db, limiter, login_manager, migrate
 from trainer.jsonbody import SafeJSONProvider
 
-# Feature packages, each exposing ``bp`` (a Blueprint) in ``views``. Order is the menu order.
-FEATURES = ["auth", "home", "courses", "roleplay", "admin", "api", "ops", "assignments", "records", "certification", "quiz", "assessment"]
+# Feature packages, each plugging in through its ``init_app(app)`` (trainer/features.py; docs/architecture.md).
+# The menu order is each entry's own ``order``; "api" is last because the others add operations to its blueprint.
+FEATURES = ["auth", "home", "courses", "roleplay", "admin", "ops", "assignments", "records", "certification", "quiz",
+            "assessment", "api"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

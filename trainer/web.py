@@ -1,21 +1,21 @@
-"""Wiring of the web tier: blueprints, the unit of work per request, login loading, error pages, security
+"""Wiring of the web tier: the features (each plugs in through its ``init_app``), the unit of work per request, login loading, error pages, security
 headers; :func:`flash_errors` for form posts."""
 
 import hmac
-import importlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from trainer import unit_of_work
 from trainer.errors import TrainerError
 from trainer.extensions import db, login_manager
+from trainer.features import init_features, nav_for
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +35,7 @@ def wants_json() -> bool:
 
 
 def register_web(app: Flask, features: list[str]) -> None:
-    for name in features:
-        module = importlib.import_module(f"trainer.{name}.views")
-        app.register_blueprint(module.bp)
+    init_features(app, features)
 
     from trainer.auth.models import User
 
@@ -147,25 +145,10 @@ def _same_origin(url: str | None) -> str | None:
 
 
 def _nav_items():
-    """Menu entries for the current user: (endpoint, label). Roles decide, in one table."""
+    """Menu entries for the current user: (endpoint, label), from the entries every feature registered."""
     if not current_user.is_authenticated:
         return []
-    items = [("home.index", "首页"), ("courses.catalogue", "课程"), ("roleplay.catalogue", "情景演练")]
-    items.append(("assignments.mine", "我的任务"))
-    items += [("records.my_hours", "学时"), ("certification.mine", "资格")]
-    items += [("quiz.exams", "考试"), ("quiz.daily_review", "每日复习")]
-    if current_user.role in ("trainer", "admin"):
-        items.append(("admin.users", "人员"))
-        items.append(("assignments.index", "培训任务"))
-        items += [("roleplay.review", "演练评阅"), ("roleplay.cases_list", "评分分歧"), ("roleplay.try_scoring", "评分试用")]
-        items += [("records.dashboard", "培训记录"), ("certification.matrix", "资格矩阵")]
-        items.append(("assessment.index", "年度考核"))  # 班组长: their team's self-assessment; 供电所: all its teams
-        items.append(("quiz.bank_list", "题库"))
-        items.append(("ops.audit_page", "审计日志"))
-    if current_user.role == "admin":
-        items += [("admin.units", "单位"), ("admin.import_staff", "导入人员")]
-    return items
-
+    return nav_for(current_app, current_user.role)
 
 
 def _is_connection_error(error) -> bool:

@@ -102,12 +102,3 @@ def me():
            responses={"200": {"description": "OpenAPI 文档", "content": {"application/json": {"schema": {"type": "object"}}}}})
 def openapi_document():
     return jsonify(build_document())
-
-
-# Feature API modules register their operations on import.
-from trainer.assignments import api as _assignments_api  # noqa: E402,F401
-from trainer.certification import api as _certification_api  # noqa: E402,F401
-from trainer.ops import audit_api as _audit_api  # noqa: E402,F401
-from trainer.quiz import api as _quiz_api  # noqa: E402,F401
-from trainer.records import api as _records_api  # noqa: E402,F401
-from trainer.roleplay import api as _roleplay_api  # noqa: E402,F401

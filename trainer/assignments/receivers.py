@@ -56,9 +56,11 @@ def _signed_in(_app, user=None, **_extra):
         record_sight(user, utcnow())
 
 
-# weak=False: the functions live as long as the module anyway; this keeps them connected under reloaders too.
-signals.module_completed.connect(_module_completed, weak=False)
-signals.scenario_passed.connect(_scenario_passed, weak=False)
-signals.exam_passed.connect(_exam_passed, weak=False)
-signals.user_created.connect(_user_created, weak=False)
-user_logged_in.connect(_signed_in, weak=False)
+def connect() -> None:
+    """Idempotent: blinker keeps one connection per receiver. weak=False: the functions live as long as the
+    module anyway; this keeps them connected under reloaders too."""
+    signals.module_completed.connect(_module_completed, weak=False)
+    signals.scenario_passed.connect(_scenario_passed, weak=False)
+    signals.exam_passed.connect(_exam_passed, weak=False)
+    signals.user_created.connect(_user_created, weak=False)
+    user_logged_in.connect(_signed_in, weak=False)

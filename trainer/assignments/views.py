@@ -120,4 +120,4 @@ def export(assignment_id: int):
     )
 
 
-from trainer.assignments import receivers, views_learner, views_paths  # noqa: E402,F401  (routes and listeners)
+from trainer.assignments import views_learner, views_paths  # noqa: E402,F401  (their routes are on bp)

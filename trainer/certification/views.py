@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from trainer.auth import policy
 from trainer.auth.models import User
-from trainer.certification import receivers, services, widgets  # noqa: F401  (widgets register)
+from trainer.certification import services
 from trainer.certification.forms import RenewForm, RevokeForm, VerifyForm
 from trainer.certification.models import QualificationGrant
 from trainer.certification.pdf import certificate_pdf
@@ -29,7 +29,6 @@ from trainer.timeutil import utcnow
 from trainer.web import report
 
 bp = Blueprint("certification", __name__)
-receivers.connect()
 staff_only = policy.roles_required("trainer", "admin")
 PAGE_SIZE = 50
 KIND_LABELS = {"module": "课程单元", "scenario": "情景演练", "exam": "结业考试"}

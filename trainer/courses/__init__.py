@@ -1,0 +1,12 @@
+"""Courses, modules and reading."""
+
+
+def init_app(app) -> None:
+    """Course pages and ``trainer content …``."""
+    from trainer.courses import views
+    from trainer.courses.cli import content
+    from trainer.features import NavEntry, add_commands, add_nav
+
+    app.register_blueprint(views.bp)
+    add_commands(app, content)
+    add_nav(app, NavEntry("courses.catalogue", "课程", order=20))

@@ -1,2 +1,15 @@
 """Quizzes and exams: practice quizzes per module, timed exams from blueprints, question-bank
 import/export (Excel, GIFT), item analysis, and spaced-repetition daily review."""
+
+
+def init_app(app) -> None:
+    """Quiz and exam pages and API, ``trainer quiz …``, ``trainer bench quiz`` and menu entries."""
+    from trainer.features import STAFF, NavEntry, add_bench, add_commands, add_nav
+    from trainer.quiz import api, views  # noqa: F401  (api: its operations register on import)
+    from trainer.quiz.cli import bench_quiz, quiz
+
+    app.register_blueprint(views.bp)
+    add_commands(app, quiz)
+    add_bench(app, quiz=bench_quiz)
+    add_nav(app, NavEntry("quiz.exams", "考试", order=70), NavEntry("quiz.daily_review", "每日复习", order=80),
+            NavEntry("quiz.bank_list", "题库", STAFF, order=160))

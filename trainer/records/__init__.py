@@ -1,0 +1,17 @@
+"""The hours ledger: credits, active time, classroom sessions, reports."""
+
+
+def init_app(app) -> None:
+    """Receivers first (hours credit must not depend on a page module being loaded), then pages, API, home
+    panels, ``trainer bench hours`` and menu entries."""
+    from trainer.records import receivers
+
+    receivers.connect()
+    from trainer.features import STAFF, NavEntry, add_bench, add_nav
+    from trainer.records import api, views, widgets  # noqa: F401  (api, widgets: register on import)
+    from trainer.records.bench import bench_hours
+
+    app.register_blueprint(views.bp)
+    add_bench(app, hours=bench_hours)
+    add_nav(app, NavEntry("records.my_hours", "学时", order=50),
+            NavEntry("records.dashboard", "培训记录", STAFF, order=130))

@@ -13,16 +13,7 @@ from trainer.hours import ACTIVITIES, SOURCES
 from trainer.pdf import find_font
 from trainer.ids import db_int
 from trainer.org.models import Unit
-from trainer.records import (  # noqa: F401  (widgets register)
-    activity_report,
-    classroom,
-    crediting,
-    exports,
-    receivers,
-    report,
-    services,
-    widgets,
-)
+from trainer.records import activity_report, classroom, crediting, exports, report, services
 from trainer.records.activity import active_policy
 from trainer.records.forms import AdjustmentForm, ClassroomForm
 from trainer.records.models import ClassroomSession
@@ -30,7 +21,6 @@ from trainer.timeutil import utcnow
 from trainer.web import flash_errors
 
 bp = Blueprint("records", __name__)
-receivers.connect()
 staff_only = policy.roles_required("trainer", "admin")
 BEHIND_SHOWN = 200
 

@@ -1,0 +1,59 @@
+"""How a feature plugs in: its package's ``init_app(app)`` is the one entry point (CTFd's ``load(app)``).
+
+The app factory lists the feature packages once (``trainer.FEATURES``) and calls each ``init_app`` in that
+order. A feature's ``init_app`` connects its signal receivers first (so credits and evidence never depend
+on a page module having been imported), then registers its blueprint, API operations, commands, home
+widgets and navigation entries with the helpers below. Everything here is idempotent: tests build many
+apps in one process, and click commands and blinker receivers are process-wide.
+"""
+
+import importlib
+from dataclasses import dataclass
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+ALL_ROLES = ("trainee", "trainer", "admin")
+STAFF = ("trainer", "admin")
+
+# ``trainer bench …``: one group every feature adds its benchmark commands to.
+bench = AppGroup("bench", help="Benchmarks that print figures.")
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A menu link. ``order`` places it among every feature's entries (lower first)."""
+
+    endpoint: str
+    label: str
+    roles: tuple[str, ...] = ALL_ROLES
+    order: int = 50
+
+
+def init_features(app: Flask, names: list[str]) -> None:
+    for name in names:
+        importlib.import_module(f"trainer.{name}").init_app(app)
+
+
+def add_nav(app: Flask, *entries: NavEntry) -> None:
+    menu = app.extensions.setdefault("trainer_nav", [])
+    menu.extend(e for e in entries if e not in menu)
+    menu.sort(key=lambda e: e.order)
+
+
+def nav_for(app: Flask, role: str) -> list[tuple[str, str]]:
+    """(endpoint, label) of the menu entries ``role`` sees, in menu order."""
+    return [(e.endpoint, e.label) for e in app.extensions.get("trainer_nav", []) if role in e.roles]
+
+
+def add_commands(app: Flask, *commands: click.Command) -> None:
+    for command in commands:
+        app.cli.add_command(command)
+
+
+def add_bench(app: Flask, **commands: click.Command) -> None:
+    """``trainer bench <name>`` for each keyword."""
+    for name, command in commands.items():
+        bench.add_command(command, name)
+    app.cli.add_command(bench)
