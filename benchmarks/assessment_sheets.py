@@ -49,8 +49,8 @@ def run(args, folder: Path) -> None:
     from trainer.assessment import exports, reading, services
     from trainer.auth.models import User
     from trainer.content import load_content
-    from trainer.courses.importer import import_content
     from trainer.extensions import db
+    from trainer.importing import import_content
     from trainer.org.services import ensure_unit
     from trainer.pdf import find_font
     from trainer.quiz.models import Exam, QuizAttempt

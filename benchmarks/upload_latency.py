@@ -54,8 +54,8 @@ def serve(trainees: int):
     from trainer import create_app
     from trainer.auth.models import User
     from trainer.content import load_content
-    from trainer.courses.importer import import_content
     from trainer.extensions import db
+    from trainer.importing import import_content
 
     tmp = Path(tempfile.mkdtemp(prefix="upload-latency-"))
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'db.sqlite'}", "AUDIO_DIR": str(tmp / "audio"),

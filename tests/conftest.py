@@ -138,7 +138,7 @@ def people(units, make_user):
 @pytest.fixture
 def content(app):
     from trainer.content import load_content
-    from trainer.courses.importer import import_content
+    from trainer.importing import import_content
 
     loaded, errors = load_content(CONTENT)
     assert errors == []

@@ -87,7 +87,7 @@ def load_demo_history(units: dict[str, Unit]) -> None:
 
 def run_setup(*, demo: bool) -> None:
     from trainer.content import load_content
-    from trainer.courses.importer import import_content
+    from trainer.importing import import_content
 
     upgrade(revision="heads")  # feature migrations branch from 0001; "heads" applies them all
     content, errors = load_content(current_app.config["CONTENT_DIR"])

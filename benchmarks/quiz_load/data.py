@@ -46,8 +46,8 @@ def prepare(database_url: str, cohorts: dict[str, int]) -> dict[str, list[Traine
 
     from trainer.auth.models import ApiToken, User
     from trainer.content import load_content
-    from trainer.courses.importer import import_content
     from trainer.extensions import db
+    from trainer.importing import import_content
     from trainer.org.services import ensure_unit
     from trainer.quiz.models import Exam
 

@@ -35,8 +35,8 @@ def live_server(tmp_path):
     from trainer import create_app
     from trainer.auth.models import User
     from trainer.content import load_content
-    from trainer.courses.importer import import_content
     from trainer.extensions import db
+    from trainer.importing import import_content
     from trainer.org.services import ensure_unit
 
     app = create_app({

@@ -190,7 +190,7 @@ def test_a_report_keeps_the_standard_it_was_started_with(team, tmp_path):
 
     from tests.conftest import CONTENT
     from trainer.content import load_content
-    from trainer.courses.importer import import_content
+    from trainer.importing import import_content
 
     report = services.save(team["leader"], team["unit"], YEAR, {"checks": ("20", "记录")}, NOW)
     db.session.commit()

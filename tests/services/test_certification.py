@@ -15,10 +15,10 @@ from trainer.certification import services
 from trainer.certification.models import QualificationEvidence, QualificationGrant
 from trainer.certification.pdf import certificate_pdf
 from trainer.content import load_content
-from trainer.courses.importer import import_content
 from trainer.courses.services import get_module
 from trainer.errors import Conflict, Forbidden, ValidationFailed
 from trainer.extensions import db
+from trainer.importing import import_content
 from trainer.pdf import find_font
 from trainer.roleplay.models import Scenario
 

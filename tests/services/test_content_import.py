@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 from tests.conftest import CONTENT
 from trainer.content import load_content
 from trainer.courses import services
-from trainer.courses.importer import import_content
 from trainer.courses.models import Module, Question, Section, SectionRead
 from trainer.extensions import db
+from trainer.importing import import_content
 from trainer.roleplay.models import ScenarioTurn
 
 

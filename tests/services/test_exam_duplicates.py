@@ -5,8 +5,8 @@ import shutil
 from pathlib import Path
 
 from trainer.content import load_content
-from trainer.courses.importer import import_content
 from trainer.extensions import db
+from trainer.importing import import_content
 from trainer.quiz import services
 from trainer.quiz.exams import get_exam
 from trainer.timeutil import utcnow

@@ -9,9 +9,9 @@ from tests.conftest import CONTENT
 from trainer.assignments import paths
 from trainer.assignments.models import LearningPath
 from trainer.content import load_content
-from trainer.courses.importer import import_content
 from trainer.errors import Conflict, Forbidden, ValidationFailed
 from trainer.extensions import db
+from trainer.importing import import_content
 
 
 def _import(root):

@@ -5,13 +5,16 @@ update here changes only reports started afterwards."""
 import json
 
 from trainer.assessment.models import AssessmentStandard
-from trainer.courses.importer import ImportReport, _by_key, _retire, _upsert
+from trainer.importing import ImportReport, by_key, register, retire, upsert
 
 
 def import_standards(content, report: ImportReport) -> None:
-    existing = _by_key(AssessmentStandard)
+    existing = by_key(AssessmentStandard)
     for standard in getattr(content, "standards", {}).values():
-        _upsert(AssessmentStandard, standard.id, report, "assessment standards", existing, year=standard.year,
+        upsert(AssessmentStandard, standard.id, report, "assessment standards", existing, year=standard.year,
                 title=standard.title, definition_json=json.dumps(standard.to_dict(), ensure_ascii=False, sort_keys=True),
                 retired=False)
-    _retire(existing, report, "assessment standards")
+    retire(existing, report, "assessment standards")
+
+
+register("assessment standards", 70, import_standards)  # courses/assessment/*.yaml

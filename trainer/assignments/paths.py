@@ -15,6 +15,7 @@ from trainer.auth.models import User
 from trainer.content.paths import STEP_KINDS, UI_PREFIX
 from trainer.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from trainer.extensions import db
+from trainer.importing import register
 from trainer.lookup import active_by_key
 
 # --- content import ----------------------------------------------------------------------------------
@@ -142,3 +143,6 @@ def remove_step(actor: User, path: LearningPath, step_id: int) -> None:
             other.after_json = json.dumps([a for a in other.after if a != step.key])
     audit.record(actor, "path.remove_step", f"path:{path.key}", step=step.key)
     db.session.flush()
+
+
+register("learning paths", 50, import_paths)  # paths name modules, scenarios and exams by key

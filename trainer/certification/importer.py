@@ -4,17 +4,20 @@
 import json
 
 from trainer.certification.models import Qualification
-from trainer.courses.importer import ImportReport, _by_key, _retire, _upsert
+from trainer.importing import ImportReport, by_key, register, retire, upsert
 
 
 def import_qualifications(content, report: ImportReport) -> None:
-    existing = _by_key(Qualification)
+    existing = by_key(Qualification)
     for position, q in enumerate(getattr(content, "qualifications", {}).values()):
-        _upsert(
+        upsert(
             Qualification, q.id, report, "qualifications", existing,
             title=q.title, description=q.description, positions_json=json.dumps(q.positions, ensure_ascii=False),
             module_keys_json=json.dumps(q.modules), exam_key=q.exam, exam_pass_percent=q.exam_pass_percent,
             scenario_keys_json=json.dumps(q.scenarios), scenario_min_score=q.scenario_min_score,
             validity_months=q.validity_months, position=position, retired=False,
         )
-    _retire(existing, report, "qualifications")
+    retire(existing, report, "qualifications")
+
+
+register("qualifications", 60, import_qualifications)  # courses/qualifications/*.yaml

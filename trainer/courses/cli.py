@@ -60,7 +60,7 @@ content.add_command(quality_command)
 @with_appcontext
 def import_command(root):
     """Load all content into the database (idempotent; never deletes learner history)."""
-    from trainer.courses.importer import import_content
+    from trainer.importing import import_content
 
     loaded = _load_or_exit(_root(root))
     report = import_content(loaded)

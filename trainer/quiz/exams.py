@@ -11,10 +11,10 @@ from trainer import audit
 from trainer.auth import policy
 from trainer.auth.models import User
 from trainer.content.exams import DrawRule, ExamDef, rule_matches, shortfalls
-from trainer.courses.importer import _retire, _upsert
 from trainer.courses.models import Question, QuestionBank
 from trainer.errors import Forbidden, NotFound, ValidationFailed
 from trainer.extensions import db
+from trainer.importing import retire, upsert
 from trainer.org.models import Unit
 from trainer.org.services import ancestor_ids
 from trainer.quiz.models import Exam
@@ -30,9 +30,9 @@ def import_exam_defs(exams: dict[str, ExamDef], report) -> None:
             shuffle_options=exam_def.shuffle_options,
             rules_json=json.dumps([r.to_dict() for r in exam_def.rules], ensure_ascii=False), retired=False,
         )
-        _upsert(Exam, exam_def.id, report, "exams", existing,
+        upsert(Exam, exam_def.id, report, "exams", existing,
                 make=lambda key=exam_def.id: Exam(key=key, origin="content"), **values)
-    _retire(existing, report, "exams")
+    retire(existing, report, "exams")
 
 
 # --- who may take and manage which exam ------------------------------------------------------------------
