@@ -1,7 +1,8 @@
 """Core API endpoints: tokens, the current user, the OpenAPI document."""
 
-from flask import current_app, g, jsonify, request
+from flask import current_app, g, jsonify
 
+from trainer.api.bodies import validated_body
 from trainer.api.core import api_error, bp, current_api_user, operation
 from trainer.api.openapi import build_document
 from trainer.auth import throttle, tokens
@@ -32,20 +33,21 @@ def user_json(user) -> dict:
     }
 
 
+TOKEN_BODY = {"required": True, "content": {"application/json": {"schema": {
+    "type": "object", "required": ["username", "password"], "x-message": "请求体应为 JSON:{\"username\": ..., \"password\": ...}",
+    "properties": {"username": {"type": "string", "minLength": 1}, "password": {"type": "string", "minLength": 1}}}}}}
+
+
 @operation(
     "/tokens", "POST", summary="用用户名和密码换取访问令牌", auth=False, tags=("auth",),
-    request_body={"required": True, "content": {"application/json": {"schema": {
-        "type": "object", "required": ["username", "password"],
-        "properties": {"username": {"type": "string", "minLength": 1}, "password": {"type": "string", "minLength": 1}}}}}},
+    request_body=TOKEN_BODY,
     responses={"201": {"description": "令牌", "content": {"application/json": {"schema": {
         "type": "object", "properties": {"token": {"type": "string"}, "expires_in_days": {"type": "integer"}}}}}},
         "429": {"description": "登录失败次数过多"}},
 )
 @limiter.limit(throttle.per_address_limit, deduct_when=throttle.counts_against_address)
 def create_token():
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("username"), str) or not isinstance(body.get("password"), str):
-        return api_error("请求体应为 JSON:{\"username\": ..., \"password\": ...}", 400)
+    body = validated_body(TOKEN_BODY)
     try:
         user = throttle.sign_in(body["username"], body["password"], now=utcnow())
     except TrainerError as error:

@@ -2,8 +2,9 @@
 
 from datetime import date
 
-from flask import jsonify, request
+from flask import jsonify
 
+from trainer.api.bodies import validated_body
 from trainer.api.core import api_error, current_api_user, operation
 from trainer.assignments import report, services
 from trainer.assignments.models import ITEM_KINDS
@@ -36,13 +37,17 @@ UNIT_ITEM = {
     },
 }
 CREATE_BODY = {"required": True, "content": {"application/json": {"schema": {
-    "type": "object", "required": ["kind", "key"],
+    "type": "object", "required": ["kind", "key"], "x-message": "请求体应为 JSON,至少包含 kind 和 key。",
     "properties": {
-        "kind": {"type": "string", "enum": list(ITEM_KINDS)}, "key": {"type": "string"},
-        "due_date": {"type": "string", "format": "date", "description": "YYYY-MM-DD, Asia/Shanghai; or due_days"},
-        "due_days": {"type": "integer", "minimum": 1, "maximum": services.MAX_DUE_DAYS},
-        "positions": {"type": "array", "items": {"type": "string"}, "description": "only people with these 岗位"},
-        "note": {"type": "string"},
+        "kind": {"type": "string", "enum": list(ITEM_KINDS), "x-message": "培训内容类型无效。"},
+        "key": {"type": "string"},
+        "due_date": {"type": "string", "format": "date", "nullable": True, "x-message": "due_date 应为 YYYY-MM-DD 格式的日期。",
+                     "description": "YYYY-MM-DD, Asia/Shanghai; or due_days"},
+        "due_days": {"type": "integer", "minimum": 1, "maximum": services.MAX_DUE_DAYS, "nullable": True,
+                     "x-message": f"完成天数应在 1 到 {services.MAX_DUE_DAYS} 天之间。"},
+        "positions": {"type": "array", "items": {"type": "string"}, "nullable": True, "description": "only people with these 岗位",
+                      "x-message": "positions 应为字符串列表。"},
+        "note": {"type": "string", "x-message": "note 应为字符串。"},
     },
 }}}}
 
@@ -110,18 +115,10 @@ def create_unit_assignment(unit_id: int):
     unit, error = _unit_or_error(unit_id)
     if error:
         return error
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("kind"), str) or not isinstance(body.get("key"), str):
-        return api_error("请求体应为 JSON,至少包含 kind 和 key。", 400)
-    try:
-        due_date = date.fromisoformat(body["due_date"]) if body.get("due_date") is not None else None
-    except (TypeError, ValueError):
-        return api_error("due_date 应为 YYYY-MM-DD 格式的日期。", 400, f"bad due_date {body.get('due_date')!r}")
+    body = validated_body(CREATE_BODY)
+    due_date = date.fromisoformat(body["due_date"]) if body.get("due_date") is not None else None
     due_days = body.get("due_days")
     positions = body.get("positions") or []
-    if (due_days is not None and (isinstance(due_days, bool) or not isinstance(due_days, int))) or not isinstance(positions, list) \
-            or not all(isinstance(p, str) for p in positions) or not isinstance(body.get("note", ""), str):
-        return api_error("due_days 应为整数,positions 应为字符串列表,note 应为字符串。", 400)
     assignment = services.create_assignment(  # a TrainerError: its status, as JSON (trainer/web.py)
         current_api_user(), item_kind=body["kind"], item_key=body["key"], due_date=due_date, due_days=due_days,
         units=[unit], positions=positions, note=body.get("note", ""), source="api", now=utcnow(),

@@ -4,8 +4,9 @@ The exam page (static/js/exam.js) uses exactly these endpoints with its session 
 header); other clients use a bearer token.
 """
 
-from flask import jsonify, request, url_for
+from flask import jsonify, url_for
 
+from trainer.api.bodies import validated_body
 from trainer.api.core import api_error, current_api_user, operation
 from trainer.api.openapi import operation_id
 from trainer.courses.services import get_module
@@ -36,13 +37,13 @@ NOT_FOUND = {"description": "不存在", "content": {"application/json": {"schem
 FORBIDDEN = {"description": "考试进行中,涉及考试题目的核对、练习或交卷被拒绝(中文提示在 error 中)",
              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 ANSWER_BODY = {"required": True, "content": {"application/json": {"schema": {
-    "type": "object", "required": ["question_id", "response"],
+    "type": "object", "required": ["question_id", "response"], "x-message": "请求体应为 JSON:{\"question_id\": …, \"response\": […]}",
     "properties": {
         "question_id": {"type": "integer"},
         "response": {"type": "array", "items": {},
                      "description": "单选 [i];多选 [i, j];判断 [true]/[false];填空 [\"文字\"];排序 [按顺序的选项位置];[] 清空。"
                                     "选项位置按本次显示的顺序,从 0 开始。"},
-        "check": {"type": "boolean", "description": "仅章节测验:核对本题并显示解析(核对后不能再改);"
+        "check": {"type": "boolean", "x-message": "check 应为 true 或 false。", "description": "仅章节测验:核对本题并显示解析(核对后不能再改);"
                                                     "本题也在您正在作答的考试中时拒绝(403)"},
     }}}}}
 
@@ -112,12 +113,8 @@ def quiz_attempt(attempt_id: int):
                "remaining_seconds": {"type": "integer", "nullable": True}, "feedback": OBJ}}}}},
                "403": FORBIDDEN, "404": NOT_FOUND, "409": CONFLICT})
 def quiz_save_answer(attempt_id: int):
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or "response" not in body:
-        return api_error("请求体应为 JSON:{\"question_id\": …, \"response\": […]}", 400)
+    body = validated_body(ANSWER_BODY)
     check = body.get("check", False)
-    if not isinstance(check, bool):
-        return api_error("check 应为 true 或 false。", 400, f"check must be a JSON boolean, not {type(check).__name__}")
     now = utcnow()
     attempt = services.get_attempt(current_api_user(), attempt_id, now, write=True)
     try:

@@ -5,6 +5,7 @@ from datetime import date
 from flask import jsonify, request
 from sqlalchemy import select
 
+from trainer.api.bodies import validated_body
 from trainer.api.core import api_error, current_api_user, operation
 from trainer.auth.models import User
 from trainer.extensions import db
@@ -39,11 +40,17 @@ ROW_SCHEMA = {"type": "object", "required": ["username", "unit", "ethics_minutes
     "required_minutes": {"type": "integer"}, "missing_minutes": {"type": "integer"}, "compliant": {"type": "boolean"},
     "active_minutes": {"type": "integer", "description": "该年度有效学习时长(分钟,全部活动)"},
     "active_counted_minutes": {"type": "integer", "description": "其中计入年度要求的类别(分钟)"}}}
-SESSION_BODY = {"type": "object", "required": ["unit_id", "held_on", "topic", "category", "minutes", "attendees"], "properties": {
-    "unit_id": {"type": "integer"}, "held_on": {"type": "string", "format": "date"}, "topic": {"type": "string", "maxLength": 200},
-    "category": {"type": "string", "enum": ["ethics", "law", "service", "business"]},
-    "minutes": {"type": "integer", "minimum": 1, "maximum": 600}, "note": {"type": "string", "maxLength": 2000},
-    "attendees": {"type": "array", "minItems": 1, "items": {"type": "string"}, "description": "用户名或工号"}}}
+SESSION_BODY = {"type": "object", "required": ["unit_id", "held_on", "topic", "category", "minutes", "attendees"],
+                "x-message": "请求体应为 JSON 对象,含 unit_id、held_on、topic、category、minutes 和 attendees。", "properties": {
+    "unit_id": {"type": "integer", "x-message": "缺少字段或类型错误:unit_id"},
+    "held_on": {"type": "string", "format": "date", "x-message": "held_on 应为 YYYY-MM-DD 格式的日期。"},
+    "topic": {"type": "string", "maxLength": 200, "x-message": "topic 应为不超过 200 字的文字。"},
+    "category": {"type": "string", "enum": ["ethics", "law", "service", "business"], "x-message": "category 应为 ethics、law、service 或 business。"},
+    "minutes": {"type": "integer", "minimum": 1, "maximum": 600, "x-message": "minutes 应为 1 到 600 的整数。"},
+    "note": {"type": "string", "maxLength": 2000, "nullable": True, "x-message": "note 应为不超过 2000 字的文字。"},
+    "attendees": {"type": "array", "minItems": 1, "x-message": "attendees 应为非空的用户名或工号列表。", "description": "用户名或工号",
+                  # a 工号 may come as a JSON number; either way it must not be blank
+                  "items": {"anyOf": [{"type": "string", "pattern": "\\S"}, {"type": "integer"}]}}}}
 
 
 def json_body(schema: dict) -> dict:
@@ -104,10 +111,7 @@ def hours_report_api():
                "id": {"type": "integer"}, "credited": {"type": "integer"},
                "attendees": {"type": "array", "items": {"type": "string"}}}}, "201"))
 def create_classroom_session():
-    body = request.get_json(silent=True)
-    problem = _session_body_problem(body)
-    if problem:
-        return api_error(problem, 400)
+    body = validated_body(json_body(SESSION_BODY))
     actor = current_api_user()
     unit = db.session.get(Unit, body["unit_id"])
     if unit is None:
@@ -124,20 +128,3 @@ def create_classroom_session():
     names = [p.username for p in classroom.attendees(session)]
     return jsonify(id=session.id, credited=len(names), attendees=names), 201
 
-
-def _session_body_problem(body) -> str | None:
-    if not isinstance(body, dict):
-        return "请求体应为 JSON 对象。"
-    types = {"unit_id": int, "held_on": str, "topic": str, "category": str, "minutes": int, "attendees": list}
-    for key, kind in types.items():
-        if isinstance(body.get(key), bool) or not isinstance(body.get(key), kind):
-            return f"缺少字段或类型错误:{key}"
-    try:
-        date.fromisoformat(body["held_on"])
-    except ValueError:
-        return "held_on 应为 YYYY-MM-DD 格式的日期。"
-    if not body["attendees"] or not all(isinstance(a, str | int) and str(a).strip() for a in body["attendees"]):
-        return "attendees 应为非空的用户名或工号列表。"
-    if not isinstance(body.get("note") or "", str):
-        return "note 应为字符串。"
-    return None
