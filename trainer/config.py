@@ -71,6 +71,14 @@ DEFAULTS = {
     "LOG_JSON": False,  # TRAINER_LOG_JSON=1: one JSON object per log line, with the request id
     "HOURS_TARGET_MINUTES": 16 * 60,
     "HOURS_CATEGORIES": ["ethics", "law"],
+    # --- active learning time (trainer/hours/active.py, README "有效学习时长") ---
+    "ACTIVE_TIME_SHARE": 0.5,  # a module credits once its active time reaches this share of its nominal hours
+    "READING_IDLE_SECONDS": 90,  # the module page's clock stops after this long without input
+    "READING_BEAT_SECONDS": 30,  # how often the page reports its active seconds
+    "READING_MAX_BEAT_SECONDS": 300,  # the most one report counts, whatever the wall clock says
+    "READING_PAGE_HOURS": 12,  # a module page's clock token expires after this long
+    "QUIZ_SECONDS_PER_QUESTION": 120,  # cap of an untimed chapter quiz's time
+    "ROLEPLAY_SECONDS_PER_ANSWER": 120,  # cap of a role-play session's time per recorded answer
     "ASSESSMENT_DEADLINE": "11-30",  # month-day of the annual self-assessment (001 篇1 第二则.四)
     "ASSESSMENT_REPORT_DUE": "12-05",  # month-day the teams' self-assessments are due at the 供电所 (trainer/assessment)
     "EXPIRING_DAYS": 30,  # a qualification this close to its expiry shows as "expiring"
