@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from trainer import config as default_config
+from trainer import settings
 from trainer.extensions import csrf, db, limiter, login_manager, migrate
 from trainer.jsonbody import SafeJSONProvider
 
@@ -31,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     _fill_instance_defaults(app)
+    settings.init_app(app)  # the services' rules, parsed and checked once
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)

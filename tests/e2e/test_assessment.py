@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from tests.conftest import PASSWORD
 from tests.services.test_hours_report import pdf_text
+from trainer import settings
 
 pytestmark = pytest.mark.e2e
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -25,6 +26,7 @@ def leader(live_server):
     app = live_server.app
     # Both dates at the year's end: whatever day the test runs, the report is on time.
     app.config.update(ASSESSMENT_DEADLINE="12-31", ASSESSMENT_REPORT_DUE="12-31")
+    settings.init_app(app)
     with app.app_context():
         team = db.session.scalar(select(Unit).where(Unit.name == "测试营业班"))
         user = User(username="banzhang", display_name="周班长", role="trainer", unit=team)

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.quiz_support import right_response
+from trainer import settings
 from trainer.courses.services import get_module, mark_section_read
 from trainer.errors import ValidationFailed
 from trainer.extensions import db
@@ -29,6 +30,7 @@ def trainee(people, content):
 def share(app):
     """phone-basics (1 h, no quiz) then needs 36 s and counter-basics (1.5 h) 54 s of active time."""
     app.config["ACTIVE_TIME_SHARE"] = 0.01
+    settings.init_app(app)
     return 0.01
 
 

@@ -16,7 +16,7 @@ WITHOUT_WEB = textwrap.dedent("""
     from flask import Flask
     from sqlalchemy import select
 
-    from trainer import config, models, signals  # noqa: F401  (models: every table)
+    from trainer import config, models, settings, signals  # noqa: F401  (models: every table)
     from trainer.assignments import receivers as assignment_receivers
     from trainer.assignments.models import AssignmentCompletion
     from trainer.auth.models import User
@@ -29,6 +29,7 @@ WITHOUT_WEB = textwrap.dedent("""
     app.config.from_mapping(config.DEFAULTS)
     app.config.update(SQLALCHEMY_DATABASE_URI="sqlite://", TESTING=True, PASSWORD_HASH_METHOD="pbkdf2:sha256:1000")
     db.init_app(app)
+    settings.init_app(app)
     hours_receivers.connect()
     assignment_receivers.connect()
     with app.app_context():

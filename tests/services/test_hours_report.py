@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from trainer import settings
 from trainer.courses.services import get_module
 from trainer.errors import Forbidden
 from trainer.extensions import db
@@ -73,6 +74,7 @@ def test_settings_change_what_counts(people, ledger, app):
     assert rows["east2"].summary.compliant is False and rows["east2"].summary.counted_minutes == 240
     app.config["HOURS_CATEGORIES"] = ["ethics", "law", "service"]
     app.config["HOURS_TARGET_MINUTES"] = 300
+    settings.init_app(app)  # settings are built once: a changed configuration is read again
     assert by_name(report.hours_report(people["admin"], 2026))["east2"].summary.compliant is True
 
 

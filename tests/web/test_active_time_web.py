@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from tests.conftest import Auth
 from tests.services.test_hours_report import pdf_text
 from tests.web.test_records_api import bearer
+from trainer import settings
 from trainer.courses import views as course_views
 from trainer.courses.services import get_module
 from trainer.extensions import db
@@ -22,6 +23,7 @@ from trainer.timeutil import utcnow
 @pytest.fixture
 def short(app):
     app.config["ACTIVE_TIME_SHARE"] = 0.01  # phone-basics (1 h) needs 36 s
+    settings.init_app(app)
     return app
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import Auth
 from tests.services.test_hours_report import pdf_text
+from trainer import settings
 from trainer.assessment.models import TeamAssessment
 from trainer.audit import AuditEvent
 from trainer.extensions import db
@@ -22,6 +23,7 @@ FILLED = {"points-checks": "20", "evidence-checks": "四个季度均有检查记
 def site(app, client, people, units, make_user, content):
     # Both dates at the year's end, so that whatever today is, a report sent now is on time.
     app.config.update(ASSESSMENT_DEADLINE="12-31", ASSESSMENT_REPORT_DUE="12-31")
+    settings.init_app(app)
     leader = make_user("trainer", units["east_team"], username="leader_east", display_name="周班长")
     year = local_year(utcnow())
     base = f"/assessment/{year}/teams/{units['east_team'].id}"

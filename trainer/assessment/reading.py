@@ -5,9 +5,9 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select
 
+from trainer import settings
 from trainer.assessment.dates import AssessmentCalendar, DeadlineNote, deadline_note
 from trainer.assessment.measures import Scope, measure_all, team_people
 from trainer.assessment.models import AssessmentStandard, TeamAssessment
@@ -29,7 +29,7 @@ ACTIONS = {"assessment.start": "开始填写", "assessment.save": "保存", "ass
 
 
 def assessment_calendar() -> AssessmentCalendar:
-    return AssessmentCalendar.from_config(current_app.config)
+    return settings.current().assessment
 
 
 def visible_team(actor: User, unit_id: int) -> Unit:

@@ -8,10 +8,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import case, or_, select, update
 
-from trainer import audit
+from trainer import audit, settings
 from trainer.auth import policy as access
 from trainer.auth.models import User
 from trainer.certification.models import Qualification, QualificationEvidence, QualificationGrant
@@ -49,7 +48,7 @@ def format_code(code: str) -> str:
 
 
 def expiring_days() -> int:
-    return int(current_app.config.get("EXPIRING_DAYS", 30))
+    return settings.current().expiring_days
 
 
 def active_qualifications() -> list[Qualification]:

@@ -1,8 +1,8 @@
 """Organisation lookups several features share: the unit tree and the configured hours rules."""
 
-from flask import current_app
 from sqlalchemy import select
 
+from trainer import settings
 from trainer.extensions import db
 from trainer.hours import HoursPolicy
 from trainer.org.models import Unit
@@ -10,7 +10,7 @@ from trainer.org.models import Unit
 
 def hours_policy() -> HoursPolicy:
     """The training-hours rules (year start, deadline, categories, time zone) of this installation's config."""
-    return HoursPolicy.from_config(current_app.config)
+    return settings.current().hours
 
 
 def ancestor_ids(unit: Unit | None) -> list[int]:

@@ -9,9 +9,9 @@ minutes, :mod:`trainer.records.classroom`). Role-play practice is read from the 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import func, select
 
+from trainer import settings
 from trainer.auth.models import User
 from trainer.courses.models import Module
 from trainer.extensions import db
@@ -26,7 +26,7 @@ GREATEST = {"sqlite": func.max, "postgresql": func.greatest}
 
 
 def active_policy() -> ActiveTimePolicy:
-    return ActiveTimePolicy.from_config(current_app.config)
+    return settings.current().active_time
 
 
 def add_seconds(person: User, kind: str, subject_key: str, seconds: int, *, at: datetime, category: str | None = None,

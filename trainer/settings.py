@@ -1,0 +1,40 @@
+"""The rules services need from the configuration, built once per app (``create_app``) into frozen objects.
+
+Services read :func:`current` (or take one of its parts as an argument), never ``current_app.config``: a
+setting is parsed and checked once, at start-up, where a mistake stops the app instead of failing a request,
+and a service cannot see a half-changed configuration. Changing the configuration of a running app (tests do)
+means calling :func:`init_app` again.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+
+from trainer.assessment.dates import AssessmentCalendar
+from trainer.hours import ActiveTimePolicy, HoursPolicy
+
+KEY = "trainer.settings"
+
+
+@dataclass(frozen=True)
+class Settings:
+    hours: HoursPolicy  # training year, deadline, counted categories, time zone
+    active_time: ActiveTimePolicy  # how much time on task a credit needs; reading heartbeats
+    assessment: AssessmentCalendar  # self-assessment and report due dates
+    expiring_days: int  # a qualification is "expiring" this many days before it lapses
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> "Settings":
+        return cls(hours=HoursPolicy.from_config(config), active_time=ActiveTimePolicy.from_config(config),
+                   assessment=AssessmentCalendar.from_config(config),
+                   expiring_days=int(config.get("EXPIRING_DAYS", 30)))
+
+
+def init_app(app: Flask) -> Settings:
+    app.extensions[KEY] = Settings.from_config(app.config)
+    return app.extensions[KEY]
+
+
+def current() -> Settings:
+    return current_app.extensions[KEY]
