@@ -9,6 +9,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from trainer import sqlite_writers
+
 # Named constraints keep Alembic migrations reproducible on SQLite and PostgreSQL alike.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -24,6 +26,7 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+sqlite_writers.install()  # SQLite writers queue for the lock instead of polling (trainer/sqlite_writers.py)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

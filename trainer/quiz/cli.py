@@ -26,11 +26,16 @@ def quiz():
 @with_appcontext
 def close_expired_command():
     """Submit and grade every open attempt past its deadline."""
+    from trainer.quiz.grading import BATCH
     from trainer.quiz.services import close_expired
 
-    started = time.perf_counter()
-    closed = close_expired(utcnow())
-    db.session.commit()
+    started, now, closed = time.perf_counter(), utcnow(), 0
+    while True:  # one transaction per batch: web requests wait for the write lock one batch at most
+        batch = close_expired(now, limit=BATCH)
+        db.session.commit()
+        closed += batch
+        if not batch:
+            break
     click.echo(f"Closed {closed} expired attempt(s). ({time.perf_counter() - started:.2f} s)")
 
 

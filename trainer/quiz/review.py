@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from fsrs import Card, Rating, Scheduler
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_, update
 
 from trainer.auth.models import User
 from trainer.courses.models import Question
 from trainer.extensions import db
+from trainer.inserts import INSERTS
 from trainer.quiz import scoring
-from trainer.quiz.dbutil import insert_ignore_many
 from trainer.quiz.models import ReviewCard
 from trainer.timeutil import SHANGHAI, to_local
 
@@ -53,35 +53,93 @@ def _review(card_row: ReviewCard, rating: str, now: datetime) -> None:
 
 
 def record_results(user: User, results: list[tuple[int, float]], now: datetime) -> int:
-    """Feed (question id, credit) results into the learner's cards; returns how many cards were reviewed.
+    """Feed (question id, credit) results into the learner's cards; returns how many cards were reviewed."""
+    return record_many([(user.id, results, now)])
 
-    New cards for missed questions are inserted in one statement that skips any a parallel request
-    created first, then every card concerned is reviewed.
+
+def record_many(batch: list[tuple[int, list[tuple[int, float]], datetime]]) -> int:
+    """Feed graded attempts ``(user id, [(question id, credit)], when)``, in order, into the cards; returns how
+    many card reviews were made.
+
+    A few statements for any batch (a submit, or close-expired's hundreds of attempts): one query reads the
+    existing cards, each missed question without a card gets one inserted already reviewed (multi-row insert
+    that skips any a parallel request created first: those are then read and reviewed like the others), and
+    one executemany writes the reviewed existing cards. A new card's review depends only on the rating and
+    the moment, so it is worked out once per (rating, moment) and copied.
     """
-    if not results:
+    keys = {(user_id, qid) for user_id, results, _at in batch for qid, _credit in results}
+    if not keys:
         return 0
+    cards = _load_cards(keys)
+    reviews: dict[tuple[int, int], list[tuple[str, datetime]]] = {}
+    created: dict[tuple[int, int], dict] = {}
+    fresh: dict[tuple[str, datetime], dict] = {}
+    for user_id, results, at in batch:
+        for question_id, credit in results:
+            key, rating = (user_id, question_id), scoring.rating_for(credit)
+            if key in cards or key in created:
+                _apply(cards.get(key) or created[key], rating, at)
+            elif credit < 1.0:
+                created[key] = _new_card(user_id, question_id, rating, at, fresh)
+            else:
+                continue
+            reviews.setdefault(key, []).append((rating, at))
+    lost = set(created) - _insert_cards(list(created.values()))
+    if lost:  # a parallel request created these first: review its cards with every result of this batch
+        for key, card in _load_cards(lost).items():
+            for rating, at in reviews[key]:
+                _apply(card, rating, at)
+            cards[key] = card
+    changed = [cards[key] for key in reviews if key in cards]
+    if changed:
+        db.session.execute(update(ReviewCard), changed)  # bulk UPDATE by primary key
+    for loaded in list(db.session.identity_map.values()):  # loaded copies must show the new state
+        if isinstance(loaded, ReviewCard) and (loaded.__dict__.get("user_id"), loaded.__dict__.get("question_id")) in reviews:
+            db.session.expire(loaded)
+    return sum(len(done) for done in reviews.values())
 
-    def load(ids) -> dict[int, ReviewCard]:
-        return {c.question_id: c for c in db.session.scalars(
-            select(ReviewCard).where(ReviewCard.user_id == user.id, ReviewCard.question_id.in_(ids)))}
 
-    cards = load([qid for qid, _credit in results])
-    missed = [qid for qid, credit in results if credit < 1.0 and qid not in cards]
-    insert_ignore_many(ReviewCard, [
-        dict(user_id=user.id, question_id=qid, card_json=json.dumps(Card(card_id=qid, due=_aware(now)).to_dict()),
-             due_at=now, reps=0, lapses=0, last_rating="", created_at=now)
-        for qid in missed
-    ])
-    if missed:
-        cards.update(load(missed))
-    reviewed = 0
-    for question_id, credit in results:
-        card = cards.get(question_id)
-        if card is not None:
-            _review(card, scoring.rating_for(credit), now)
-            reviewed += 1
-    db.session.flush()
-    return reviewed
+CARD_COLUMNS = ("id", "user_id", "question_id", "card_json", "due_at", "reps", "lapses", "last_rating", "last_review_at")
+
+
+def _load_cards(keys: set[tuple[int, int]]) -> dict[tuple[int, int], dict]:
+    columns = [getattr(ReviewCard, c) for c in CARD_COLUMNS]
+    found = {}
+    pairs = sorted(keys)
+    for start in range(0, len(pairs), 500):
+        for row in db.session.execute(select(*columns).where(
+                tuple_(ReviewCard.user_id, ReviewCard.question_id).in_(pairs[start:start + 500]))):
+            found[(row.user_id, row.question_id)] = dict(row._mapping)
+    return found
+
+
+def _apply(card: dict, rating: str, at: datetime) -> None:
+    """Review a card held as a row dict (the daily review's _review, without the ORM)."""
+    state, _log = SCHEDULER.review_card(Card.from_dict(json.loads(card["card_json"])), RATINGS[rating], _aware(at))
+    card.update(card_json=json.dumps(state.to_dict()), due_at=state.due.astimezone(UTC).replace(tzinfo=None),
+                reps=card["reps"] + 1, lapses=card["lapses"] + (rating == "again"), last_rating=rating,
+                last_review_at=at)
+
+
+def _new_card(user_id: int, question_id: int, rating: str, at: datetime, fresh: dict) -> dict:
+    """A card for a question just missed, already reviewed once (as inserting it and then reviewing it would)."""
+    if (rating, at) not in fresh:
+        state, _log = SCHEDULER.review_card(Card(card_id=0, due=_aware(at)), RATINGS[rating], _aware(at))
+        fresh[(rating, at)] = state.to_dict()
+    reviewed = dict(fresh[(rating, at)], card_id=question_id)
+    return dict(user_id=user_id, question_id=question_id, card_json=json.dumps(reviewed),
+                due_at=datetime.fromisoformat(reviewed["due"]).astimezone(UTC).replace(tzinfo=None), reps=1,
+                lapses=int(rating == "again"), last_rating=rating, last_review_at=at, created_at=at)
+
+
+def _insert_cards(rows: list[dict]) -> set[tuple[int, int]]:
+    """Insert what no parallel request created first; the (user id, question id) of the rows inserted.
+    One executemany of a cached statement (the driver batches it into multi-row inserts)."""
+    if not rows:
+        return set()
+    table = ReviewCard.__table__
+    statement = INSERTS[db.session.get_bind().dialect.name](table).on_conflict_do_nothing()
+    return {tuple(row) for row in db.session.execute(statement.returning(table.c.user_id, table.c.question_id), rows)}
 
 
 def _due_query(user: User, now: datetime, held: Collection[int]):

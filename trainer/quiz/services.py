@@ -21,29 +21,25 @@ import math
 import random
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import exists, func, insert, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from trainer.auth import policy
 from trainer.auth.models import User
-from trainer.courses.models import Module, Question, QuestionBank
+from trainer.courses.models import Module
 from trainer.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from trainer.extensions import db
+from trainer.inserts import insert_ignore
 from trainer.quiz import exams as exam_rules
-from trainer.quiz import review, scoring
-from trainer.quiz.completion import check_module_completion
-from trainer.quiz.dbutil import insert_ignore
-from trainer.quiz.draw import Candidate, DrawError, draw_exam, draw_practice
-from trainer.quiz.duplicates import kept_apart
+from trainer.quiz import grading, scoring
+from trainer.quiz.draw import DrawError, draw_exam, draw_practice
 from trainer.quiz.expiry import as_closed
 from trainer.quiz.models import Exam, QuizAttempt, QuizItem
-from trainer.signals import exam_passed, quiz_submitted
+from trainer.quiz.pool import Pool, pool_for
 
 # Network slack: an answer sent in the last second still counts if it lands within this after the deadline.
 GRACE = timedelta(seconds=5)
-# What an attempt item freezes of its question when the attempt starts (QuizItem columns of the same names).
-SNAPSHOT = ("type", "stem", "options_json", "answer_json")
 
 
 class AttemptClosed(Conflict):
@@ -83,35 +79,31 @@ def attempts_in(user: User, exam: Exam | None = None, module: Module | None = No
     return list(db.session.scalars(query.order_by(QuizAttempt.number)))
 
 
-def _candidates(bank_keys: list[str]) -> list[Candidate]:
-    rows = db.session.execute(
-        select(Question.id, QuestionBank.key, Question.type, Question.difficulty, Question.tags_json, Question.options_json)
-        .join(QuestionBank, Question.bank_id == QuestionBank.id)
-        .where(QuestionBank.key.in_(bank_keys), Question.retired.is_(False), QuestionBank.retired.is_(False))
-        .order_by(Question.id)
-    ).all()
-    return [Candidate(qid, bank, qtype, difficulty, tuple(json.loads(tags)), len(json.loads(options)))
-            for qid, bank, qtype, difficulty, tags, options in rows]
-
-
-def _create(user: User, scope: str, previous: list[QuizAttempt], items, now: datetime, **fields) -> QuizAttempt | None:
+def _create(user: User, scope: str, previous: list[QuizAttempt], items, pool: Pool, now: datetime,
+            **fields) -> QuizAttempt | None:
     """Insert attempt number len(previous)+1 with its items; None if a concurrent request inserted it first.
 
-    Each item freezes its question's type, stem, options and answer key here (see QuizItem)."""
+    Each item freezes its question's type, stem, options and answer key (see QuizItem), as of the pool the
+    questions were drawn from. Two statements: the attempt, then every item in one executemany, so the write
+    lock (SQLite's, for the whole database) is held as briefly as possible."""
     attempt_id = insert_ignore(QuizAttempt, user_id=user.id, scope=scope, number=len(previous) + 1, status="open",
                                started_at=now, auto_submitted=False,
                                max_points=sum(i.points for i in items), **fields)
     if attempt_id is None:
         return None
-    drawn = {row.id: row for row in db.session.execute(
-        select(Question.id, *(getattr(Question, column) for column in SNAPSHOT))
-        .where(Question.id.in_([i.question_id for i in items])))}
-    for position, item in enumerate(items, start=1):
-        frozen = {column: getattr(drawn[item.question_id], column) for column in SNAPSHOT}
-        db.session.add(QuizItem(attempt_id=attempt_id, question_id=item.question_id, position=position, **frozen,
-                                points=item.points, option_order_json=json.dumps(item.option_order), checked=False))
-    db.session.flush()
+    db.session.execute(insert(QuizItem), [
+        dict(attempt_id=attempt_id, question_id=item.question_id, position=position, **pool.snapshots[item.question_id],
+             points=item.points, option_order_json=json.dumps(item.option_order), response_json=None, answered_at=None,
+             checked=False, credit=None)
+        for position, item in enumerate(items, start=1)])
     return db.session.get(QuizAttempt, attempt_id)
+
+
+def _seen(previous: list[QuizAttempt]) -> set[int]:
+    """Questions of earlier attempts (a retake prefers others), in one query rather than one per attempt."""
+    if not previous:
+        return set()
+    return set(db.session.scalars(select(QuizItem.question_id).where(QuizItem.attempt_id.in_([a.id for a in previous]))))
 
 
 def _open_or_none(previous: list[QuizAttempt]) -> QuizAttempt | None:
@@ -130,15 +122,15 @@ def start_exam(user: User, exam: Exam, now: datetime, rng: random.Random | None 
     if exam.max_attempts and len(previous) >= exam.max_attempts:
         raise Conflict(f"您已用完本考试的 {exam.max_attempts} 次机会。",
                        f"user {user.id} used {len(previous)}/{exam.max_attempts} attempts of {exam.key}")
-    seen = {item.question_id for attempt in previous for item in attempt.items}
+    seen = _seen(previous)
     rules = exam.rules
-    candidates = _candidates(sorted({b for r in rules for b in r.banks}))
+    pool = pool_for(b for r in rules for b in r.banks)
     try:
-        items = draw_exam(rules, candidates, rng or random.Random(), seen=seen, shuffle_options=exam.shuffle_options,
-                          apart=kept_apart([c.id for c in candidates]))
+        items = draw_exam(rules, pool.candidates, rng or random.Random(), seen=seen,
+                          shuffle_options=exam.shuffle_options, apart=pool.apart)
     except DrawError as error:
         raise Conflict("题库中的题目不足,暂时无法开始考试,请联系培训师。", f"exam {exam.key}: {error}") from error
-    attempt = _create(user, _scope(exam=exam), previous, items, now, mode="exam", exam_id=exam.id,
+    attempt = _create(user, _scope(exam=exam), previous, items, pool, now, mode="exam", exam_id=exam.id,
                       deadline_at=now + timedelta(minutes=exam.duration_minutes), pass_percent=exam.pass_percent)
     if attempt is None:  # a double click started it in a parallel request
         return _open_or_none(attempts_in(user, exam=exam)), False
@@ -152,7 +144,8 @@ def start_practice(user: User, module: Module, now: datetime, rng: random.Random
     current = _open_or_none(previous)
     if current is not None:
         return current, False
-    candidates = _candidates([module.quiz_bank_key])
+    pool = pool_for([module.quiz_bank_key])
+    candidates = pool.candidates
     if not candidates:
         raise Conflict("题库中没有题目,暂时无法测验。", f"bank {module.quiz_bank_key} is empty")
     secret = exam_secrets(user, now)
@@ -160,9 +153,9 @@ def start_practice(user: User, module: Module, now: datetime, rng: random.Random
     if not candidates:
         raise ExamSecret("本测验的题目都在您正在进行的考试中,请先交卷,再做章节测验。",
                          f"user {user.id}: every question of bank {module.quiz_bank_key} is in a running exam")
-    seen = {item.question_id for attempt in previous for item in attempt.items}
+    seen = _seen(previous)
     items = draw_practice(candidates, min(module.quiz_count, len(candidates)), rng or random.Random(), seen=seen)
-    attempt = _create(user, _scope(module=module), previous, items, now, mode="practice", module_id=module.id,
+    attempt = _create(user, _scope(module=module), previous, items, pool, now, mode="practice", module_id=module.id,
                       deadline_at=None, pass_percent=module.quiz_pass_percent)
     if attempt is None:
         return _open_or_none(attempts_in(user, module=module)), False
@@ -286,64 +279,27 @@ def submit(attempt: QuizAttempt, now: datetime) -> tuple[QuizAttempt, bool]:
     db.session.refresh(attempt)
     if result.rowcount != 1:
         return attempt, False
-    _after_grading(attempt, _grade(attempt), when)
+    grading.grade([attempt])
     return attempt, True
 
 
-def _grade(attempt: QuizAttempt) -> list[tuple[int, float]]:
-    """Score every item and the attempt; returns (question id, credit) per item.
-
-    Runs while the attempt's write lock is held (SQLite: the database's), so it reads the items in one
-    query and writes their credits in one executemany instead of going through the ORM item by item.
-    """
-    rows = db.session.execute(
-        select(QuizItem.id, QuizItem.question_id, QuizItem.points, QuizItem.checked, QuizItem.credit,
-               QuizItem.response_json, QuizItem.type, QuizItem.answer_json, QuizItem.options_json)
-        .where(QuizItem.attempt_id == attempt.id)
-    ).all()
-    earned = total = 0.0
-    credits, results = [], []
-    for item_id, question_id, points, checked, credit, response, qtype, answer, options in rows:
-        if not checked:
-            response = None if response is None else json.loads(response)
-            credit = scoring.score(qtype, json.loads(answer), response, len(json.loads(options)))
-            credits.append({"id": item_id, "credit": credit})
-        earned += credit * points
-        total += points
-        results.append((question_id, credit))
-    if credits:
-        db.session.execute(update(QuizItem), credits)  # bulk UPDATE by primary key
-        for loaded in list(db.session.identity_map.values()):  # loaded copies must show the new credits
-            if isinstance(loaded, QuizItem) and loaded.attempt_id == attempt.id:
-                db.session.expire(loaded, ["credit"])
-    for name, value in scoring.totals(earned, total, attempt.pass_percent).items():
-        setattr(attempt, name, value)
-    db.session.flush()
-    return results
-
-
-def _after_grading(attempt: QuizAttempt, results: list[tuple[int, float]], when: datetime) -> None:
-    user = attempt.user
-    review.record_results(user, results, when)
-    quiz_submitted.send(user, attempt=attempt, submitted_at=when)  # time on task; before completion may credit
-    if attempt.mode == "practice" and attempt.passed and attempt.module is not None:
-        check_module_completion(user, attempt.module, when)
-    if attempt.mode == "exam" and attempt.passed:
-        exam_passed.send(user, exam_key=attempt.exam.key, score=math.floor(attempt.percent + 1e-9),
-                         attempt_id=attempt.id, passed_at=when)
-
-
-def close_expired(now: datetime, *, user: User | None = None, exam: Exam | None = None) -> int:
-    """Submit every open attempt past its deadline (optionally one user's or one exam's); returns the count."""
-    query = select(QuizAttempt).where(QuizAttempt.status == "open", QuizAttempt.deadline_at.is_not(None),
-                                      QuizAttempt.deadline_at < now - GRACE)
+def close_expired(now: datetime, *, user: User | None = None, exam: Exam | None = None,
+                  limit: int | None = None) -> int:
+    """Submit every open attempt past its deadline (optionally one user's or one exam's, at most ``limit``,
+    oldest first), graded in batches of ``grading.BATCH``; returns the count. ``trainer quiz close-expired``
+    passes a limit and commits after each call, so no transaction holds the write lock for long."""
+    query = select(QuizAttempt.id).where(QuizAttempt.status == "open", QuizAttempt.deadline_at.is_not(None),
+                                         QuizAttempt.deadline_at < now - GRACE)
     if user is not None:
         query = query.where(QuizAttempt.user_id == user.id)
     if exam is not None:
         query = query.where(QuizAttempt.exam_id == exam.id)
+    ids = list(db.session.scalars(query.order_by(QuizAttempt.id).limit(limit)))
     closed = 0
-    for attempt in db.session.scalars(query.order_by(QuizAttempt.id)).all():
-        closed += submit(attempt, now)[1]
+    for start in range(0, len(ids), grading.BATCH):
+        claimed = grading.claim_expired(ids[start:start + grading.BATCH])
+        grading.grade(grading.load(claimed))
+        closed += len(claimed)
     return closed
 
 
