@@ -5,6 +5,8 @@ import wave
 
 import numpy as np
 
+from trainer.timeutil import utcnow
+
 GOOD_ANSWER = "您好,请坐,请问您需要什么帮助吗?"
 GOOD_BYE = "再见,您慢走!"
 
@@ -44,10 +46,20 @@ def answer(app, user, session, position: int, text: str | None, data: bytes | No
     if text is not None:
         app.config["ASR_FAKE_TRANSCRIPT"] = text
     turn = services.get_turn(session.scenario, position)
-    attempt = services.submit_answer(user, session, turn, data or make_wav(seed=position),
-                                     response_delay=delay, commit=db.session.commit)
+    attempt = upload_answer(user, session, turn, data or make_wav(seed=position), delay=delay)
     db.session.commit()
     return attempt
+
+
+def upload_answer(user, session, turn, data: bytes, *, delay=None):
+    """Both steps of an answer, as the upload's two units of work do them: store the recording and commit its
+    pending row, then recognise (eager mode), queue it, or leave it to the workers."""
+    from trainer.extensions import db
+    from trainer.roleplay import services
+
+    attempt = services.receive_upload(user, session, turn, data, now=utcnow(), response_delay=delay)
+    db.session.commit()
+    return services.dispatch(attempt, now=utcnow())
 
 
 def roleplay_fixtures(people) -> dict:
@@ -62,7 +74,7 @@ def roleplay_fixtures(people) -> dict:
     scenario = services.get_scenario("counter-greeting")
     found = {}
     for name in ("trainee_east", "trainee_west"):
-        session = services.start_session(people[name], scenario)
+        session = services.start_session(people[name], scenario, now=utcnow())
         db.session.commit()
         attempt = answer(current_app, people[name], session, 1, GOOD_ANSWER)
         found[f"rp_session_{name}"] = session.id

@@ -23,13 +23,13 @@ def _activity(app, people):
     trainee_west: one answer (must survive the deletion of trainee_east)."""
     east, west = people["trainee_east"], people["trainee_west"]
     scenario = services.get_scenario("counter-greeting")
-    session = services.start_session(east, scenario)
+    session = services.start_session(east, scenario, now=utcnow())
     db.session.commit()
     answer(app, east, session, 1, GOOD_ANSWER)
     answer(app, east, session, 2, GOOD_BYE)
     records.adjust(people["trainer_east"], east, year=utcnow().year, category="ethics", minutes=30,
                    reason="补登班组学习", now=utcnow())
-    other = services.start_session(west, scenario)
+    other = services.start_session(west, scenario, now=utcnow())
     db.session.commit()
     answer(app, west, other, 1, GOOD_ANSWER)
     db.session.commit()
@@ -93,7 +93,7 @@ def test_delete_removes_activity_keeps_records_and_anonymises(app, people, conte
 def test_export_holds_the_overrides_made_on_the_person(app, people, content, tmp_path):
     east, _ = _activity(app, people)
     attempt = db.session.scalars(select(RoleplayAttempt).where(RoleplayAttempt.user_id == east.id)).first()
-    services.override(people["trainer_east"], attempt, score=40, passed=False, reason="漏说“您好”")
+    services.override(people["trainer_east"], attempt, score=40, passed=False, reason="漏说“您好”", now=utcnow())
     db.session.commit()
     target = tmp_path / "east.zip"
     assert app.test_cli_runner().invoke(person, ["export", "trainee_east", str(target)]).exit_code == 0

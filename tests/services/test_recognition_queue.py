@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.roleplay_support import GOOD_ANSWER, make_wav
+from tests.roleplay_support import GOOD_ANSWER, make_wav, upload_answer
 from tests.web.test_roleplay import upload
 from trainer import signals
 from trainer.extensions import db
@@ -26,6 +26,7 @@ from trainer.roleplay import queue, services
 from trainer.roleplay.commands import roleplay as roleplay_cli
 from trainer.roleplay.commands import worker_command
 from trainer.roleplay.models import RoleplayAttempt
+from trainer.timeutil import utcnow
 
 REDIS_URL = os.environ.get("TRAINER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -54,15 +55,14 @@ def queued(app, people, content):
 
 @pytest.fixture
 def session(app, people, content):
-    s = services.start_session(people["trainee_east"], services.get_scenario("counter-greeting"))
+    s = services.start_session(people["trainee_east"], services.get_scenario("counter-greeting"), now=utcnow())
     db.session.commit()
     return s
 
 
 def _upload(app, people, session, seed=1):
     turn = services.get_turn(session.scenario, 1)
-    attempt = services.submit_answer(people["trainee_east"], session, turn, make_wav(seed=seed),
-                                     commit=db.session.commit)
+    attempt = upload_answer(people["trainee_east"], session, turn, make_wav(seed=seed))
     db.session.commit()
     return attempt.id
 

@@ -14,11 +14,12 @@ from trainer.roleplay import services
 from trainer.roleplay.models import RoleplayAttempt
 from trainer.roleplay.services import recognition, storage
 from trainer.scoring import prompt_for
+from trainer.timeutil import utcnow
 
 
 @pytest.fixture
 def session(app, people, content):
-    s = services.start_session(people["trainee_east"], services.get_scenario("counter-greeting"))
+    s = services.start_session(people["trainee_east"], services.get_scenario("counter-greeting"), now=utcnow())
     db.session.commit()
     return s
 
@@ -100,9 +101,9 @@ def test_recognition_failure_keeps_the_answer_pending_and_retry_scores_it(app, p
     assert "engine crashed" in attempt.error and "录音已保存" in attempt.message
     assert storage.path_for(app.config["AUDIO_DIR"], attempt.audio_name).is_file()
     # A page view queues it for a worker only once the last try is old enough (and never recognises itself).
-    assert services.retry_due(session) == []
+    assert services.retry_due(session, now=utcnow()) == []
     app.config["ASR_FAKE_TRANSCRIPT"] = GOOD_ANSWER
-    services.retry_pending(services.pending_attempts(), **services.limits())
+    services.retry_pending(services.pending_attempts(), **services.limits(), now=utcnow())
     db.session.commit()
     assert attempt.status == "scored" and attempt.passed and attempt.tries == 2
     assert attempt.error_code is None and attempt.message is None
@@ -196,13 +197,13 @@ def test_only_the_owner_answers(app, people, session):
         services.get_turn(session.scenario, 9)
     with pytest.raises(ValidationFailed):
         services.receive_answer(people["trainee_east"], session, services.get_turn(session.scenario, 1), b"",
-                                response_delay=None, **{k: v for k, v in services.limits().items() if k != "max_seconds"})
+                                response_delay=None, **{k: v for k, v in services.limits().items() if k != "max_seconds"}, now=utcnow())
 
 
 def test_open_session_for_reuses_the_unfinished_one(app, people, session):
     scenario = session.scenario
-    assert services.open_session_for(people["trainee_east"], scenario).id == session.id
-    assert services.open_session_for(people["trainee_west"], scenario).id != session.id
+    assert services.open_session_for(people["trainee_east"], scenario, now=utcnow()).id == session.id
+    assert services.open_session_for(people["trainee_west"], scenario, now=utcnow()).id != session.id
 
 
 @pytest.mark.parametrize(("raw", "value"), [("1.234", 1.23), ("0", 0.0), ("", None), ("-1", None),

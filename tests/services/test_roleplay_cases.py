@@ -28,11 +28,11 @@ def content_copy(app, tmp_path):
 
 @pytest.fixture
 def case(app, people, content, content_copy):
-    session = services.start_session(people["trainee_east"], services.get_scenario("counter-greeting"))
+    session = services.start_session(people["trainee_east"], services.get_scenario("counter-greeting"), now=utcnow())
     db.session.commit()
     attempt = answer(app, people["trainee_east"], session, 1, OWN_WORDS)
     assert attempt.passed is False
-    services.override(people["trainer_east"], attempt, score=90, passed=True, reason="意思到了")
+    services.override(people["trainer_east"], attempt, score=90, passed=True, reason="意思到了", now=utcnow())
     db.session.commit()
     return attempt
 
@@ -87,10 +87,10 @@ def test_a_file_changed_since_the_preview_is_not_overwritten(people, case, conte
 
 
 def test_a_second_turn_answer_is_no_case(app, people, content, content_copy):
-    session = services.start_session(people["trainee_east"], services.get_scenario("counter-greeting"))
+    session = services.start_session(people["trainee_east"], services.get_scenario("counter-greeting"), now=utcnow())
     db.session.commit()
     attempt = answer(app, people["trainee_east"], session, 2, GOOD_BYE)
-    services.override(people["trainer_east"], attempt, score=95, passed=True, reason="同意")
+    services.override(people["trainer_east"], attempt, score=95, passed=True, reason="同意", now=utcnow())
     db.session.commit()
     assert db.session.scalars(cases.case_query(people["trainer_east"])).all() == []
     assert cases.agreement_by_scenario(people["trainer_east"]) == {attempt.turn.scenario_id: (1, 1)}

@@ -6,25 +6,25 @@ import time
 
 import pytest
 
-from tests.roleplay_support import make_wav
+from tests.roleplay_support import make_wav, upload_answer
 from tests.web.test_roleplay import upload
 from trainer.extensions import db
 from trainer.roleplay import inline, services
 from trainer.roleplay.models import RoleplayAttempt
 from trainer.roleplay.services import recognition
+from trainer.timeutil import utcnow
 
 
 @pytest.fixture
 def session(app, people, content):
-    s = services.start_session(people["trainee_east"], services.get_scenario("counter-greeting"))
+    s = services.start_session(people["trainee_east"], services.get_scenario("counter-greeting"), now=utcnow())
     db.session.commit()
     return s
 
 
 def _submit(people, session, seed):
     turn = services.get_turn(session.scenario, 1)
-    attempt = services.submit_answer(people["trainee_east"], session, turn, make_wav(seed=seed),
-                                     commit=db.session.commit)
+    attempt = upload_answer(people["trainee_east"], session, turn, make_wav(seed=seed))
     db.session.commit()
     return attempt
 

@@ -7,11 +7,12 @@ from trainer.extensions import db
 from trainer.roleplay import services
 from trainer.roleplay.services import paths
 from trainer.roleplay.services.branch_stats import branch_stats
+from trainer.timeutil import utcnow
 
 
 @pytest.fixture
 def branching(app, people, content):
-    session = services.start_session(people["trainee_east"], services.get_scenario("phone-outage-complaint"))
+    session = services.start_session(people["trainee_east"], services.get_scenario("phone-outage-complaint"), now=utcnow())
     db.session.commit()
     return session
 

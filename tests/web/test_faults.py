@@ -21,12 +21,13 @@ from trainer.extensions import db
 from trainer.roleplay import services
 from trainer.roleplay.models import RoleplayAttempt
 from trainer.roleplay.services import storage
+from trainer.timeutil import utcnow
 
 
 @pytest.fixture
 def east_session(app, people, content):
     app.config["ASR_FAKE_TRANSCRIPT"] = GOOD_ANSWER
-    s = services.start_session(people["trainee_east"], services.get_scenario("counter-greeting"))
+    s = services.start_session(people["trainee_east"], services.get_scenario("counter-greeting"), now=utcnow())
     db.session.commit()
     return s
 

@@ -12,6 +12,7 @@ from trainer.audit import AuditEvent
 from trainer.extensions import db
 from trainer.roleplay import services
 from trainer.roleplay.models import RoleplayAttempt, RoleplaySession
+from trainer.timeutil import utcnow
 
 
 def csrf_headers(client) -> dict:
@@ -32,7 +33,7 @@ def upload(client, data=None, *, scenario="counter-greeting", turn=1, session=No
 
 @pytest.fixture
 def east_session(app, people, content):
-    s = services.start_session(people["trainee_east"], services.get_scenario("counter-greeting"))
+    s = services.start_session(people["trainee_east"], services.get_scenario("counter-greeting"), now=utcnow())
     db.session.commit()
     return s
 
@@ -252,8 +253,8 @@ def test_recording_is_served_only_to_its_people(app, client, people, east_sessio
 
 
 def test_trainer_review_list_and_detail(app, client, people, units, content):
-    east = services.start_session(people["trainee_east"], services.get_scenario("counter-greeting"))
-    west = services.start_session(people["trainee_west"], services.get_scenario("counter-greeting"))
+    east = services.start_session(people["trainee_east"], services.get_scenario("counter-greeting"), now=utcnow())
+    west = services.start_session(people["trainee_west"], services.get_scenario("counter-greeting"), now=utcnow())
     db.session.commit()
     mine = answer(app, people["trainee_east"], east, 1, "您好,我不知道。")
     theirs = answer(app, people["trainee_west"], west, 1, GOOD_ANSWER)

@@ -16,6 +16,7 @@ from trainer.extensions import db
 from trainer.roleplay import services
 from trainer.roleplay.models import RoleplayAttempt
 from trainer.roleplay.services import storage
+from trainer.timeutil import utcnow
 
 
 def crafted_wav() -> bytes:
@@ -26,7 +27,7 @@ def crafted_wav() -> bytes:
 
 @pytest.fixture
 def session(app, people, content):
-    s = services.start_session(people["trainee_east"], services.get_scenario("counter-greeting"))
+    s = services.start_session(people["trainee_east"], services.get_scenario("counter-greeting"), now=utcnow())
     db.session.commit()
     return s
 

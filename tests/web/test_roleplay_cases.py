@@ -9,6 +9,7 @@ from tests.roleplay_support import answer, make_wav
 from trainer.extensions import db
 from trainer.roleplay import services
 from trainer.roleplay.models import RoleplayAttempt
+from trainer.timeutil import utcnow
 
 
 def test_try_scores_typed_text_with_evidence_and_stores_nothing(client, people, content):
@@ -45,10 +46,10 @@ def test_a_case_page_previews_the_diff_and_applies_it(app, client, people, conte
     root = tmp_path / "content"
     shutil.copytree(CONTENT, root)
     app.config["CONTENT_DIR"] = str(root)
-    session = services.start_session(people["trainee_east"], services.get_scenario("counter-greeting"))
+    session = services.start_session(people["trainee_east"], services.get_scenario("counter-greeting"), now=utcnow())
     db.session.commit()
     attempt = answer(app, people["trainee_east"], session, 1, "您好,请坐,您办点啥?")
-    services.override(people["trainer_east"], attempt, score=90, passed=True, reason="意思到了")
+    services.override(people["trainer_east"], attempt, score=90, passed=True, reason="意思到了", now=utcnow())
     db.session.commit()
     Auth(client).login("trainer_east")
     listing = client.get("/roleplay/cases").get_data(as_text=True)

@@ -7,6 +7,7 @@ from trainer.auth import policy
 from trainer.ids import db_int
 from trainer.roleplay import services
 from trainer.roleplay.presentation import attempt_json
+from trainer.timeutil import utcnow
 from trainer.unit_of_work import keep_on_error, then
 
 ITEM = {"type": "object", "properties": {"expect": {"type": "string"}, "hit": {"type": "boolean"},
@@ -94,12 +95,13 @@ def roleplay_score():
         if session.scenario_id != scenario.id:
             return api_error("练习与情景不符。", 400, f"session {session.id} is not of scenario {key!r}")
     else:
-        session = services.open_session_for(user, scenario)
-    attempt = services.receive_upload(user, session, turn, upload.read(), response_delay=request.form.get("response_delay"))
+        session = services.open_session_for(user, scenario, now=utcnow())
+    attempt = services.receive_upload(user, session, turn, upload.read(), now=utcnow(),
+                                      response_delay=request.form.get("response_delay"))
     # The recording and its pending row are committed first: recognition (in the workers, the process's
     # queue, or here in eager mode) runs as a second unit of work, so a failing engine never loses the answer.
     attempt_id = attempt.id
-    return then(lambda: _attempt_response(services.dispatch(services.get_attempt(attempt_id))))
+    return then(lambda: _attempt_response(services.dispatch(services.get_attempt(attempt_id), now=utcnow())))
 
 
 @operation("/roleplay/attempts/<int:attempt_id>", "GET", summary="一次作答的结果", tags=("roleplay",),
@@ -120,5 +122,5 @@ def roleplay_retry(attempt_id: int):
     attempt = services.get_attempt(attempt_id)
     if not policy.can_see_user(current_api_user(), attempt.user):
         return api_error("没有权限。", 403)
-    services.dispatch(attempt)  # an explicit POST: may recognise (eager mode) or queue
+    services.dispatch(attempt, now=utcnow())  # an explicit POST: may recognise (eager mode) or queue
     return _attempt_response(attempt)

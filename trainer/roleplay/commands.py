@@ -10,6 +10,7 @@ from sqlalchemy import select
 from trainer.extensions import db
 from trainer.roleplay import services, tts
 from trainer.roleplay.models import Scenario
+from trainer.timeutil import utcnow
 
 
 @click.group("roleplay")
@@ -25,7 +26,7 @@ def retry_pending_command(limit):
     attempts = services.pending_attempts(limit=limit)
     counts = {"scored": 0, "pending": 0, "rejected": 0}
     for attempt in attempts:
-        services.retry_pending([attempt], **services.limits())
+        services.retry_pending([attempt], now=utcnow(), **services.limits())
         db.session.commit()  # one at a time: a crash later keeps what was scored
         counts[attempt.status] += 1
         click.echo(f"attempt {attempt.id}: {attempt.status}"

@@ -136,11 +136,12 @@ def score_and_commit(attempt_ids: list[int]) -> None:
     from trainer.extensions import db
     from trainer.roleplay import services
     from trainer.roleplay.models import RoleplayAttempt
+    from trainer.timeutil import utcnow
 
     try:
         attempts = list(db.session.scalars(select(RoleplayAttempt).where(
             RoleplayAttempt.id.in_(attempt_ids), RoleplayAttempt.status == "pending").order_by(RoleplayAttempt.id)))
-        services.score_attempts(attempts, **services.limits())
+        services.score_attempts(attempts, now=utcnow(), **services.limits())
         db.session.commit()
     except Exception:
         db.session.rollback()

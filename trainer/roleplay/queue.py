@@ -133,6 +133,7 @@ def _score(attempt_id: int) -> str:
     from trainer.extensions import db
     from trainer.roleplay import services
     from trainer.roleplay.models import RoleplayAttempt
+    from trainer.timeutil import utcnow
 
     job = get_current_job()
     if job is not None and "enqueued_at" in job.meta:
@@ -142,7 +143,7 @@ def _score(attempt_id: int) -> str:
     if attempt is None or attempt.status != "pending":
         return attempt.status if attempt else "missing"
     try:
-        services.score_attempt(attempt, **services.limits())
+        services.score_attempt(attempt, now=utcnow(), **services.limits())
         db.session.commit()
     except Exception:
         db.session.rollback()

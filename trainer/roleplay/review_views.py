@@ -18,6 +18,7 @@ from trainer.roleplay.services import paths
 from trainer.roleplay.services.branch_stats import branch_stats
 from trainer.roleplay.views import bp
 from trainer.scoring.dialogue import MOODS
+from trainer.timeutil import utcnow
 from trainer.web import flash_errors
 
 PAGE_SIZE = 50
@@ -50,7 +51,7 @@ def review_attempt(attempt_id: int):
     attempt = services.get_attempt(attempt_id)
     policy.require_user_visible(current_user, attempt.user)
     if attempt.status == "pending":
-        services.retry_due(attempt.session)
+        services.retry_due(attempt.session, now=utcnow())
     form = OverrideForm()
     if attempt.overridden:
         form.score.data = attempt.override_score
@@ -80,7 +81,7 @@ def override(attempt_id: int):
         return redirect(url_for("roleplay.review_attempt", attempt_id=attempt.id))
     with flash_errors("已保存改分,原始评分已保留。", raises=(Forbidden,)):
         services.override(current_user, attempt, score=form.score.data, passed=form.passed.data == "yes",
-                          reason=form.reason.data)
+                          reason=form.reason.data, now=utcnow())
     return redirect(url_for("roleplay.review_attempt", attempt_id=attempt.id))
 
 

@@ -20,7 +20,7 @@ from trainer.roleplay.models import RoleplaySession, Scenario, ScenarioTurn
 from trainer.roleplay.presentation import attempt_json, item_evidence, item_label, segments
 from trainer.roleplay.services import paths, storage
 from trainer.scoring.dialogue import MOODS
-from trainer.timeutil import to_local
+from trainer.timeutil import to_local, utcnow
 
 bp = Blueprint("roleplay", __name__)
 VOICE_KINDS = {"customer": lambda turn: turn.customer, "answer": lambda turn: turn.model_answer}
@@ -70,7 +70,7 @@ def scenario(key: str):
 @bp.route("/roleplay/<key>/start", methods=["POST"])
 @login_required
 def start(key: str):
-    session = services.start_session(current_user, services.get_scenario(key))
+    session = services.start_session(current_user, services.get_scenario(key), now=utcnow())
     return redirect(url_for("roleplay.practice", session_id=session.id))
 
 
@@ -79,7 +79,7 @@ def start(key: str):
 def practice(session_id: int):
     session = services.get_session(session_id)
     services.require_owner(current_user, session)
-    services.retry_due(session)  # queues stale pending answers for the workers; never recognises here
+    services.retry_due(session, now=utcnow())  # queues stale pending answers for the workers; never recognises here
     position = request.args.get("turn", type=db_int)
     counting = services.counting_attempts(session)
     path = paths.walk(session, counting)
@@ -111,7 +111,7 @@ def practice(session_id: int):
 def summary(session_id: int):
     session = services.get_session(session_id)
     policy.require_user_visible(current_user, session.user)
-    services.retry_due(session)
+    services.retry_due(session, now=utcnow())
     best, latest = services.counting_attempts(session), services.latest_attempts(session)
     path = paths.walk(session, best)
     rows = [(step.turn, best.get(step.turn.id), latest.get(step.turn.id)) for step in path.steps]

@@ -63,26 +63,17 @@ def limits() -> dict:
     }
 
 
-def receive_upload(user, session, turn, data: bytes, *, response_delay=None):
+def receive_upload(user, session, turn, data: bytes, *, now, response_delay=None):
     """Step 1 of an answer: check the upload rate, store the recording and its pending row (flush). The
     caller commits before step 2, :func:`dispatch`, so the answer is durable before the recognizer is tried
-    (the upload view: ``trainer.unit_of_work.then``)."""
+    (the upload view: ``trainer.unit_of_work.then``; a test or tool commits in between itself)."""
     lim = limits()
-    check_upload_rate(user)
+    check_upload_rate(user, now)
     return receive_answer(user, session, turn, data, response_delay=parse_delay(response_delay),
-                          audio_dir=lim["audio_dir"], max_bytes=lim["max_bytes"])
+                          audio_dir=lim["audio_dir"], max_bytes=lim["max_bytes"], now=now)
 
 
-def submit_answer(user, session, turn, data: bytes, *, response_delay=None, commit=None):
-    """Both steps, for callers that own their transaction (tests, tools): ``commit`` runs between them.
-    With ``REDIS_URL`` set the scoring is a queue job instead (see :mod:`trainer.roleplay.queue`)."""
-    attempt = receive_upload(user, session, turn, data, response_delay=response_delay)
-    if commit is not None:
-        commit()
-    return dispatch(attempt)
-
-
-def dispatch(attempt, lim=None):
+def dispatch(attempt, *, now, lim=None):
     """Score a committed pending attempt: on a single machine through the process's recognition queue
     (:mod:`trainer.roleplay.inline`), waiting up to ``RECOGNITION_WAIT_SECONDS`` for it; with ``REDIS_URL``
     by queueing it for the workers (:mod:`trainer.roleplay.queue`). Returns the attempt, refreshed."""
@@ -94,7 +85,7 @@ def dispatch(attempt, lim=None):
     if not queue.enabled():
         app = current_app._get_current_object()
         if inline.eager(app):
-            return score_attempt(attempt, **(lim or limits()))
+            return score_attempt(attempt, now=now, **(lim or limits()))
         done = inline.get_queue(app).submit(attempt.id)
         done.wait(float(app.config.get("RECOGNITION_WAIT_SECONDS") or 0))
         # Scored (or still waiting) in the queue's own session: read what it committed.
@@ -106,7 +97,7 @@ def dispatch(attempt, lim=None):
     return attempt
 
 
-def check_upload_rate(user) -> None:
+def check_upload_rate(user, now) -> None:
     """ASVS 12.1: at most ``UPLOAD_LIMIT_PER_HOUR`` recordings per user per hour (0 = no limit)."""
     from datetime import timedelta
 
@@ -115,12 +106,11 @@ def check_upload_rate(user) -> None:
     from trainer.errors import TooMany
     from trainer.extensions import db
     from trainer.roleplay.models import RoleplayAttempt
-    from trainer.timeutil import utcnow
 
     cap = int(current_app.config.get("UPLOAD_LIMIT_PER_HOUR") or 0)
     if cap <= 0:
         return
-    since = utcnow() - timedelta(hours=1)
+    since = now - timedelta(hours=1)
     count = db.session.scalar(select(func.count(RoleplayAttempt.id)).where(
         RoleplayAttempt.user_id == user.id, RoleplayAttempt.created_at >= since))
     if count >= cap:

@@ -24,7 +24,6 @@ from trainer.roleplay.services import paths, storage
 from trainer.roleplay.services.recognition import app_recognizer, rubric_for, second_pass_enabled, strategy
 from trainer.speech.assess import Answer, assess_batch
 from trainer.speech.audio import AudioRejected, audio_seconds, check_upload, decode_upload
-from trainer.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -81,16 +80,16 @@ def parse_delay(raw) -> float | None:
 
 
 # ---------------------------------------------------------------- sessions
-def start_session(user, scenario: Scenario, *, now: datetime | None = None) -> RoleplaySession:
+def start_session(user, scenario: Scenario, *, now: datetime) -> RoleplaySession:
     if not scenario.active_turns:
         raise ValidationFailed("该情景还没有可练习的对话。", f"scenario {scenario.key!r} has no active turns")
-    session = RoleplaySession(user_id=user.id, scenario=scenario, started_at=now or utcnow(), status="active")
+    session = RoleplaySession(user_id=user.id, scenario=scenario, started_at=now, status="active")
     db.session.add(session)
     db.session.flush()
     return session
 
 
-def open_session_for(user, scenario: Scenario, *, now: datetime | None = None) -> RoleplaySession:
+def open_session_for(user, scenario: Scenario, *, now: datetime) -> RoleplaySession:
     """The user's newest unfinished session of ``scenario``, or a new one (API callers without a session)."""
     session = db.session.scalar(
         select(RoleplaySession)
@@ -138,12 +137,11 @@ def next_turn(session: RoleplaySession) -> ScenarioTurn | None:
     return None
 
 
-def evaluate_session(session: RoleplaySession, *, now: datetime | None = None) -> RoleplaySession:
+def evaluate_session(session: RoleplaySession, *, now: datetime) -> RoleplaySession:
     """Recompute status, score and pass from the turns on the session's path, each by its best attempt
     (:func:`counting_attempts`), and send ``scenario_passed`` the first time the session passes. A retry can only raise the result; a trainer's
     override of the counting attempt may lower it (``passed_at`` and the hours credited then stay, since a
     scenario credits once per year anyway)."""
-    now = now or utcnow()
     db.session.flush()
     path = paths.walk(session, counting_attempts(session))
     if not path.ended:
@@ -169,7 +167,7 @@ def evaluate_session(session: RoleplaySession, *, now: datetime | None = None) -
 # ---------------------------------------------------------------- answers
 def receive_answer(
     user, session: RoleplaySession, turn: ScenarioTurn, data: bytes, *, response_delay: float | None,
-    audio_dir: str, max_bytes: int, now: datetime | None = None,
+    audio_dir: str, max_bytes: int, now: datetime,
 ) -> RoleplayAttempt:
     """Step 1: keep the recording. Returns a ``pending`` attempt (file saved), or a ``rejected`` one for a
     file over ``max_bytes`` (not written: the limit exists to protect the disk). The caller commits."""
@@ -195,7 +193,7 @@ def receive_answer(
                               f"audio write failed: {exc}") from exc
     attempt = RoleplayAttempt(
         session=session, turn=turn, user_id=user.id, status="pending", audio_bytes=len(data),
-        response_delay_seconds=response_delay, created_at=now or utcnow(), audio_name=audio_name,
+        response_delay_seconds=response_delay, created_at=now, audio_name=audio_name,
     )
     db.session.add(attempt)
     if unusable is not None:
@@ -205,7 +203,7 @@ def receive_answer(
 
 
 def score_attempt(
-    attempt: RoleplayAttempt, *, audio_dir: str, max_bytes: int, max_seconds: float, now: datetime | None = None,
+    attempt: RoleplayAttempt, *, audio_dir: str, max_bytes: int, max_seconds: float, now: datetime,
 ) -> RoleplayAttempt:
     """Step 2: decode, recognise, score a pending attempt, then re-evaluate its session. Anything else is
     left as it is. Never raises for bad audio or a failing engine: the outcome is in ``attempt.status``."""
@@ -213,8 +211,7 @@ def score_attempt(
 
 
 def score_attempts(
-    attempts: list[RoleplayAttempt], *, audio_dir: str, max_bytes: int, max_seconds: float,
-    now: datetime | None = None,
+    attempts: list[RoleplayAttempt], *, audio_dir: str, max_bytes: int, max_seconds: float, now: datetime,
 ) -> list[RoleplayAttempt]:
     """:func:`score_attempt` for several pending attempts at once: their recordings are recognised together
     (one batch through the engine), then each is claimed and stored. The caller commits.
@@ -224,7 +221,6 @@ def score_attempts(
     :func:`_claim`, and nothing is written for an attempt whose claim fails: if two scorers recognise the
     same answer, only the first to claim it stores a result, and an answer is never scored twice.
     """
-    now = now or utcnow()
     ready: list[tuple[RoleplayAttempt, object]] = []  # (attempt, AudioData or _Unusable)
     for attempt in attempts:
         if attempt.status == "pending" and attempt.audio_name:
@@ -360,14 +356,14 @@ def pending_attempts(*, session: RoleplaySession | None = None, tried_before: da
     return list(db.session.scalars(query))
 
 
-def retry_pending(attempts: list[RoleplayAttempt], **limits) -> list[RoleplayAttempt]:
+def retry_pending(attempts: list[RoleplayAttempt], *, now: datetime, **limits) -> list[RoleplayAttempt]:
     """Score each pending attempt again (``limits``: audio_dir, max_bytes, max_seconds); returns them."""
     for attempt in attempts:
-        score_attempt(attempt, **limits)
+        score_attempt(attempt, now=now, **limits)
     return attempts
 
 
-def retry_due(session: RoleplaySession, *, now: datetime | None = None) -> list[RoleplayAttempt]:
+def retry_due(session: RoleplaySession, *, now: datetime) -> list[RoleplayAttempt]:
     """A page view's nudge: the session's pending attempts not tried in the last ``RETRY_AFTER`` are queued
     for the workers (RQ, or the process's own: :mod:`trainer.roleplay.inline`); queueing is idempotent and
     writes nothing to the database, so a GET may call it. Never recognises: in eager mode (tests, no worker)
@@ -377,7 +373,6 @@ def retry_due(session: RoleplaySession, *, now: datetime | None = None) -> list[
 
     from trainer.roleplay import inline, queue
 
-    now = now or utcnow()
     due = pending_attempts(session=session, tried_before=now - RETRY_AFTER)
     if queue.enabled():  # the enqueue is idempotent
         for attempt in due:

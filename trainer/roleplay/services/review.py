@@ -14,7 +14,6 @@ from trainer.extensions import db
 from trainer.org.models import Unit
 from trainer.roleplay.models import RoleplayAttempt, ScenarioTurn
 from trainer.roleplay.services.attempts import evaluate_session
-from trainer.timeutil import utcnow
 
 MAX_REASON = 500
 # Filters of the review list: status key → condition. "overridden" is a view across statuses.
@@ -64,7 +63,7 @@ def review_query(actor: User, *, unit: Unit | None = None, scenario_id: int | No
 
 
 def override(actor: User, attempt: RoleplayAttempt, *, score, passed, reason: str,
-             now: datetime | None = None) -> RoleplayAttempt:
+             now: datetime) -> RoleplayAttempt:
     """Set a trainer's result for ``attempt``; the automatic one stays in ``score``/``passed``.
 
     ``score`` 0–100 and ``reason`` are required; ``passed`` is the trainer's own judgement (not derived
@@ -87,7 +86,6 @@ def override(actor: User, attempt: RoleplayAttempt, *, score, passed, reason: st
         raise ValidationFailed("请填写改分理由。", "override reason is empty")
     if len(reason) > MAX_REASON:
         raise ValidationFailed(f"改分理由请不超过 {MAX_REASON} 字。", f"reason has {len(reason)} characters")
-    now = now or utcnow()
     before = {"override_score": attempt.override_score, "override_passed": attempt.override_passed}
     attempt.override_score, attempt.override_passed, attempt.override_reason = score, passed, reason
     attempt.overridden_by_id, attempt.overridden_at = actor.id, now
