@@ -8,7 +8,8 @@ import pytest
 from tests.conftest import CONTENT
 from trainer.content import load_content
 from trainer.content.exams import DrawRule, shortfalls
-from trainer.quiz.draw import TYPE_ORDER, Candidate, DrawError, draw_exam, draw_practice
+from trainer.question_types import QUESTION_TYPES
+from trainer.quiz.draw import Candidate, DrawError, draw_exam, draw_practice
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -89,7 +90,7 @@ def test_draw_follows_rules_without_repeats_grouped_by_type():
     items = draw_exam(rules, _candidates(), random.Random(1))
     ids = [i.question_id for i in items]
     assert len(ids) == len(set(ids)) == 11
-    assert [i.type for i in items] == sorted((i.type for i in items), key=TYPE_ORDER.index)
+    assert [i.type for i in items] == sorted((i.type for i in items), key=list(QUESTION_TYPES).index)
     assert all(i.points == 2 for i in items if i.type == "multiple")
     by_id = {c.id: c for c in _candidates()}
     assert all("x" in by_id[i.question_id].tags for i in items if i.type == "true_false")

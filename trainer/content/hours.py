@@ -34,12 +34,13 @@ from dataclasses import dataclass, field
 
 from trainer.content.loader import ContentSet
 from trainer.content.model import CREDIT_CATEGORIES, CREDIT_STEP_MINUTES, ModuleDef
+from trainer.question_types import QUESTION_TYPES
 
 READING_CHARS_PER_MINUTE = 300
 QUESTION_MINUTES = 2.0
 CASE_MINUTES = 3.0
 REFLECTION_MINUTES = 10.0
-QUIZ_ITEM_MINUTES = {"single": 1.0, "fill_blank": 1.0, "true_false": 0.5, "multiple": 1.5, "ordering": 1.5}
+QUIZ_ITEM_MINUTES = {name: kind.minutes for name, kind in QUESTION_TYPES.items()}  # each type says its own
 DEFAULT_QUIZ_ITEM_MINUTES = 1.0
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

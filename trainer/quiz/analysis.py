@@ -24,9 +24,8 @@ from trainer.auth.models import User
 from trainer.courses.models import Question
 from trainer.extensions import db
 from trainer.org.models import Unit
-from trainer.quiz.bankio import LETTERS
+from trainer.question_types import QUESTION_TYPES
 from trainer.quiz.models import Exam, QuizAttempt, QuizItem
-from trainer.quiz.scoring import normalise_text
 
 MIN_SAMPLE = 5
 LOW_FACILITY, HIGH_FACILITY, LOW_DISCRIMINATION = 0.2, 0.95, 0.2
@@ -58,12 +57,8 @@ def pearson(xs: list[float], ys: list[float]) -> float | None:
 def _tally(stats: ItemStats, qtype: str, response) -> None:
     if not response:
         stats.unanswered += 1
-    elif qtype in ("single", "multiple", "true_false"):
-        stats.counts.update(response)
-    elif qtype == "fill_blank":
-        stats.counts[normalise_text(response[0])] += 1
     else:
-        stats.counts[tuple(response)] += 1
+        QUESTION_TYPES[qtype].tally(stats.counts, response)
 
 
 def analyse(attempts: list[list[tuple[int, str, float, float, list | None]]]) -> dict[int, ItemStats]:
@@ -122,19 +117,7 @@ def exam_item_analysis(actor: User, exam: Exam) -> list[tuple[Question, ItemStat
 
 
 def choice_labels(question: Question, item: ItemStats) -> list[tuple[str, int, bool]]:
-    answer = question.answer
-    if question.type in ("single", "multiple"):
-        return [(f"{LETTERS[i]}. {text}", item.counts.get(i, 0), i in answer) for i, text in enumerate(question.options)]
-    if question.type == "true_false":
-        return [("对", item.counts.get(True, 0), answer[0] is True), ("错", item.counts.get(False, 0), answer[0] is False)]
-    accepted = {normalise_text(a) for a in answer} if question.type == "fill_blank" else set()
-    labels = []
-    for value, times in item.counts.most_common(5):
-        if question.type == "fill_blank":
-            labels.append((value, times, value in accepted))
-        else:
-            labels.append((" → ".join(question.options[i] for i in value), times, list(value) == answer))
-    return labels
+    return QUESTION_TYPES[question.type].choice_labels(question, item.counts)
 
 
 # --- results by unit --------------------------------------------------------------------------------------

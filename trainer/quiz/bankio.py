@@ -9,25 +9,14 @@ import re
 from dataclasses import dataclass, field
 
 from trainer.content.model import QuestionDef
-from trainer.content.questions import BLANK, QUESTION_TYPE_LABELS, QUESTION_VALIDATORS
+from trainer.content.questions import BLANK, QUESTION_VALIDATORS
+from trainer.question_types import LETTERS, QUESTION_TYPES  # noqa: F401  (LETTERS: the formats read it from here)
 
-LETTERS = "ABCDEF"
 MAX_QUESTIONS = 2000
 CODE = re.compile(r"^[A-Za-z0-9_.\-]{1,40}$")
 
-# 题型 as trainers write it → type. The labels of QUESTION_TYPE_LABELS are what export writes.
-TYPE_NAMES = {
-    **{label: qtype for qtype, label in QUESTION_TYPE_LABELS.items()},
-    **{label[:-1]: qtype for qtype, label in QUESTION_TYPE_LABELS.items()},  # 单选, 多选, 判断, 填空, 排序
-    "单项选择题": "single", "单项选择": "single", "多项选择题": "multiple", "多项选择": "multiple",
-    "不定项选择题": "multiple", "是非题": "true_false", **{qtype: qtype for qtype in QUESTION_TYPE_LABELS},
-}
-TRUE_WORDS = {"对", "正确", "√", "✓", "是", "t", "true", "y", "yes"}
-FALSE_WORDS = {"错", "错误", "×", "✗", "否", "f", "false", "n", "no"}
 DIFFICULTY_WORDS = {"1": 1, "2": 2, "3": 3, "易": 1, "容易": 1, "简单": 1, "中": 2, "中等": 2, "一般": 2,
                     "难": 3, "较难": 3, "困难": 3}
-# Trainers mark a blank as （ ）, ( ) or a run of underscores; the platform writes ____ .
-BLANK_MARKS = re.compile("[(\uff08]\\s*[)\uff09]|_{3,}")
 
 
 @dataclass
@@ -48,14 +37,6 @@ class ParsedBank:
     @property
     def ok(self) -> bool:
         return not self.errors and bool(self.questions)
-
-
-def normalise_blank(stem: str) -> str:
-    """Use the platform's blank ``____`` if the stem marks exactly one blank another common way."""
-    if BLANK in stem:
-        return stem
-    marks = BLANK_MARKS.findall(stem)
-    return BLANK_MARKS.sub(BLANK, stem, count=1) if len(marks) == 1 else stem
 
 
 class _Collector:
@@ -90,25 +71,11 @@ def check_common(question: QuestionDef, row: int, errors: list[RowError], seen_c
         errors.append(RowError(row, "出处太长(最多 80 个字符)。"))
     if not question.source.strip():
         errors.append(RowError(row, "缺少出处:每道题都要注明依据的条款,例如“000 §5.2.1”。"))
-    if question.type == "fill_blank" and question.stem.count(BLANK) != 1:
+    if QUESTION_TYPES[question.type].has_blank and question.stem.count(BLANK) != 1:
         errors.append(RowError(row, "填空题的题干要有且只有一个空,写作 ____(或 ( ))。"))
     for problem in final_check(question) if question.type in QUESTION_VALIDATORS else []:
         errors.append(RowError(row, f"题目不符合格式要求:{problem}"))
 
 
-def parse_true_false(text: str) -> bool | None:
-    word = text.strip().lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    return None
-
-
 def split_list(text: str) -> list[str]:
     return [part.strip() for part in re.split("[,\uff0c\u3001;\uff1b]", text) if part.strip()]
-
-
-def split_answers(text: str) -> list[str]:
-    """Accepted fill-in answers: separated by | or ;(a comma may belong to an answer)."""
-    return [part.strip() for part in re.split("[|\uff5c;\uff1b]", text) if part.strip()]

@@ -16,9 +16,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from trainer.content.exams import DrawRule, rule_matches
-
-TYPE_ORDER = ("single", "multiple", "true_false", "fill_blank", "ordering")
-OPTION_TYPES = frozenset({"single", "multiple", "ordering"})
+from trainer.question_types import QUESTION_TYPES
 
 
 @dataclass(frozen=True)
@@ -57,11 +55,13 @@ def _prefer_unseen(pool: list[Candidate], count: int, seen: frozenset[int] | set
 
 def _arrange(chosen: list[tuple[Candidate, float]], rng: random.Random, shuffle_options: bool) -> list[DrawnItem]:
     rng.shuffle(chosen)
-    chosen.sort(key=lambda pair: TYPE_ORDER.index(pair[0].type))  # stable: keeps the shuffle within a type
+    section = {name: rank for rank, name in enumerate(QUESTION_TYPES)}  # a paper's sections, in registry order
+    chosen.sort(key=lambda pair: section[pair[0].type])  # stable: keeps the shuffle within a type
     items = []
     for candidate, points in chosen:
-        order = list(range(candidate.option_count)) if candidate.type in OPTION_TYPES else []
-        if order and (shuffle_options or candidate.type == "ordering"):
+        kind = QUESTION_TYPES[candidate.type]
+        order = list(range(candidate.option_count)) if kind.indexed else []
+        if order and (shuffle_options or kind.always_shuffle):
             rng.shuffle(order)
         items.append(DrawnItem(candidate.id, candidate.type, points, order))
     return items

@@ -14,7 +14,6 @@ Columns may come in any order; 编号, 选项E/F, 解析, 难度, 标签 may be 
 """
 
 import io
-import unicodedata
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -22,17 +21,14 @@ from openpyxl.styles import Alignment, Font
 from trainer.content.model import QuestionDef
 from trainer.content.questions import QUESTION_TYPE_LABELS
 from trainer.errors import ValidationFailed
+from trainer.question_types import QUESTION_TYPES, type_named
 from trainer.quiz.bankio import (
     DIFFICULTY_WORDS,
     LETTERS,
     MAX_QUESTIONS,
-    TYPE_NAMES,
     ParsedBank,
     RowError,
     check_common,
-    normalise_blank,
-    parse_true_false,
-    split_answers,
     split_list,
 )
 from trainer.tabular import cells, iter_rows
@@ -53,38 +49,15 @@ HELP = [
 ]
 
 
-def _letters(text: str) -> list[str]:
-    return [c for c in unicodedata.normalize("NFKC", text).upper() if c.isalpha()]
-
-
 def _answer(qtype: str, text: str, options: list[str], row: int, errors: list[RowError]) -> list:
     """The 答案 cell as the content format's answer; appends a Chinese error and returns [] when wrong."""
     if not text:
         errors.append(RowError(row, "缺少答案。"))
         return []
-    if qtype == "true_false":
-        value = parse_true_false(text)
-        if value is None:
-            errors.append(RowError(row, f"判断题的答案应为“对”或“错”,而不是“{text}”。"))
-            return []
-        return [value]
-    if qtype == "fill_blank":
-        return split_answers(text)
-    letters = _letters(text)
-    bad = [c for c in letters if c not in LETTERS[: len(options)]]
-    if bad or not letters or any(not c.isascii() for c in letters):
-        errors.append(RowError(row, f"答案“{text}”应为选项字母 A–{LETTERS[max(len(options), 1) - 1]}。"))
-        return []
-    indexes = [LETTERS.index(c) for c in letters]
-    if qtype == "single" and len(indexes) != 1:
-        errors.append(RowError(row, f"单选题只有一个答案,而不是“{text}”。"))
-    elif qtype == "multiple":
-        if len(set(indexes)) != len(indexes) or len(indexes) < 2:
-            errors.append(RowError(row, f"多选题至少有两个不同的答案,而不是“{text}”。"))
-        indexes = sorted(set(indexes))
-    elif qtype == "ordering" and sorted(indexes) != list(range(len(options))):
-        errors.append(RowError(row, f"排序题的答案要把 {len(options)} 个选项的字母各写一次,而不是“{text}”。"))
-    return indexes
+    answer, error = QUESTION_TYPES[qtype].excel_answer(text, options)
+    if error:
+        errors.append(RowError(row, error))
+    return answer
 
 
 def _options(values: dict, row: int, errors: list[RowError]) -> list[str]:
@@ -103,12 +76,12 @@ def _options(values: dict, row: int, errors: list[RowError]) -> list[str]:
 
 def parse_row(values: dict, row: int, errors: list[RowError], seen_codes: dict[str, int]) -> QuestionDef | None:
     before = len(errors)
-    qtype = TYPE_NAMES.get(values.get("题型", "").replace(" ", ""))
+    qtype = type_named(values.get("题型", ""))
     if qtype is None:
         errors.append(RowError(row, f"题型“{values.get('题型', '')}”无法识别(应为 单选题、多选题、判断题、填空题 或 排序题)。"))
         return None
     options = _options(values, row, errors)
-    if qtype in ("true_false", "fill_blank") and options:
+    if QUESTION_TYPES[qtype].option_range is None and options:
         errors.append(RowError(row, f"{QUESTION_TYPE_LABELS[qtype]}不填选项。"))
     difficulty_text = values.get("难度", "") or "1"
     difficulty = DIFFICULTY_WORDS.get(difficulty_text)
@@ -116,7 +89,7 @@ def parse_row(values: dict, row: int, errors: list[RowError], seen_codes: dict[s
         errors.append(RowError(row, f"难度“{difficulty_text}”应为 1、2、3 或 易、中、难。"))
     stem = values.get("题干", "")
     question = QuestionDef(
-        id=values.get("编号", ""), type=qtype, stem=normalise_blank(stem) if qtype == "fill_blank" else stem,
+        id=values.get("编号", ""), type=qtype, stem=QUESTION_TYPES[qtype].normalise_stem(stem),
         options=options, answer=_answer(qtype, values.get("答案", ""), options, row, errors),
         explanation=values.get("解析", ""), source=values.get("出处", ""), difficulty=difficulty or 1,
         tags=split_list(values.get("标签", "")),
@@ -156,14 +129,6 @@ def read_workbook(data: bytes) -> ParsedBank:
     return parsed
 
 
-def _answer_text(question: QuestionDef) -> str:
-    if question.type == "true_false":
-        return "对" if question.answer[0] else "错"
-    if question.type == "fill_blank":
-        return "|".join(str(a) for a in question.answer)
-    return "".join(LETTERS[i] for i in question.answer)
-
-
 def write_workbook(title: str, questions: list[QuestionDef]) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -173,7 +138,7 @@ def write_workbook(title: str, questions: list[QuestionDef]) -> bytes:
     for question in questions:
         options = question.options + [""] * (len(LETTERS) - len(question.options))
         sheet.append(cells(sheet, [
-            question.id, QUESTION_TYPE_LABELS[question.type], question.stem, *options, _answer_text(question),
+            question.id, QUESTION_TYPE_LABELS[question.type], question.stem, *options, QUESTION_TYPES[question.type].excel_text(question),
             question.explanation, question.source, question.difficulty, ",".join(question.tags),
         ], alignment=wrap))
     sheet.freeze_panes = "A2"

@@ -20,7 +20,7 @@ GIFT has no fields for source, difficulty and tags: they travel in a comment lin
 import re
 
 from trainer.content.model import QuestionDef
-from trainer.content.questions import BLANK, QUESTION_TYPE_LABELS
+from trainer.question_types import BLANK, QUESTION_TYPES
 from trainer.quiz.bankio import (
     DIFFICULTY_WORDS,
     MAX_QUESTIONS,
@@ -87,36 +87,20 @@ def _split_unescaped(text: str, separators: str) -> list[tuple[str, str]]:
 
 # --- export -----------------------------------------------------------------------------------------------
 
-def _weight(value: float) -> str:
-    return f"{value:.5f}".rstrip("0").rstrip(".")
-
-
-def _answers(q: QuestionDef) -> list[str]:
-    if q.type == "single":
-        return [("=" if i in q.answer else "~") + escape(o) for i, o in enumerate(q.options)]
-    if q.type == "multiple":
-        right, wrong = 100 / len(q.answer), -100 / max(len(q.options) - len(q.answer), 1)
-        return [f"~%{_weight(right if i in q.answer else wrong)}%{escape(o)}" for i, o in enumerate(q.options)]
-    if q.type == "true_false":
-        return ["TRUE" if q.answer[0] else "FALSE"]
-    if q.type == "fill_blank":
-        return ["=" + escape(a) for a in q.answer]
-    place = {option: position for position, option in enumerate(q.answer, start=1)}
-    return [f"={escape(o)} -> {place[i]}" for i, o in enumerate(q.options)]
-
-
 def export_gift(title: str, questions: list[QuestionDef]) -> str:
     lines = [f"// 题库: {title}", f"// 共 {len(questions)} 题。出处、难度、标签写在每题上方的注释中。", ""]
     for q in questions:
         meta = [f"出处: {q.source}", f"难度: {q.difficulty}", f"标签: {', '.join(q.tags)}"]
-        if q.type == "ordering":
-            meta.append(f"题型: {QUESTION_TYPE_LABELS['ordering']}")
-        body = " ".join(_answers(q)) if q.type in ("true_false", "fill_blank") else "\n" + "\n".join(_answers(q)) + "\n"
+        kind = QUESTION_TYPES[q.type]
+        if kind.gift_marks_type:
+            meta.append(f"题型: {kind.label}")
+        answers = kind.gift_answers(q, escape)
+        body = " ".join(answers) if kind.gift_inline else "\n" + "\n".join(answers) + "\n"
         if q.explanation:
             body += f"####{escape(q.explanation)}" + ("\n" if body.endswith("\n") else "")
         answer_block = "{" + body + "}"
         name = f"::{escape(q.id)}::" if q.id else ""
-        if q.type == "fill_blank" and BLANK in q.stem:
+        if kind.has_blank and BLANK in q.stem:  # the answer block stands where the blank is
             before, after = q.stem.split(BLANK, 1)
             text = f"{name}{escape(before)}{answer_block}{escape(after)}"
         else:
@@ -216,7 +200,7 @@ def _parse_block(text: str, meta: dict) -> QuestionDef:
     explanation = unescape(inside[general + 4:]).strip() if general >= 0 else ""
     qtype, options, answer = _question(inside[:general] if general >= 0 else inside, meta)
     stem = unescape(before)
-    if qtype == "fill_blank":
+    if QUESTION_TYPES[qtype].has_blank:
         stem = stem + BLANK + unescape(after) if after.strip() or BLANK not in stem else stem
     elif after.strip():
         stem = stem + unescape(after)

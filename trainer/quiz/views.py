@@ -11,6 +11,7 @@ from trainer.errors import ValidationFailed
 from trainer.extensions import db
 from trainer.home.views import home_widget
 from trainer.ids import db_int
+from trainer.question_types import QUESTION_TYPES
 from trainer.quiz import completion, present, review, services
 from trainer.quiz import exams as exam_rules
 from trainer.quiz.models import QuizAttempt
@@ -115,16 +116,6 @@ def _ints(values: list[str]) -> list[int]:
         raise ValidationFailed("答案格式不正确。", f"not integers: {values!r}") from exc
 
 
-# How each type's answer comes out of the review form (same shapes the API takes).
-FORM_RESPONSES = {
-    "single": lambda form: _ints(form.getlist("choice")[:1]),
-    "multiple": lambda form: _ints(form.getlist("choice")),
-    "true_false": lambda form: [form["tf"] == "true"] if form.get("tf") in ("true", "false") else [],
-    "fill_blank": lambda form: [form["text"]] if form.get("text", "").strip() else [],
-    "ordering": lambda form: _ints(form.getlist("step")) if all(form.getlist("step")) else [],
-}
-
-
 @bp.route("/review")
 @login_required
 def daily_review():
@@ -150,8 +141,12 @@ def answer_review(card_id: int):
         flash("考试进行中:这道题也在您正在作答的考试里,交卷后再复习。", "warning")
         return redirect(url_for("quiz.daily_review", done=done))
     question = card.question
-    raw = FORM_RESPONSES[question.type](request.form)
-    if not raw or (question.type == "ordering" and len(set(raw)) != len(raw)):
+    kind = QUESTION_TYPES[question.type]
+    try:
+        raw = kind.from_form(request.form)  # the shapes the API takes
+    except ValueError as exc:
+        raise ValidationFailed("答案格式不正确。", f"not integers: {request.form!r}") from exc
+    if not kind.complete(raw):
         flash("请先作答(排序题每一步选不同的选项)。", "warning")
         return redirect(url_for("quiz.daily_review", done=done))
     try:
