@@ -8,6 +8,7 @@ apps in one process, and click commands and blinker receivers are process-wide.
 """
 
 import importlib
+import sys
 from dataclasses import dataclass
 
 import click
@@ -57,3 +58,24 @@ def add_bench(app: Flask, **commands: click.Command) -> None:
     for name, command in commands.items():
         bench.add_command(command, name)
     app.cli.add_command(bench)
+
+
+def checkout_bench(name: str, module: str, summary: str) -> click.Command:
+    """``trainer bench <name>`` for a harness that lives in the source checkout (``benchmarks/<module>.py``, a
+    click command called ``command``), not in the installed package: this stub imports it when run and passes
+    every argument on (``--help`` included)."""
+
+    @click.command(name, help=summary, add_help_option=False,
+                   context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+    @click.pass_context
+    def stub(ctx):
+        from trainer import REPO_ROOT
+
+        if not (REPO_ROOT / "benchmarks" / f"{module}.py").is_file():
+            raise click.ClickException(f"the benchmark ships with the source checkout (benchmarks/{module}.py), not the package")
+        if str(REPO_ROOT) not in sys.path:
+            sys.path.insert(0, str(REPO_ROOT))
+        harness = importlib.import_module(f"benchmarks.{module}")
+        harness.command.main(ctx.args, prog_name=f"trainer bench {name}")
+
+    return stub

@@ -80,3 +80,10 @@ def test_feature_commands_run_through_the_app_cli(runner, people):
     assert result.exit_code == 0, result.output
     assert "Closed 0 expired attempt(s)" in result.output
     assert runner.invoke(args=["bench", "--help"]).output.count("\n  ") >= 4  # hours, quiz, rubric, speech
+
+
+def test_bench_hours_runs_the_harness_from_the_checkout(runner):
+    """The harness lives in benchmarks/ (not the installed package); the command is a stub that loads it."""
+    result = runner.invoke(args=["bench", "hours", "--staff", "20", "--entries", "2", "--activity", "1", "--runs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "Loaded 20 staff, 40 ledger entries, 20 activity days" in result.output

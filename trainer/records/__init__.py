@@ -7,11 +7,10 @@ def init_app(app) -> None:
     from trainer.records import receivers
 
     receivers.connect()
-    from trainer.features import STAFF, NavEntry, add_bench, add_nav
+    from trainer.features import STAFF, NavEntry, add_bench, add_nav, checkout_bench
     from trainer.records import api, views, widgets  # noqa: F401  (api, widgets: register on import)
-    from trainer.records.bench import bench_hours
 
     app.register_blueprint(views.bp)
-    add_bench(app, hours=bench_hours)
+    add_bench(app, hours=checkout_bench("hours", "hours_report", "Time the annual hours report with time on task."))
     add_nav(app, NavEntry("records.my_hours", "学时", order=50),
             NavEntry("records.dashboard", "培训记录", STAFF, order=130))

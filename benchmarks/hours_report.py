@@ -1,4 +1,4 @@
-"""``trainer bench hours``: the annual report for N staff with M ledger entries and D days of time on task each, timed.
+"""``trainer bench hours`` (loaded from this checkout by :func:`trainer.features.checkout_bench`): the annual report for N staff with M ledger entries and D days of time on task each, timed.
 
 Builds a throw-away database (a temporary SQLite file by default; with ``--database-url`` a fresh
 PostgreSQL schema that is dropped afterwards, so pointing it at a real database is harmless), bulk-inserts
@@ -93,7 +93,7 @@ def _time(label: str, func, runs: int) -> list[float]:
 @click.option("--runs", default=5, show_default=True, help="Timed runs of the report.")
 @click.option("--database-url", default=None, help="PostgreSQL URL (a temporary schema is made and dropped); default SQLite temp file.")
 @click.option("--seed", default=1, show_default=True)
-def bench_hours(staff, entries, activity, runs, database_url, seed):
+def command(staff, entries, activity, runs, database_url, seed):
     """Time the annual hours report with time on task (target: under 1 s for 10,000 staff × 50 entries × 20 days)."""
     from flask_migrate import upgrade
 
