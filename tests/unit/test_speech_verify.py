@@ -17,9 +17,12 @@ def clip(seconds=2.0, seed=0):
     return float_to_audio_data((0.1 * rng.standard_normal(int(seconds * 16000))).astype(np.float32), 16000)
 
 
-def test_margin_grows_with_the_phrase_and_decides_at_its_edge():
+def test_margin_decides_at_its_edge():
     assert verify.margin("请坐") == pytest.approx(verify.MARGIN_BASE + 2 * verify.MARGIN_PER_CHAR)
-    assert verify.margin("电话销售") > verify.margin("请坐")
+    assert verify.margin("电话销售") >= verify.margin("请坐") > 0
+    # Calibrated (benchmarks/verify_margin.py): one syllable swapped for another costs about 7 nats, a
+    # mis-heard phrase that was said 0.3 to 3.2: the margin lies between.
+    assert -3.2 > -verify.margin("新闻") > -6.9 and -3.2 > -verify.margin("帮您填") > -6.9
     edge = -verify.margin("请坐")
     assert verify.accepts(edge, "请坐") and verify.accepts(0.5, "请坐")
     assert not verify.accepts(edge - 0.01, "请坐")
@@ -69,7 +72,7 @@ RUBRIC = Rubric(phrases=["您好", "请坐", "请问您需要什么帮助"], for
 
 
 def test_a_phrase_that_costs_little_is_accepted_and_the_answer_passes_without_a_second_decode():
-    fake = FakeRecognizer("你好,请问您需要什么帮助吗?", likelihoods=likelihoods({"你好,请坐请问您需要什么帮助吗?": -1.5}))
+    fake = FakeRecognizer("你好,请问您需要什么帮助吗?", likelihoods=likelihoods({"你好,请坐请问您需要什么帮助吗?": -2.5}))
     result = assess(clip(), RUBRIC, fake, strategy="verify+rescue")
     assert result.result.passed and result.verified == ["请坐"] and result.rescue is None
     assert [prompt for _, prompt in fake.calls] == [None]  # no biased decode was needed

@@ -74,7 +74,7 @@ _model_option = click.option(
     envvar="TRAINER_ASR_MODEL",
     help="Model folder (default: Whisper base assembled into the instance folder). For 'fake': the text.",
 )
-_beam_option = click.option("--beam", type=int, default=None, help="Beam size of the unbiased pass (faster-whisper; default 1; the phrase-biased pass uses 5).")
+_beam_option = click.option("--beam", type=int, default=None, help="Beam size of the unbiased decode (faster-whisper; default 5, as is the phrase-biased one).")
 
 
 @click.command("score-audio")
@@ -190,7 +190,9 @@ def bench_speech(folders, engine, model, beam, prompt_mode, clips, as_json, out,
     folders = list(folders) or default_folders()
     if transcripts and (prompt_mode != "both" or len(folders) != 1):
         raise click.UsageError("--transcripts needs --prompt both and one folder")
-    meta = {"cpu_count": os.cpu_count(), "beam_size": (beam or 1) if engine == "faster-whisper" else None}
+    from trainer.speech.recognizer import DEFAULT_BEAM_SIZE
+
+    meta = {"cpu_count": os.cpu_count(), "beam_size": (beam or DEFAULT_BEAM_SIZE) if engine == "faster-whisper" else None}
     if engine == "faster-whisper" and not model:
         started = time.perf_counter()
         model = str(ensure_whisper_base(instance_dir() / "models"))

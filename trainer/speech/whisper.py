@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from trainer.speech.hallucination import mostly_latin
+from trainer.speech.recognizer import DEFAULT_BEAM_SIZE, PROMPTED_BEAM_SIZE
 from trainer.speech.window import (
     DEFAULT_POLICY,
     SAMPLE_RATE,
@@ -264,12 +265,13 @@ class WhisperDecoding:
 
 
 class FasterWhisperRecognizer:
-    """Whisper through CTranslate2 (module doc): Chinese, VAD, trimmed window, greedy unbiased decode."""
+    """Whisper through CTranslate2 (module doc): Chinese, VAD, trimmed window, unbiased decode at beam 5."""
 
     engine = "faster-whisper"
 
     def __init__(self, model_path, device: str = "cpu", compute_type: str = "int8", cpu_threads: int = 0,
-                 beam_size: int = 1, prompted_beam_size: int = 5, policy: WindowPolicy = DEFAULT_POLICY):
+                 beam_size: int = DEFAULT_BEAM_SIZE, prompted_beam_size: int = PROMPTED_BEAM_SIZE,
+                 policy: WindowPolicy = DEFAULT_POLICY):
         from pathlib import Path
 
         from trainer.speech.recognizer import load_whisper_model
