@@ -9,8 +9,8 @@ from trainer.courses.services import get_module
 from trainer.extensions import db
 from trainer.quiz import services
 from trainer.quiz.exams import get_exam
+from trainer.quiz.marking import to_shown
 from trainer.quiz.models import QuizItem, ReviewCard
-from trainer.quiz.scoring import to_shown
 from trainer.timeutil import utcnow
 
 

@@ -18,7 +18,7 @@ from benchmarks.quiz_load.load import Cohort
 
 
 def check_answers(items: dict, cohorts: list[Cohort]) -> tuple[int, int]:
-    from trainer.quiz import scoring
+    from trainer.quiz import marking
 
     good = total = 0
     for cohort in cohorts:
@@ -26,7 +26,7 @@ def check_answers(items: dict, cohorts: list[Cohort]) -> tuple[int, int]:
         for key, response in cohort.acknowledged.items():
             total += 1
             item, kind = items.get(key), shown[key]["type"]
-            if item is not None and scoring.to_shown(kind, item.response, item.option_order) == (
+            if item is not None and marking.to_shown(kind, item.response, item.option_order) == (
                     sorted(response) if kind == "multiple" else response):
                 good += 1
     return good, total
@@ -34,14 +34,14 @@ def check_answers(items: dict, cohorts: list[Cohort]) -> tuple[int, int]:
 
 def _attempt_problems(attempt, items, cards, seconds, automatic: bool | None, result: dict | None) -> list[str]:
     from trainer.hours import span_seconds
-    from trainer.quiz import scoring
+    from trainer.quiz import marking
 
     problems = []
     if attempt.status != "submitted":
         return [f"attempt {attempt.id} is {attempt.status}"]
     earned = 0.0
     for item in items:
-        expected = scoring.score(item.type, item.answer, item.response, len(item.options))
+        expected = marking.score(item.type, item.answer, item.response, len(item.options))
         if item.credit is None or abs(item.credit - expected) > 1e-9:
             problems.append(f"attempt {attempt.id} item {item.question_id}: credit {item.credit}, expected {expected}")
         earned += (item.credit or 0.0) * item.points

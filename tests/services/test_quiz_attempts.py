@@ -35,7 +35,7 @@ def passed_signals():
 
 def right_response(item: QuizItem) -> list:
     """The correct answer in the attempt's shown positions."""
-    from trainer.quiz.scoring import to_shown
+    from trainer.quiz.marking import to_shown
 
     question = item.question
     if question.type == "fill_blank":

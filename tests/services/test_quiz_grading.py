@@ -11,7 +11,7 @@ from fsrs import Card
 from sqlalchemy import func, select
 
 from trainer.extensions import db
-from trainer.quiz import grading, review, scoring, services
+from trainer.quiz import grading, marking, review, services
 from trainer.quiz.exams import get_exam
 from trainer.quiz.models import QuizAttempt, QuizItem, ReviewCard
 from trainer.records.models import ActivityDay
@@ -80,7 +80,7 @@ def test_batched_grading_scores_each_item_from_its_frozen_key(trainees):
     services.close_expired(utcnow())
     db.session.commit()
     for item in db.session.scalars(select(QuizItem).where(QuizItem.attempt_id.in_([a.id for a in attempts]))):
-        assert item.credit == scoring.score(item.type, item.answer, item.response, len(item.options))
+        assert item.credit == marking.score(item.type, item.answer, item.response, len(item.options))
 
 
 @pytest.mark.parametrize("rival", ["submit", "close"])

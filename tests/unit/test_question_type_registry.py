@@ -16,7 +16,7 @@ from trainer.content.model import QuestionDef
 from trainer.content.questions import QUESTION_TYPE_LABELS, QUESTION_VALIDATORS
 from trainer.question_types import QUESTION_TYPES, QuestionType
 from trainer.question_types.base import answered
-from trainer.quiz import analysis, excel, gift, scoring
+from trainer.quiz import analysis, excel, gift, marking
 from trainer.quiz.draw import Candidate, draw_practice
 
 # --- what trainer/question_types/numerical.py would hold ------------------------------------------------
@@ -100,13 +100,13 @@ def test_the_new_type_is_seen_by_validation_scoring_and_checks(numerical):
     problems = Problems()
     QUESTION_VALIDATORS["numerical"](problems, (), _question(answer=["220"]))
     assert problems.found == ["a numerical answer is [value, tolerance], got ['220']"]
-    assert scoring.score("numerical", [220, 5], [223], 0) == 1.0
-    assert scoring.score("numerical", [220, 5], [226], 0) == 0.0
-    assert scoring.RESPONSE_CHECKERS["numerical"]([221.5], 0) == [221.5]
+    assert marking.score("numerical", [220, 5], [223], 0) == 1.0
+    assert marking.score("numerical", [220, 5], [226], 0) == 0.0
+    assert marking.RESPONSE_CHECKERS["numerical"]([221.5], 0) == [221.5]
     with pytest.raises(ValueError):
-        scoring.RESPONSE_CHECKERS["numerical"](["221"], 0)
+        marking.RESPONSE_CHECKERS["numerical"](["221"], 0)
     assert numerical.from_form(MultiDict({"number": "219"})) == [219.0]
-    assert scoring.to_original("numerical", [219.0], []) == [219.0]
+    assert marking.to_original("numerical", [219.0], []) == [219.0]
 
 
 def test_the_new_type_travels_through_excel_and_gift(numerical):

@@ -1,15 +1,15 @@
-"""Scoring rules of the five question types (trainer/quiz/scoring.py), and response shapes."""
+"""Scoring rules of the five question types (trainer/quiz/marking.py), and response shapes."""
 
 import pytest
 
-from trainer.quiz import scoring
-from trainer.quiz.scoring import SCORERS, score
+from trainer.quiz import marking
+from trainer.quiz.marking import SCORERS, score
 
 
 def test_registry_covers_the_five_content_types():
     from trainer.content.questions import QUESTION_VALIDATORS
 
-    assert set(SCORERS) == set(QUESTION_VALIDATORS) == set(scoring.RESPONSE_CHECKERS)
+    assert set(SCORERS) == set(QUESTION_VALIDATORS) == set(marking.RESPONSE_CHECKERS)
 
 
 @pytest.mark.parametrize("response, credit", [([1], 1.0), ([0], 0.0), ([], 0.0), (None, 0.0)])
@@ -60,7 +60,7 @@ def test_fill_blank_rejects_other_text(given):
 
 def test_fill_blank_is_case_insensitive_and_full_width_letters_fold():
     assert score("fill_blank", ["kWh"], ["\uff2b\uff37\uff28"], 0) == 1.0
-    assert scoring.normalise_text("  95598 。") == "95598"
+    assert marking.normalise_text("  95598 。") == "95598"
 
 
 @pytest.mark.parametrize(
@@ -83,7 +83,7 @@ def test_ordering_one_step_misplaced_in_four():
 
 
 def test_response_checkers_accept_good_shapes_and_refuse_bad_ones():
-    check = scoring.RESPONSE_CHECKERS
+    check = marking.RESPONSE_CHECKERS
     assert check["single"]([2], 4) == [2]
     assert check["multiple"]([3, 0], 4) == [0, 3]
     assert check["true_false"]([False], 0) == [False]
@@ -101,14 +101,14 @@ def test_response_checkers_accept_good_shapes_and_refuse_bad_ones():
 
 def test_shown_and_original_indexes_are_inverse():
     order = [2, 0, 3, 1]  # shown position → original index
-    assert scoring.to_original("single", [0], order) == [2]
-    assert scoring.to_original("multiple", [0, 3], order) == [1, 2]
-    assert scoring.to_original("ordering", [3, 2, 1, 0], order) == [1, 3, 0, 2]
+    assert marking.to_original("single", [0], order) == [2]
+    assert marking.to_original("multiple", [0, 3], order) == [1, 2]
+    assert marking.to_original("ordering", [3, 2, 1, 0], order) == [1, 3, 0, 2]
     for qtype, shown in [("single", [1]), ("multiple", [0, 2]), ("ordering", [1, 3, 0, 2])]:
-        assert scoring.to_shown(qtype, scoring.to_original(qtype, shown, order), order) == shown
-    assert scoring.to_original("fill_blank", ["五"], []) == ["五"]
+        assert marking.to_shown(qtype, marking.to_original(qtype, shown, order), order) == shown
+    assert marking.to_original("fill_blank", ["五"], []) == ["五"]
 
 
 @pytest.mark.parametrize("credit, rating", [(1.0, "good"), (0.5, "hard"), (0.0, "again")])
 def test_results_turn_into_review_ratings(credit, rating):
-    assert scoring.rating_for(credit) == rating
+    assert marking.rating_for(credit) == rating

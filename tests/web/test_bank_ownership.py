@@ -12,7 +12,7 @@ from trainer.extensions import db
 from trainer.quiz import banks
 from trainer.quiz.excel import read_workbook, write_workbook
 from trainer.quiz.models import QuizItem
-from trainer.quiz.scoring import to_shown
+from trainer.quiz.marking import to_shown
 
 
 def upload(client, data, **form):

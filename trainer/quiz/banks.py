@@ -31,7 +31,7 @@ from trainer.extensions import db
 from trainer.quiz.bankio import ParsedBank
 from trainer.quiz.excel import read_workbook, write_workbook
 from trainer.quiz.gift import export_gift, parse_gift
-from trainer.quiz.scoring import normalise_text
+from trainer.quiz.marking import normalise_text
 
 FORMATS = {"xlsx": "Excel(.xlsx)", "gift": "Moodle GIFT(.txt / .gift)"}
 AUTO_CODE = re.compile(r"^q(\d+)$")

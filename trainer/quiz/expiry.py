@@ -9,7 +9,7 @@ automatically at the deadline and graded from the answers saved in time. Those a
 
 from sqlalchemy.orm.attributes import set_committed_value
 
-from trainer.quiz import scoring
+from trainer.quiz import marking
 from trainer.quiz.models import QuizAttempt
 
 
@@ -18,12 +18,12 @@ def as_closed(attempt: QuizAttempt) -> QuizAttempt:
     set as loaded state, so nothing is flushed, and the database still says ``open``."""
     earned = total = 0.0
     for item in attempt.items:
-        credit = item.credit if item.checked else scoring.score(item.type, item.answer, item.response, len(item.options))
+        credit = item.credit if item.checked else marking.score(item.type, item.answer, item.response, len(item.options))
         set_committed_value(item, "credit", credit)
         earned += (credit or 0.0) * item.points
         total += item.points
     values = {"status": "submitted", "submitted_at": attempt.deadline_at, "auto_submitted": True,
-              **scoring.totals(earned, total, attempt.pass_percent)}
+              **marking.totals(earned, total, attempt.pass_percent)}
     for name, value in values.items():
         set_committed_value(attempt, name, value)
     return attempt

@@ -3,7 +3,7 @@
 Supported (import and export):
 - single choice ``{=right ~wrong ~wrong}``;
 - multiple choice with partial-credit weights ``{~%50%A ~%50%B ~%-100%C}`` (export writes +100/k for each
-  of the k right options and −100/(n−k) for each wrong one, the weights of trainer/quiz/scoring.py;
+  of the k right options and −100/(n−k) for each wrong one, the weights of trainer/quiz/marking.py;
   import takes any positive weight as a right option; several ``=`` answers are read as multiple choice);
 - true/false ``{TRUE}`` / ``{FALSE}`` (``{T}``, ``{F}`` too);
 - short answer / missing word ``电话铃响{=5 =五}声内接听`` → fill_blank (the braces mark the blank;

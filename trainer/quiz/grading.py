@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from trainer.extensions import db
-from trainer.quiz import review, scoring
+from trainer.quiz import marking, review
 from trainer.quiz.completion import check_module_completion
 from trainer.quiz.models import QuizAttempt, QuizItem
 from trainer.signals import exam_passed, quiz_submitted
@@ -70,7 +70,7 @@ def _score(attempts: list[QuizAttempt]) -> dict[int, list[tuple[int, float]]]:
     for item_id, attempt_id, question_id, points, checked, credit, response, qtype, answer, options in rows:
         if not checked:  # a checked practice item keeps the credit it was shown
             response = None if response is None else json.loads(response)
-            credit = scoring.score(qtype, json.loads(answer), response, len(json.loads(options)))
+            credit = marking.score(qtype, json.loads(answer), response, len(json.loads(options)))
             credits.append({"id": item_id, "credit": credit})
         earned[attempt_id] += credit * points
         total[attempt_id] += points
@@ -83,7 +83,7 @@ def _score(attempts: list[QuizAttempt]) -> dict[int, list[tuple[int, float]]]:
                 set_committed_value(loaded, "credit", fresh[loaded.id])
     totals = []
     for attempt in attempts:
-        values = scoring.totals(earned[attempt.id], total[attempt.id], attempt.pass_percent)
+        values = marking.totals(earned[attempt.id], total[attempt.id], attempt.pass_percent)
         totals.append({"id": attempt.id, **values})
         for name, value in values.items():
             set_committed_value(attempt, name, value)

@@ -1,5 +1,6 @@
-"""Scoring of questions: each type's scorer and response check (trainer/question_types), exam totals, the
-review rating. Pure: no Flask, no database.
+"""Marking of quiz and exam questions: each type's scorer and response check (trainer/question_types), exam
+totals, the review rating. Pure: no Flask, no database. (Not to be confused with ``trainer.scoring``, which
+scores a role-play transcript against its rubric.)
 
 A *response* is what the trainee gave, in the same terms as the question's ``answer`` (see
 docs/content-format.md): option indexes into the question's own ``options`` (not the shuffled order

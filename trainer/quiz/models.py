@@ -104,7 +104,7 @@ class QuizItem(KeyedQuestion, db.Model):
     """One question of an attempt, with the option order shown and the latest saved response.
 
     ``option_order[shown_position] = original option index``; ``response_json`` holds the response in
-    original indexes (see trainer/quiz/scoring.py), so re-shuffling can never corrupt a saved answer.
+    original indexes (see trainer/quiz/marking.py), so re-shuffling can never corrupt a saved answer.
 
     The item keeps the question as it was drawn (type, stem, options, answer key; ``points`` too):
     showing, checking and grading read these, so a bank edited or re-imported while an attempt is open,

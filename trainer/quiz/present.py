@@ -9,7 +9,7 @@ question in the viewer's running exam (``withheld``: services.exam_secrets): suc
 from datetime import UTC, datetime
 
 from trainer.content.questions import QUESTION_TYPE_LABELS
-from trainer.quiz import scoring
+from trainer.quiz import marking
 from trainer.quiz.models import QuizAttempt, QuizItem
 from trainer.quiz.services import feedback, remaining_seconds
 
@@ -29,7 +29,7 @@ def item_json(item: QuizItem, *, reveal: bool, withheld: bool = False) -> dict:
         "question_id": item.question_id, "position": item.position, "type": item.type,
         "type_label": QUESTION_TYPE_LABELS.get(item.type, item.type), "stem": item.stem,
         "options": shown_options(item), "points": item.points,
-        "response": scoring.to_shown(item.type, item.response, item.option_order),
+        "response": marking.to_shown(item.type, item.response, item.option_order),
         "answered_at": iso(item.answered_at), "checked": item.checked,
     }
     if withheld:

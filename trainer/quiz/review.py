@@ -2,7 +2,7 @@
 
 - A card per (learner, question) is made the first time the question is missed (credit < 1) in a
   quiz or exam. Every later result for that question — in a quiz, an exam or the review itself — is a
-  review of the card: wrong → Again, partly right → Hard, right → Good (``scoring.rating_for``).
+  review of the card: wrong → Again, partly right → Hard, right → Good (``marking.rating_for``).
 - The scheduler runs without intra-day learning steps, so every interval is whole days: a missed
   question comes back tomorrow, then at growing intervals as it is answered right.
 - "Today" is the calendar day in Asia/Shanghai: a card is due today if it falls due before local midnight.
@@ -21,7 +21,7 @@ from trainer.auth.models import User
 from trainer.courses.models import Question
 from trainer.extensions import db
 from trainer.inserts import INSERTS
-from trainer.quiz import scoring
+from trainer.quiz import marking
 from trainer.quiz.models import ReviewCard
 from trainer.timeutil import SHANGHAI, to_local
 
@@ -76,7 +76,7 @@ def record_many(batch: list[tuple[int, list[tuple[int, float]], datetime]]) -> i
     fresh: dict[tuple[str, datetime], dict] = {}
     for user_id, results, at in batch:
         for question_id, credit in results:
-            key, rating = (user_id, question_id), scoring.rating_for(credit)
+            key, rating = (user_id, question_id), marking.rating_for(credit)
             if key in cards or key in created:
                 _apply(cards.get(key) or created[key], rating, at)
             elif credit < 1.0:
@@ -187,10 +187,10 @@ def answer_card(user: User, card: ReviewCard, raw_response, order: list[int], no
     option_count = len(question.options)
     if sorted(order) != list(range(option_count)):
         raise ValueError("option order is not a permutation of the options")
-    cleaned = scoring.RESPONSE_CHECKERS[question.type](raw_response, option_count)
-    response = scoring.to_original(question.type, cleaned, order)
-    credit = scoring.score(question.type, question.answer, response, option_count)
-    rating = scoring.rating_for(credit)
+    cleaned = marking.RESPONSE_CHECKERS[question.type](raw_response, option_count)
+    response = marking.to_original(question.type, cleaned, order)
+    credit = marking.score(question.type, question.answer, response, option_count)
+    rating = marking.rating_for(credit)
     _review(card, rating, now)
     db.session.flush()
     return ReviewOutcome(card, credit, rating, response)

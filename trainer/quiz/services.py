@@ -32,7 +32,7 @@ from trainer.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from trainer.extensions import db
 from trainer.inserts import insert_ignore
 from trainer.quiz import exams as exam_rules
-from trainer.quiz import grading, scoring
+from trainer.quiz import grading, marking
 from trainer.quiz.draw import DrawError, draw_exam, draw_practice
 from trainer.quiz.expiry import as_closed
 from trainer.quiz.models import Exam, QuizAttempt, QuizItem
@@ -209,7 +209,7 @@ def feedback(item: QuizItem) -> dict:
     frozen in the attempt, the question's current explanation and source."""
     return {
         "credit": item.credit, "correct": (item.credit or 0) >= 1.0,
-        "answer": scoring.to_shown(item.type, item.answer, item.option_order),
+        "answer": marking.to_shown(item.type, item.answer, item.option_order),
         "explanation": item.question.explanation, "source": item.question.source,
     }
 
@@ -230,10 +230,10 @@ def save_answer(user: User, attempt: QuizAttempt, question_id, raw_response, now
     item = _item_for(attempt, question_id)
     option_count = len(item.options)
     try:
-        cleaned = scoring.RESPONSE_CHECKERS[item.type](raw_response, option_count)
+        cleaned = marking.RESPONSE_CHECKERS[item.type](raw_response, option_count)
     except ValueError as error:
         raise ValidationFailed("答案格式不正确。", f"question {item.question_id} ({item.type}): {error}") from error
-    response = scoring.to_original(item.type, cleaned, item.option_order)
+    response = marking.to_original(item.type, cleaned, item.option_order)
     check = check and attempt.mode == "practice"
     if check and item.question_id in exam_secrets(user, now):
         raise ExamSecret("考试进行中:这道题也在您正在作答的考试里,交卷后才能核对答案。",
@@ -244,7 +244,7 @@ def save_answer(user: User, attempt: QuizAttempt, question_id, raw_response, now
         raise Conflict("这道题已经核对过,不能再修改。", f"item {item.id} is checked")
     values = {"response_json": json.dumps(response, ensure_ascii=False), "answered_at": now}
     if check:
-        values |= {"checked": True, "credit": scoring.score(item.type, item.answer, response, option_count)}
+        values |= {"checked": True, "credit": marking.score(item.type, item.answer, response, option_count)}
     still_open = exists().where(
         QuizAttempt.id == attempt.id, QuizAttempt.status == "open",
         or_(QuizAttempt.deadline_at.is_(None), QuizAttempt.deadline_at >= now - GRACE),
