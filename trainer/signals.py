@@ -4,6 +4,8 @@ qualifications, assignments), so features can land in any order.
 Every signal is sent with the acting ``user`` (a User) as sender and keyword arguments:
 - ``module_completed``: module (Module), completed_at (naive UTC datetime).
   Sent when a module is complete: all its sections read and its quiz passed (or it has no quiz).
+- ``section_read``: section (Section), read_at (naive UTC datetime). Sent the first time a person marks a
+  section read; module completion (trainer/quiz/completion.py) listens.
 - ``scenario_passed``: scenario (Scenario), score (int), attempt_id (int), passed_at (naive UTC datetime).
 - ``quiz_submitted``: attempt (QuizAttempt, exam or chapter quiz, graded), submitted_at (naive UTC datetime).
   Sent once per attempt, when it is submitted (by the learner or at its deadline), before ``module_completed``.
@@ -18,6 +20,7 @@ from blinker import Namespace
 _signals = Namespace()
 
 module_completed = _signals.signal("module-completed")
+section_read = _signals.signal("section-read")
 scenario_passed = _signals.signal("scenario-passed")
 exam_passed = _signals.signal("exam-passed")
 quiz_submitted = _signals.signal("quiz-submitted")

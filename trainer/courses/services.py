@@ -5,11 +5,13 @@ from dataclasses import dataclass
 import markdown
 from sqlalchemy import func, select
 
+from trainer import signals
 from trainer.auth.models import User
 from trainer.courses.models import Course, Module, Section, SectionRead
 from trainer.errors import NotFound
 from trainer.extensions import db
 from trainer.lookup import active_by_key
+from trainer.timeutil import utcnow
 
 
 @dataclass
@@ -90,11 +92,9 @@ def mark_section_read(user: User, section_id: int) -> Section:
     if exists is None:
         db.session.add(SectionRead(user_id=user.id, section_id=section.id))
         db.session.flush()
-        # Reading the last section may complete the module (its quiz passed earlier); quiz owns that rule.
-        from trainer.quiz.completion import check_module_completion
-        from trainer.timeutil import utcnow
-
-        check_module_completion(user, section.module, utcnow())
+        # Reading the last section may complete the module (its quiz passed earlier): whoever owns that rule
+        # listens (trainer/quiz/completion.py), so courses need not know about quizzes.
+        signals.section_read.send(user, section=section, read_at=utcnow())
     return section
 
 

@@ -3,7 +3,11 @@ import/export (Excel, GIFT), item analysis, and spaced-repetition daily review."
 
 
 def init_app(app) -> None:
-    """Quiz and exam pages and API, ``trainer quiz …``, ``trainer bench quiz`` and menu entries."""
+    """Module completion's receiver first (it must not depend on a page module being loaded), then quiz and
+    exam pages and API, ``trainer quiz …``, ``trainer bench quiz`` and menu entries."""
+    from trainer.quiz import completion
+
+    completion.connect()
     from trainer.features import STAFF, NavEntry, add_bench, add_commands, add_nav
     from trainer.quiz import api, views  # noqa: F401  (api: its operations register on import)
     from trainer.quiz.cli import bench_quiz, quiz

@@ -1,7 +1,8 @@
 """Module completion: every active section read, and the module's quiz passed (or it has no quiz).
 
-Checked after a section is marked read (trainer/courses/services.mark_section_read) and after a practice
-quiz is passed. The first time a module is complete a ``module_completion`` row is written and
+Checked when a section is first marked read (the ``section_read`` signal, connected by the quiz feature's
+init_app) and after a practice quiz is passed (quiz grading calls it directly). The first time a module is
+complete a ``module_completion`` row is written and
 ``trainer.signals.module_completed`` is sent; the row's unique key makes sure that happens once even
 when both checks race.
 """
@@ -16,7 +17,7 @@ from trainer.courses.services import read_section_ids
 from trainer.extensions import db
 from trainer.inserts import insert_ignore
 from trainer.quiz.models import ModuleCompletion, QuizAttempt
-from trainer.signals import module_completed
+from trainer.signals import module_completed, section_read
 
 
 def quiz_passed(user: User, module: Module) -> bool:
@@ -46,6 +47,15 @@ def check_module_completion(user: User, module: Module, now: datetime) -> bool:
         return False  # a concurrent request recorded it first and sent the signal
     module_completed.send(user, module=module, completed_at=now)
     return True
+
+
+def _section_read(sender, section=None, read_at=None, **_extra) -> None:
+    check_module_completion(sender, section.module, read_at)
+
+
+def connect() -> None:
+    """Idempotent (blinker keeps one connection per receiver); weak=False: module-level functions anyway."""
+    section_read.connect(_section_read, weak=False)
 
 
 def completed_module_ids(user: User) -> set[int]:
