@@ -43,9 +43,21 @@ def set_visibility(page, state: str) -> None:
     }""", state)
 
 
-def test_clicking_through_credits_nothing_reading_credits(live_server, launch_browser, login):
-    live_server.app.config.update(ACTIVE_TIME_SHARE=REQUIRED_SECONDS / 3600, READING_BEAT_SECONDS=1,
-                                  READING_IDLE_SECONDS=3)
+@pytest.fixture
+def short_clock(monkeypatch):
+    """Through the environment, so the server's app is built with these settings from the start."""
+    monkeypatch.setenv("TRAINER_ACTIVE_TIME_SHARE", str(REQUIRED_SECONDS / 3600))
+    monkeypatch.setenv("TRAINER_READING_BEAT_SECONDS", "1")
+    monkeypatch.setenv("TRAINER_READING_IDLE_SECONDS", "3")
+
+
+@pytest.fixture
+def server(short_clock, live_server):
+    return live_server
+
+
+def test_clicking_through_credits_nothing_reading_credits(server, launch_browser, login):
+    live_server = server
     browser = launch_browser()
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     login(page, live_server)
