@@ -22,7 +22,7 @@ import random
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, func, insert, or_, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from trainer.auth import policy
@@ -174,21 +174,28 @@ def get_attempt(user: User, attempt_id: int, now: datetime, *, write: bool = Fal
     if attempt.user_id != user.id and (write or not policy.can_see_user(user, attempt.user)):
         raise Forbidden("这不是您的作答。", f"user {user.id} may not {'write' if write else 'read'} attempt {attempt_id}")
     if not write and attempt.status == "open" and is_expired(attempt, now):
-        as_closed(with_questions(attempt))  # writers (save, submit) deal with the deadline themselves
+        as_closed(with_questions(attempt, questions=True))  # writers (save, submit) deal with the deadline themselves
     return attempt
 
 
-def with_questions(attempt: QuizAttempt) -> QuizAttempt:
-    """Load the attempt's items and their questions in two queries (pages and JSON list every item)."""
-    items = list(db.session.scalars(
-        select(QuizItem).options(selectinload(QuizItem.question)).where(QuizItem.attempt_id == attempt.id)
-        .order_by(QuizItem.position)))
+def with_questions(attempt: QuizAttempt, *, questions: bool | None = None) -> QuizAttempt:
+    """Load the attempt's items, and their questions (for explanations and sources) in a second query.
+
+    ``questions`` None: unless the attempt is a running exam, which shows nothing but the frozen items (the
+    exam's start response lists fifty of them, to a thousand trainees at once)."""
+    if questions is None:
+        questions = not (attempt.mode == "exam" and attempt.status == "open")
+    query = select(QuizItem).where(QuizItem.attempt_id == attempt.id).order_by(QuizItem.position)
+    items = list(db.session.scalars(query.options(selectinload(QuizItem.question)) if questions else query))
     set_committed_value(attempt, "items", items)  # loaded state, not a change to flush
     return attempt
 
 
 def _lock(attempt: QuizAttempt) -> str:
-    """Fresh status, holding the attempt's row lock until commit (PostgreSQL; SQLite has one writer anyway)."""
+    """Fresh status, holding the attempt's row lock until commit (PostgreSQL). SQLite has one writer at a time
+    and the answer's UPDATE re-checks the status, so the status this request loaded serves."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return attempt.status
     return db.session.execute(
         select(QuizAttempt.status).where(QuizAttempt.id == attempt.id).with_for_update()
     ).scalar_one()
@@ -197,8 +204,7 @@ def _lock(attempt: QuizAttempt) -> str:
 def _item_for(attempt: QuizAttempt, question_id) -> QuizItem:
     if not isinstance(question_id, int) or isinstance(question_id, bool):
         raise ValidationFailed("缺少题目编号。", "question_id must be an integer")
-    item = db.session.scalar(select(QuizItem).options(joinedload(QuizItem.question))
-                             .where(QuizItem.attempt_id == attempt.id, QuizItem.question_id == question_id))
+    item = db.session.scalar(select(QuizItem).where(QuizItem.attempt_id == attempt.id, QuizItem.question_id == question_id))
     if item is None:
         raise NotFound("本次作答中没有这道题。", f"question {question_id} is not in attempt {attempt.id}")
     return item
@@ -276,9 +282,11 @@ def submit(attempt: QuizAttempt, now: datetime) -> tuple[QuizAttempt, bool]:
         .values(status="submitted", submitted_at=when, auto_submitted=auto),
         execution_options={"synchronize_session": False},
     )
-    db.session.refresh(attempt)
     if result.rowcount != 1:
+        db.session.refresh(attempt)  # graded by whoever won: read their result
         return attempt, False
+    for name, value in {"status": "submitted", "submitted_at": when, "auto_submitted": auto}.items():
+        set_committed_value(attempt, name, value)  # what the row now holds
     grading.grade([attempt])
     return attempt, True
 
