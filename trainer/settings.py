@@ -18,17 +18,49 @@ KEY = "trainer.settings"
 
 
 @dataclass(frozen=True)
+class LoginRules:
+    """Sign-in throttling (trainer/auth/throttle.py); the LOGIN_* settings in trainer/config.py."""
+
+    max_failures: int  # per (username, address) …
+    lock_minutes: int  # … per this many minutes
+    rate_per_address: str  # Flask-Limiter string, failed sign-ins per address
+    name_max_failures: int  # per username per hour, all addresses
+    known_days: int  # addresses that signed in within this many days may still try
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> "LoginRules":
+        return cls(int(config["LOGIN_MAX_FAILURES"]), int(config["LOGIN_LOCK_MINUTES"]), str(config["LOGIN_RATE_PER_ADDRESS"]),
+                   int(config["LOGIN_NAME_MAX_FAILURES"]), int(config["LOGIN_KNOWN_DAYS"]))
+
+
+@dataclass(frozen=True)
+class Onboarding:
+    """New hires' learning path (trainer/assignments/services.py)."""
+
+    positions: tuple[str, ...]  # 岗位 whose new accounts get the path
+    path: str  # its content id
+    days: int  # due this many days after the account is created
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> "Onboarding":
+        return cls(tuple(config.get("NEW_HIRE_POSITIONS") or ()), str(config["ONBOARDING_PATH"]), int(config["ONBOARDING_DAYS"]))
+
+
+@dataclass(frozen=True)
 class Settings:
     hours: HoursPolicy  # training year, deadline, counted categories, time zone
     active_time: ActiveTimePolicy  # how much time on task a credit needs; reading heartbeats
     assessment: AssessmentCalendar  # self-assessment and report due dates
     expiring_days: int  # a qualification is "expiring" this many days before it lapses
+    login: LoginRules
+    onboarding: Onboarding
 
     @classmethod
     def from_config(cls, config: Mapping) -> "Settings":
         return cls(hours=HoursPolicy.from_config(config), active_time=ActiveTimePolicy.from_config(config),
                    assessment=AssessmentCalendar.from_config(config),
-                   expiring_days=int(config.get("EXPIRING_DAYS", 30)))
+                   expiring_days=int(config.get("EXPIRING_DAYS", 30)), login=LoginRules.from_config(config),
+                   onboarding=Onboarding.from_config(config))
 
 
 def init_app(app: Flask) -> Settings:

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from tests.conftest import PASSWORD
+from trainer import settings
 
 OWNER = {"REMOTE_ADDR": "10.0.0.7"}
 STRANGER = {"REMOTE_ADDR": "10.9.9.9"}
@@ -35,6 +36,7 @@ def test_twenty_parallel_wrong_passwords_never_500_and_only_five_are_checked(app
 
 def test_rounds_of_parallel_guesses_check_five_passwords_in_all(app, people):
     app.config["LOGIN_RATE_PER_ADDRESS"] = "1000 per minute"  # isolate the per-name count
+    settings.init_app(app)
     checked = [code for _round in range(5) for code in _parallel(app, "trainee_east", "guess", STRANGER)]
     assert 500 not in checked and checked.count(401) == 5
 
@@ -55,6 +57,7 @@ def test_login_page_parallel_wrong_passwords(app, people):
 
 def test_one_address_spraying_many_names_is_stopped(app, people):
     app.config["LOGIN_RATE_PER_ADDRESS"] = "8 per minute"
+    settings.init_app(app)
     codes = [_token(app, f"name{i}", "guess", STRANGER) for i in range(10)]
     assert codes == [401] * 8 + [429] * 2
     assert _token(app, "trainee_west", PASSWORD, OWNER) == 201  # other addresses unaffected
@@ -62,11 +65,13 @@ def test_one_address_spraying_many_names_is_stopped(app, people):
 
 def test_successful_sign_ins_do_not_use_up_the_address_allowance(app, people):
     app.config["LOGIN_RATE_PER_ADDRESS"] = "3 per minute"
+    settings.init_app(app)
     assert [_token(app, "trainee_east", PASSWORD, OWNER) for _ in range(6)] == [201] * 6
 
 
 def test_spread_out_guessing_leaves_only_known_addresses(app, people):
     app.config["LOGIN_NAME_MAX_FAILURES"] = 3
+    settings.init_app(app)
     assert _token(app, "trainee_east", PASSWORD, OWNER) == 201  # the owner's usual address
     for i in range(3):
         assert _token(app, "trainee_east", "guess", {"REMOTE_ADDR": f"172.16.0.{i}"}) == 401

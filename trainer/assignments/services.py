@@ -12,11 +12,10 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
-from trainer import audit
+from trainer import audit, settings
 from trainer.assignments import progress, rules
 from trainer.assignments.models import (
     ITEM_KINDS,
@@ -274,7 +273,7 @@ def _known_positions(positions) -> list[str]:
     if len(wanted) > MAX_POSITIONS:
         raise ValidationFailed(f"一次最多按 {MAX_POSITIONS} 个岗位分配。", f"{len(wanted)} positions")
     known = set(db.session.scalars(select(User.position).where(User.position.in_(wanted)).distinct()))
-    known |= set(current_app.config.get("NEW_HIRE_POSITIONS") or [])
+    known |= set(settings.current().onboarding.positions)
     unknown = [p for p in wanted if p not in known]
     if unknown:
         shown = "、".join(p[:32] for p in unknown[:5])
@@ -331,12 +330,12 @@ def ensure_onboarding(account: User, actor: User | None, now: datetime) -> Assig
     reminder run sees them, so accounts made any other way (or moved into a new-hire 岗位) are covered too. An onboarding
     assignment that a trainer cancelled is not made again.
     """
-    config = current_app.config
-    if not account.active or account.position not in config["NEW_HIRE_POSITIONS"]:
+    onboarding = settings.current().onboarding
+    if not account.active or account.position not in onboarding.positions:
         return None
-    path = db.session.scalar(select(LearningPath).where(LearningPath.key == config["ONBOARDING_PATH"], LearningPath.retired.is_(False)))
+    path = db.session.scalar(select(LearningPath).where(LearningPath.key == onboarding.path, LearningPath.retired.is_(False)))
     if path is None:
-        log.warning("onboarding path %r is not imported; %s gets no onboarding", config["ONBOARDING_PATH"], account.username)
+        log.warning("onboarding path %r is not imported; %s gets no onboarding", onboarding.path, account.username)
         return None
     existing = db.session.scalar(
         select(Assignment.id).join(AssignmentTarget)
@@ -344,19 +343,19 @@ def ensure_onboarding(account: User, actor: User | None, now: datetime) -> Assig
     )
     if existing is not None:
         return None
-    due = rules.local_today(now) + timedelta(days=int(config["ONBOARDING_DAYS"]))
+    due = rules.local_today(now) + timedelta(days=onboarding.days)
     return create_assignment(actor, item_kind="path", item_key=path.key, due_date=due, people=[account],
                              source="onboarding", now=now)
 
 
 def new_hires_without_onboarding() -> list[User]:
     """Accounts the reminder run should onboard (created outside the admin form, e.g. by the demo)."""
-    config = current_app.config
+    positions = settings.current().onboarding.positions
     onboarded = (
         select(AssignmentTarget.user_id).join(Assignment)
         .where(Assignment.source == "onboarding", AssignmentTarget.user_id.is_not(None))
     )
-    query = select(User).where(User.active.is_(True), User.position.in_(config["NEW_HIRE_POSITIONS"]), User.id.not_in(onboarded))
+    query = select(User).where(User.active.is_(True), User.position.in_(positions), User.id.not_in(onboarded))
     return list(db.session.scalars(query))
 
 

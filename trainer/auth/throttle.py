@@ -20,12 +20,13 @@ import math
 import time
 from datetime import datetime, timedelta
 
-from flask import current_app, request
+from flask import request
 from limits import RateLimitItemPerHour, RateLimitItemPerMinute
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from trainer import settings
 from trainer.auth import services
 from trainer.auth.models import LoginAddress, User
 from trainer.errors import TooMany, ValidationFailed
@@ -39,7 +40,7 @@ class LoginLocked(TooMany):
 
 
 def per_address_limit() -> str:
-    return current_app.config["LOGIN_RATE_PER_ADDRESS"]
+    return settings.current().login.rate_per_address
 
 
 def counts_against_address(response) -> bool:
@@ -51,12 +52,12 @@ def counts_against_address(response) -> bool:
 def sign_in(username: str, password: str, *, now: datetime) -> User:
     """The user for a correct password from this request's client address; :class:`LoginLocked` (429) or
     :class:`ValidationFailed` otherwise. The caller commits (a success records the address)."""
-    config = current_app.config
+    rules = settings.current().login
     name = username.strip()[:KEY_CHARS]
     address = (request.remote_addr or "-")[:64]
-    pair_item = RateLimitItemPerMinute(int(config["LOGIN_MAX_FAILURES"]), int(config["LOGIN_LOCK_MINUTES"]))
+    pair_item = RateLimitItemPerMinute(rules.max_failures, rules.lock_minutes)
     pair = ("login-pair", name, address)
-    name_item = RateLimitItemPerHour(int(config["LOGIN_NAME_MAX_FAILURES"]))
+    name_item = RateLimitItemPerHour(rules.name_max_failures)
     strategy = limiter.limiter
     if not strategy.test(name_item, "login-name", name) and not _known_address(name, address, now):
         raise LoginLocked("该账号近期登录失败次数过多,暂时只能从您以前登录过的电脑登录,请稍后再试或联系管理员。",
@@ -76,7 +77,7 @@ def sign_in(username: str, password: str, *, now: datetime) -> User:
 
 
 def _known_address(name: str, address: str, now: datetime) -> bool:
-    since = now - timedelta(days=int(current_app.config["LOGIN_KNOWN_DAYS"]))
+    since = now - timedelta(days=settings.current().login.known_days)
     return db.session.scalar(
         select(LoginAddress.user_id).join(User, User.id == LoginAddress.user_id)
         .where(User.username == name, LoginAddress.address == address, LoginAddress.last_success_at >= since)
