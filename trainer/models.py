@@ -17,12 +17,18 @@ from trainer.certification.models import Qualification, QualificationEvidence, Q
 from trainer.courses.models import (  # noqa: F401
     Course,
     Module,
-    Question,
-    QuestionBank,
     Section,
     SectionRead,
 )
 from trainer.org.models import Unit  # noqa: F401
-from trainer.quiz.models import Exam, ModuleCompletion, QuizAttempt, QuizItem, ReviewCard  # noqa: F401
+from trainer.quiz.models import (  # noqa: F401
+    Exam,
+    ModuleCompletion,
+    Question,
+    QuestionBank,
+    QuizAttempt,
+    QuizItem,
+    ReviewCard,
+)
 from trainer.records.models import ClassroomSession, HoursEntry  # noqa: F401
 from trainer.roleplay.models import RoleplayAttempt, RoleplaySession, Scenario, ScenarioTurn  # noqa: F401

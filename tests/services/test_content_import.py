@@ -7,9 +7,10 @@ from sqlalchemy import func, select
 from tests.conftest import CONTENT
 from trainer.content import load_content
 from trainer.courses import services
-from trainer.courses.models import Module, Question, Section, SectionRead
+from trainer.courses.models import Module, Section, SectionRead
 from trainer.extensions import db
 from trainer.importing import import_content
+from trainer.quiz.models import Question
 from trainer.roleplay.models import ScenarioTurn
 
 

@@ -6,12 +6,12 @@ from sqlalchemy import func, select
 
 from tests.conftest import CONTENT
 from trainer.content import load_content
-from trainer.courses.models import Question, QuestionBank
 from trainer.errors import Forbidden, ValidationFailed
 from trainer.extensions import db
 from trainer.importing import import_content
 from trainer.quiz import banks
 from trainer.quiz.excel import read_workbook
+from trainer.quiz.models import Question, QuestionBank
 
 
 @pytest.fixture

@@ -177,6 +177,6 @@ def test_a_card_created_by_a_parallel_request_is_reviewed_not_duplicated(trainee
 
 
 def _a_question_id() -> int:
-    from trainer.courses.models import Question
+    from trainer.quiz.models import Question
 
     return db.session.scalar(select(Question.id).order_by(Question.id).limit(1))

@@ -6,10 +6,10 @@ import random
 import pytest
 from sqlalchemy import select
 
-from trainer.courses.models import Question, QuestionBank
 from trainer.extensions import db
 from trainer.quiz import pool, services
 from trainer.quiz.exams import get_exam
+from trainer.quiz.models import Question, QuestionBank
 from trainer.timeutil import utcnow
 
 

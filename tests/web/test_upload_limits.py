@@ -11,10 +11,10 @@ from werkzeug.test import encode_multipart
 from tests.conftest import Auth
 from tests.unit.test_tabular import ROWS, xlsx
 from trainer.content.model import QuestionDef
-from trainer.courses.models import QuestionBank
 from trainer.extensions import db
 from trainer.quiz.bankio import MAX_QUESTIONS
 from trainer.quiz.excel import write_workbook
+from trainer.quiz.models import QuestionBank
 from trainer.records import services
 from trainer.records.models import HoursEntry
 from trainer.tabular import MAX_ERRORS_SHOWN

@@ -21,7 +21,7 @@ from trainer.extensions import db
 from trainer.org.models import Unit
 
 if TYPE_CHECKING:
-    from trainer.courses.models import QuestionBank
+    from trainer.quiz.models import QuestionBank
 
 STAFF_ROLES = ("trainer", "admin")
 

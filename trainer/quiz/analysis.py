@@ -21,11 +21,10 @@ from sqlalchemy import func, select
 
 from trainer.auth import policy
 from trainer.auth.models import User
-from trainer.courses.models import Question
 from trainer.extensions import db
 from trainer.org.models import Unit
 from trainer.question_types import QUESTION_TYPES
-from trainer.quiz.models import Exam, QuizAttempt, QuizItem
+from trainer.quiz.models import Exam, Question, QuizAttempt, QuizItem
 
 MIN_SAMPLE = 5
 LOW_FACILITY, HIGH_FACILITY, LOW_DISCRIMINATION = 0.2, 0.95, 0.2

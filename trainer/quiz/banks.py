@@ -25,13 +25,13 @@ from trainer.auth import policy
 from trainer.auth.models import User
 from trainer.content.exams import TRAINER_BANK_PREFIX
 from trainer.content.model import QuestionDef
-from trainer.courses.models import Question, QuestionBank
 from trainer.errors import Forbidden, NotFound, ValidationFailed
 from trainer.extensions import db
 from trainer.quiz.bankio import ParsedBank
 from trainer.quiz.excel import read_workbook, write_workbook
 from trainer.quiz.gift import export_gift, parse_gift
 from trainer.quiz.marking import normalise_text
+from trainer.quiz.models import Question, QuestionBank
 
 FORMATS = {"xlsx": "Excel(.xlsx)", "gift": "Moodle GIFT(.txt / .gift)"}
 AUTO_CODE = re.compile(r"^q(\d+)$")

@@ -7,8 +7,8 @@ import json
 from sqlalchemy import select
 
 from trainer.content.similarity import keep_apart, statement
-from trainer.courses.models import Question
 from trainer.extensions import db
+from trainer.quiz.models import Question
 
 
 def kept_apart(question_ids: list[int]) -> dict[int, frozenset[int]]:

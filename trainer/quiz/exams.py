@@ -11,13 +11,12 @@ from trainer import audit
 from trainer.auth import policy
 from trainer.auth.models import User
 from trainer.content.exams import DrawRule, ExamDef, rule_matches, shortfalls
-from trainer.courses.models import Question, QuestionBank
 from trainer.errors import Forbidden, NotFound, ValidationFailed
 from trainer.extensions import db
 from trainer.importing import retire, upsert
 from trainer.org.models import Unit
 from trainer.org.services import ancestor_ids
-from trainer.quiz.models import Exam
+from trainer.quiz.models import Exam, Question, QuestionBank
 
 
 def import_exam_defs(exams: dict[str, ExamDef], report) -> None:

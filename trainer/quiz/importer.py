@@ -5,10 +5,10 @@ import json
 from sqlalchemy import select
 
 from trainer.content import ContentSet
-from trainer.courses.models import Question, QuestionBank
 from trainer.extensions import db
 from trainer.importing import ImportReport, by_key, register, retire, upsert
 from trainer.quiz.exams import import_exam_defs
+from trainer.quiz.models import Question, QuestionBank
 
 
 def import_banks(content: ContentSet, report: ImportReport) -> None:

@@ -1,5 +1,6 @@
-"""Quiz and exam tables. Attempts and items are learner history: never deleted, even when the exam,
-bank or question is retired."""
+"""Question banks, quiz and exam tables. Attempts and items are learner history: never deleted, even when
+the exam, bank or question is retired. (Banks and questions lived in trainer.courses.models until issue 14;
+the table names did not change.)"""
 
 import json
 from datetime import datetime
@@ -9,12 +10,68 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.auth.models import User
 from trainer.content.exams import DrawRule
-from trainer.courses.models import KeyedQuestion, Module, Question
+from trainer.courses.models import Module
 from trainer.extensions import db
 from trainer.org.models import Unit
 from trainer.timeutil import utcnow
 
 EXAM_ORIGINS = {"content": "内容文件", "trainer": "培训师创建"}
+
+
+class QuestionBank(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    retired: Mapped[bool] = mapped_column(default=False)
+    # 'content': from question_banks/*.yaml (the content importer manages it); 'trainer': imported by a
+    # trainer from Excel/GIFT (key prefix 't-'), which the content importer must never retire.
+    origin: Mapped[str] = mapped_column(String(20), default="content", server_default="content")
+    # A trainer bank belongs to whoever first imported it and to that person's unit; who may change it is
+    # decided in trainer/auth/policy.py. None for shipped banks (and trainer banks nobody is known to own).
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+
+    questions: Mapped[list["Question"]] = relationship(back_populates="bank", order_by="Question.position")
+    unit: Mapped["Unit | None"] = relationship()
+
+
+class KeyedQuestion:
+    """A question's options and answer key, stored as JSON: a bank question, or the copy an attempt item
+    freezes when the attempt starts (trainer.quiz.models.QuizItem)."""
+
+    options_json: str
+    answer_json: str
+
+    @property
+    def options(self) -> list[str]:
+        return json.loads(self.options_json)
+
+    @property
+    def answer(self) -> list:
+        return json.loads(self.answer_json)
+
+
+class Question(KeyedQuestion, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("question_bank.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    type: Mapped[str] = mapped_column(String(20))
+    stem: Mapped[str] = mapped_column(Text)
+    options_json: Mapped[str] = mapped_column(Text, default="[]")
+    answer_json: Mapped[str] = mapped_column(Text)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(80), default="")
+    difficulty: Mapped[int] = mapped_column(default=1)
+    tags_json: Mapped[str] = mapped_column(Text, default="[]")
+    retired: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    bank: Mapped[QuestionBank] = relationship(back_populates="questions")
+
+    @property
+    def tags(self) -> list[str]:
+        return json.loads(self.tags_json)
 
 
 class Exam(db.Model):

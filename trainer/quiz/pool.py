@@ -19,10 +19,10 @@ from functools import cached_property
 
 from sqlalchemy import func, select
 
-from trainer.courses.models import Question, QuestionBank
 from trainer.extensions import db
 from trainer.quiz.draw import Candidate
 from trainer.quiz.duplicates import kept_apart
+from trainer.quiz.models import Question, QuestionBank
 
 # What an attempt item freezes of its question (QuizItem columns of the same names).
 SNAPSHOT = ("type", "stem", "options_json", "answer_json")

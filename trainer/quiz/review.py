@@ -18,11 +18,10 @@ from fsrs import Card, Rating, Scheduler
 from sqlalchemy import func, select, tuple_, update
 
 from trainer.auth.models import User
-from trainer.courses.models import Question
 from trainer.extensions import db
 from trainer.inserts import INSERTS
 from trainer.quiz import marking
-from trainer.quiz.models import ReviewCard
+from trainer.quiz.models import Question, ReviewCard
 from trainer.timeutil import SHANGHAI, to_local
 
 SESSION_SIZE = 10  # questions per daily session: short enough for a shift break
