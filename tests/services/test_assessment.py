@@ -170,8 +170,8 @@ def test_the_platform_figures_come_from_each_record(team):
                                status="submitted", submitted_at=datetime(2025, 6, 1), passed=True, percent=95))  # last year
     scenario = db.session.scalar(select(Scenario).where(Scenario.key == "counter-greeting"))
     db.session.add(RoleplaySession(user_id=trainee.id, scenario_id=scenario.id, status="finished", passed=True, passed_at=start))
-    clerk_q = Qualification(key="clerk", title="柜台上岗资格", positions_json='["营业厅"]', module_keys_json="[]",
-                            scenario_keys_json="[]", validity_months=12)
+    clerk_q = Qualification(key="clerk", title="柜台上岗资格", positions_json=["营业厅"], module_keys_json=[],
+                            scenario_keys_json=[], validity_months=12)
     db.session.add(clerk_q)
     db.session.flush()
     db.session.add(QualificationGrant(user_id=clerk.id, qualification_id=clerk_q.id, kind="manual", granted_at=start,

@@ -5,10 +5,9 @@ score per (person, module / scenario / exam), gathered from the cross-feature si
 qualification rules do not depend on how the quiz and role-play features store their attempts.
 """
 
-import json
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.auth.models import User
@@ -21,11 +20,12 @@ class Qualification(db.Model):
     key: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
-    positions_json: Mapped[str] = mapped_column(Text, default="[]")
-    module_keys_json: Mapped[str] = mapped_column(Text, default="[]")
+    # JSON lists (sa.JSON since migration 0004d; the column names are the original ones)
+    positions_json: Mapped[list[str]] = mapped_column(JSON, default=list)
+    module_keys_json: Mapped[list[str]] = mapped_column(JSON, default=list)
     exam_key: Mapped[str | None] = mapped_column(String(80))
     exam_pass_percent: Mapped[int] = mapped_column(default=80)
-    scenario_keys_json: Mapped[str] = mapped_column(Text, default="[]")
+    scenario_keys_json: Mapped[list[str]] = mapped_column(JSON, default=list)
     scenario_min_score: Mapped[int] = mapped_column(default=80)
     validity_months: Mapped[int] = mapped_column(default=12)
     position: Mapped[int] = mapped_column(default=0)
@@ -33,15 +33,15 @@ class Qualification(db.Model):
 
     @property
     def module_keys(self) -> list[str]:
-        return json.loads(self.module_keys_json)
+        return list(self.module_keys_json or [])
 
     @property
     def scenario_keys(self) -> list[str]:
-        return json.loads(self.scenario_keys_json)
+        return list(self.scenario_keys_json or [])
 
     @property
     def positions(self) -> list[str]:
-        return json.loads(self.positions_json)
+        return list(self.positions_json or [])
 
 
 class QualificationGrant(db.Model):
