@@ -13,9 +13,9 @@ from tests.conftest import Auth
 from tests.services.test_hours_report import pdf_text
 from tests.web.test_records_api import bearer
 from trainer import settings
-from trainer.courses import views as course_views
 from trainer.courses.services import get_module
 from trainer.extensions import db
+from trainer.records import reading_views
 from trainer.records.models import ActivityClock, ActivityDay, HoursEntry
 from trainer.timeutil import utcnow
 
@@ -40,7 +40,7 @@ def clock_of(html: str) -> dict:
 def later(monkeypatch, seconds):
     """The server's clock ``seconds`` from now, as if the learner had stayed on the page that long."""
     moment = utcnow() + timedelta(seconds=seconds)
-    monkeypatch.setattr(course_views, "utcnow", lambda: moment)
+    monkeypatch.setattr(reading_views, "utcnow", lambda: moment)
 
 
 def sections(module_key):

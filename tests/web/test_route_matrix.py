@@ -25,7 +25,7 @@ MATRIX = {
     "courses.mark_read": (lambda f: f"/modules/counter-basics/sections/{f['section']}/read",
                           {"anonymous": LOGIN, "trainee": 302, "trainer": 302, "admin": 302}, "POST"),
     # The reading clock's heartbeat: without the page's signed token it counts nothing (400).
-    "courses.activity": (lambda f: "/modules/counter-basics/activity",
+    "reading.activity": (lambda f: "/modules/counter-basics/activity",
                          {"anonymous": LOGIN, "trainee": 400, "trainer": 400, "admin": 400}, "POST"),
     "roleplay.catalogue": (lambda f: "/roleplay", L),
     "roleplay.scenario": (lambda f: "/roleplay/counter-greeting", L),

@@ -4,8 +4,8 @@ have reported and how many wait for review."""
 from trainer.assessment import reading
 from trainer.assessment.models import STATUSES
 from trainer.auth import policy
-from trainer.home.views import home_widget
 from trainer.timeutil import utcnow
+from trainer.widgets import home_widget
 
 
 @home_widget("trainer", "admin", order=13)

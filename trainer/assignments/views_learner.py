@@ -13,9 +13,9 @@ from trainer.assignments import progress, reminders, report, services
 from trainer.assignments.forms import EmailForm
 from trainer.assignments.views import STAFF, bp
 from trainer.errors import NotFound
-from trainer.home.views import home_widget
 from trainer.timeutil import utcnow
 from trainer.web import flash_errors
+from trainer.widgets import home_widget
 
 
 @bp.route("/my/assignments")

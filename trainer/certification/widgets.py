@@ -9,9 +9,9 @@ from trainer.auth.models import User
 from trainer.certification import services
 from trainer.certification.models import QualificationGrant
 from trainer.extensions import db
-from trainer.home.views import home_widget
 from trainer.org.services import hours_policy
 from trainer.timeutil import utcnow
+from trainer.widgets import home_widget
 
 NOTICE_STATUSES = {"expiring", "expired", "revoked"}
 

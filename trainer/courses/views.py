@@ -4,13 +4,11 @@ from flask_wtf import FlaskForm
 
 from trainer.content.model import CREDIT_CATEGORIES
 from trainer.courses import services
-from trainer.errors import TrainerError
-from trainer.org.services import hours_policy
-from trainer.records import crediting, reading_clock
-from trainer.records.activity import active_policy
-from trainer.timeutil import utcnow
 
 bp = Blueprint("courses", __name__)
+# Context other features add to the module page, e.g. the reading clock (trainer/records/reading_views.py):
+# functions (user, module) -> dict, so courses need not import them.
+MODULE_PAGE_EXTRAS: list = []
 
 
 @bp.route("/courses")
@@ -39,11 +37,12 @@ def module(key: str):
     read_ids = services.read_section_ids(current_user, module)
     sections = [(s, services.render_markdown(s.body_markdown), s.id in read_ids) for s in module.active_sections]
     progress = services.Progress(sum(1 for *_x, read in sections if read), len(sections))
+    extras = {}
+    for extra in MODULE_PAGE_EXTRAS:
+        extras.update(extra(current_user, module))
     return render_template(
         "courses/module.html", module=module, sections=sections, progress=progress,
-        categories=CREDIT_CATEGORIES, form=FlaskForm(), clock=active_policy(),
-        clock_token=reading_clock.page_token(current_user, module),
-        time=crediting.module_time(current_user, module, hours_policy().year_of(utcnow())),
+        categories=CREDIT_CATEGORIES, form=FlaskForm(), **extras,
     )
 
 
@@ -57,17 +56,3 @@ def mark_read(key: str, section_id: int):
         progress = services.Progress(len(read & {s.id for s in module.active_sections}), len(module.active_sections))
         return jsonify(section=section.id, read=True, done=progress.done, total=progress.total, percent=progress.percent)
     return redirect(url_for("courses.module", key=key, _anchor=f"s{section.id}"))
-
-
-@bp.route("/modules/<key>/activity", methods=["POST"])
-@login_required
-def activity(key: str):
-    """A heartbeat of the module page (static/js/reading-clock.js): active seconds since its previous one."""
-    module = services.get_module(key)
-    try:
-        beat = reading_clock.accept_beat(current_user, module, request.form.get("seconds", type=int),
-                                         request.form.get("token"), utcnow())
-    except TrainerError as error:  # a 4xx: the unit of work rolls back
-        return jsonify(error=error.message), error.status_code
-    return jsonify(counted=beat.counted, seconds=beat.state.evidence.seconds, required=beat.state.required_seconds,
-                   status=beat.state.status)

@@ -2,7 +2,7 @@
 
 
 def init_app(app) -> None:
-    """The home page; other features add panels to it with ``trainer.home.views.home_widget``."""
+    """The home page; other features add panels to it with ``trainer.widgets.home_widget``."""
     from trainer.features import NavEntry, add_nav
     from trainer.home import views
 

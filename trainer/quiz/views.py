@@ -9,13 +9,13 @@ from sqlalchemy import select
 from trainer.courses.services import get_module
 from trainer.errors import ValidationFailed
 from trainer.extensions import db
-from trainer.home.views import home_widget
 from trainer.ids import db_int
 from trainer.question_types import QUESTION_TYPES
 from trainer.quiz import completion, present, review, services
 from trainer.quiz import exams as exam_rules
 from trainer.quiz.models import QuizAttempt
 from trainer.timeutil import to_local, utcnow
+from trainer.widgets import home_widget
 
 bp = Blueprint("quiz", __name__)
 

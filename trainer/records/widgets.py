@@ -1,9 +1,9 @@
 """Home-page panels: a trainee's progress to the annual target; a trainer's compliance summary."""
 
 from trainer.auth import policy
-from trainer.home.views import home_widget
 from trainer.records import report, services
 from trainer.timeutil import utcnow
+from trainer.widgets import home_widget
 
 
 @home_widget("trainee", order=10)
