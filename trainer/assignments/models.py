@@ -12,9 +12,10 @@ from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.extensions import db
+from trainer.item_kinds import ITEM_LABELS
 from trainer.timeutil import utcnow
 
-ITEM_KINDS = {"path": "学习路径", "course": "课程", "module": "学习单元", "exam": "考试", "scenario": "情景演练"}
+ITEM_KINDS = ITEM_LABELS  # what can be assigned (trainer/item_kinds.py)
 
 
 class LearningPath(db.Model):

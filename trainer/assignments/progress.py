@@ -231,21 +231,22 @@ def _title(kind: str, key: str) -> str | None:
 
 @dataclass(frozen=True)
 class Kind:
-    label: str
+    """What completing an item of one kind (trainer/item_kinds.py, which also labels it) means here."""
+
     title: object  # key -> str | None (None: no such item)
     progress: object  # (Learner, key) -> ItemProgress
     url: object  # key -> str | None (needs a request or app context with SERVER_NAME)
 
 
 KINDS = {
-    "path": Kind("学习路径", lambda k: _title("path", k), _path_progress, lambda k: None),
-    "course": Kind("课程", lambda k: _title("course", k), _course_progress,
+    "path": Kind(lambda k: _title("path", k), _path_progress, lambda k: None),
+    "course": Kind(lambda k: _title("course", k), _course_progress,
                    lambda k: url_for("courses.course", key=k)),
-    "module": Kind("学习单元", lambda k: _title("module", k), _module_progress,
+    "module": Kind(lambda k: _title("module", k), _module_progress,
                    lambda k: url_for("courses.module", key=k)),
-    "scenario": Kind("情景演练", lambda k: _title("scenario", k), _flag_progress("scenario"),
+    "scenario": Kind(lambda k: _title("scenario", k), _flag_progress("scenario"),
                      lambda k: url_for("roleplay.scenario", key=k)),
-    "exam": Kind("考试", _exam_title, _flag_progress("exam"), _exam_url),
+    "exam": Kind(_exam_title, _flag_progress("exam"), _exam_url),
 }
 
 

@@ -19,6 +19,7 @@ from trainer.courses.models import Module
 from trainer.errors import TrainerError
 from trainer.extensions import db
 from trainer.ids import db_int
+from trainer.item_kinds import REQUIREMENT_LABELS
 from trainer.org.models import Unit
 from trainer.org.services import hours_policy
 from trainer.pdf import find_font
@@ -31,7 +32,7 @@ from trainer.web import report
 bp = Blueprint("certification", __name__)
 staff_only = policy.roles_required("trainer", "admin")
 PAGE_SIZE = 50
-KIND_LABELS = {"module": "课程单元", "scenario": "情景演练", "exam": "结业考试"}
+KIND_LABELS = REQUIREMENT_LABELS  # trainer/item_kinds.py
 GRANT_KINDS = {"auto": "自动授予", "renewal": "续期", "manual": "培训师授予"}
 
 

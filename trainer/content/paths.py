@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from trainer.content.reader import ContentError, Reader
+from trainer.item_kinds import STEP_LABELS
 
-STEP_KINDS = {"module": "学习单元", "scenario": "情景演练", "exam": "考试"}
+STEP_KINDS = STEP_LABELS  # the kinds a step may name (trainer/item_kinds.py)
 EXAM_FOLDER = ("question_banks", "exams")
 UI_PREFIX = "ui-"
 
