@@ -1,6 +1,5 @@
 """Courses, modules and sections from content into the database (see :mod:`trainer.importing`)."""
 
-import json
 
 from trainer.content import ContentSet
 from trainer.courses.models import Course, Module, Section
@@ -13,16 +12,16 @@ def import_courses(content: ContentSet, report: ImportReport) -> None:
         course = upsert(
             Course, course_def.id, report, "courses", courses,
             title=course_def.title, description=course_def.description,
-            audience_json=json.dumps(course_def.audience, ensure_ascii=False), position=position, retired=False,
+            audience_json=list(course_def.audience), position=position, retired=False,
         )
         for module_position, m in enumerate(course_def.modules):
             module = upsert(
                 Module, m.id, report, "modules", modules,
                 course=course, position=module_position, title=m.title,
                 credit_category=m.credit.category, credit_minutes=m.credit.minutes,
-                sources_json=json.dumps(m.sources, ensure_ascii=False),
+                sources_json=list(m.sources),
                 quiz_bank_key=m.quiz_bank, quiz_count=m.quiz_count, quiz_pass_percent=m.quiz_pass_percent,
-                scenario_keys_json=json.dumps(m.scenarios, ensure_ascii=False), retired=False,
+                scenario_keys_json=list(m.scenarios), retired=False,
             )
             sections = {s.key: s for s in module.sections} if module.id else {}
             for section_position, s in enumerate(m.sections):

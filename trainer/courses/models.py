@@ -2,10 +2,9 @@
 content that disappears from the files is marked ``retired``, never deleted, because learner history
 points at it."""
 
-import json
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.extensions import db
@@ -17,7 +16,7 @@ class Course(db.Model):
     key: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
-    audience_json: Mapped[str] = mapped_column(Text, default="[]")
+    audience_json: Mapped[list[str]] = mapped_column(JSON, default=list)  # JSON since migration 0001b
     position: Mapped[int] = mapped_column(default=0)
     retired: Mapped[bool] = mapped_column(default=False)
 
@@ -25,7 +24,7 @@ class Course(db.Model):
 
     @property
     def audience(self) -> list[str]:
-        return json.loads(self.audience_json)
+        return list(self.audience_json or [])
 
     @property
     def active_modules(self) -> list["Module"]:
@@ -40,11 +39,11 @@ class Module(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     credit_category: Mapped[str] = mapped_column(String(20))
     credit_minutes: Mapped[int]
-    sources_json: Mapped[str] = mapped_column(Text, default="[]")
+    sources_json: Mapped[list[str]] = mapped_column(JSON, default=list)  # JSON since migration 0001b
     quiz_bank_key: Mapped[str | None] = mapped_column(String(80))
     quiz_count: Mapped[int] = mapped_column(default=10)
     quiz_pass_percent: Mapped[int] = mapped_column(default=80)
-    scenario_keys_json: Mapped[str] = mapped_column(Text, default="[]")
+    scenario_keys_json: Mapped[list[str]] = mapped_column(JSON, default=list)  # JSON since migration 0001b
     retired: Mapped[bool] = mapped_column(default=False)
 
     course: Mapped[Course] = relationship(back_populates="modules")
@@ -52,11 +51,11 @@ class Module(db.Model):
 
     @property
     def sources(self) -> list[str]:
-        return json.loads(self.sources_json)
+        return list(self.sources_json or [])
 
     @property
     def scenario_keys(self) -> list[str]:
-        return json.loads(self.scenario_keys_json)
+        return list(self.scenario_keys_json or [])
 
     @property
     def active_sections(self) -> list["Section"]:
