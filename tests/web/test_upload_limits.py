@@ -93,7 +93,7 @@ def test_bank_export_never_writes_a_live_formula(client, auth, people, content):
     question = QuestionDef(id="q1", type="single", stem='=HYPERLINK("http://evil.example","点我")', options=["=1+1", "@x"],
                            answer=[0], explanation="", source="000 §5.1", difficulty=1, tags=[])
     data = write_workbook("东区", [question])
-    assert post_file(client, "/banks/import", "file", data, "bank.xlsx", target="", title="东区")[0].status_code == 302
+    assert post_file(client, "/banks/import", "file", data, "bank.xlsx", target="", title="东区").status_code == 302
     bank = db.session.scalar(select(QuestionBank).where(QuestionBank.origin == "trainer"))
     exported = client.get(f"/banks/{bank.key}/export.xlsx")
     row = list(load_workbook(io.BytesIO(exported.data))["题库"].iter_rows(min_row=2, max_row=2))[0]

@@ -47,7 +47,7 @@ SESSION_BODY = {"type": "object", "required": ["unit_id", "held_on", "topic", "c
     "topic": {"type": "string", "maxLength": 200, "x-message": "topic 应为不超过 200 字的文字。"},
     "category": {"type": "string", "enum": ["ethics", "law", "service", "business"], "x-message": "category 应为 ethics、law、service 或 business。"},
     "minutes": {"type": "integer", "minimum": 1, "maximum": 600, "x-message": "minutes 应为 1 到 600 的整数。"},
-    "note": {"type": "string", "maxLength": 2000, "nullable": True, "x-message": "note 应为不超过 2000 字的文字。"},
+    "note": {"type": "string", "maxLength": 2000, "nullable": True, "x-message": "备注最多 2000 字。"},
     "attendees": {"type": "array", "minItems": 1, "x-message": "attendees 应为非空的用户名或工号列表。", "description": "用户名或工号",
                   # a 工号 may come as a JSON number; either way it must not be blank
                   "items": {"anyOf": [{"type": "string", "pattern": "\\S"}, {"type": "integer"}]}}}}
