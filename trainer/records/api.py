@@ -44,8 +44,8 @@ SESSION_BODY = {"type": "object", "required": ["unit_id", "held_on", "topic", "c
                 "x-message": "请求体应为 JSON 对象,含 unit_id、held_on、topic、category、minutes 和 attendees。", "properties": {
     "unit_id": {"type": "integer", "x-message": "缺少字段或类型错误:unit_id"},
     "held_on": {"type": "string", "format": "date", "x-message": "held_on 应为 YYYY-MM-DD 格式的日期。"},
-    "topic": {"type": "string", "maxLength": 200, "x-message": "topic 应为不超过 200 字的文字。"},
-    "category": {"type": "string", "enum": ["ethics", "law", "service", "business"], "x-message": "category 应为 ethics、law、service 或 business。"},
+    "topic": {"type": "string", "maxLength": 200, "x-message": "请填写培训主题(不超过 200 字)。"},
+    "category": {"type": "string", "enum": ["ethics", "law", "service", "business"], "x-message": "学时类别无效。"},
     "minutes": {"type": "integer", "minimum": 1, "maximum": 600, "x-message": "minutes 应为 1 到 600 的整数。"},
     "note": {"type": "string", "maxLength": 2000, "nullable": True, "x-message": "备注最多 2000 字。"},
     "attendees": {"type": "array", "minItems": 1, "x-message": "attendees 应为非空的用户名或工号列表。", "description": "用户名或工号",
