@@ -54,13 +54,15 @@ class Settings:
     expiring_days: int  # a qualification is "expiring" this many days before it lapses
     login: LoginRules
     onboarding: Onboarding
+    password_hash_method: str  # werkzeug method for new hashes (tests use a cheap one)
 
     @classmethod
     def from_config(cls, config: Mapping) -> "Settings":
         return cls(hours=HoursPolicy.from_config(config), active_time=ActiveTimePolicy.from_config(config),
                    assessment=AssessmentCalendar.from_config(config),
                    expiring_days=int(config.get("EXPIRING_DAYS", 30)), login=LoginRules.from_config(config),
-                   onboarding=Onboarding.from_config(config))
+                   onboarding=Onboarding.from_config(config),
+                   password_hash_method=str(config.get("PASSWORD_HASH_METHOD") or "scrypt"))
 
 
 def init_app(app: Flask) -> Settings:

@@ -2,12 +2,13 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from flask import current_app, has_app_context
+from flask import has_app_context
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from trainer import settings
 from trainer.extensions import db
 from trainer.org.models import Unit
 from trainer.timeutil import utcnow
@@ -52,7 +53,7 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         # werkzeug's hashes carry their own random salt. Tests set a cheaper method to stay fast.
-        method = current_app.config["PASSWORD_HASH_METHOD"] if has_app_context() else "scrypt"
+        method = settings.current().password_hash_method if has_app_context() else "scrypt"
         self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:

@@ -3,11 +3,10 @@
 import secrets
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from trainer import audit
+from trainer import audit, settings
 from trainer.auth import tokens
 from trainer.auth.models import User
 from trainer.auth.passwords import check_new_password
@@ -32,7 +31,7 @@ def authenticate(username: str, password: str) -> User:
 
 def _dummy_hash() -> str:
     """A hash made with the configured method (same cost as a real one), once per process and method."""
-    method = current_app.config["PASSWORD_HASH_METHOD"]
+    method = settings.current().password_hash_method
     if method not in _DUMMY_HASHES:
         _DUMMY_HASHES[method] = generate_password_hash(secrets.token_hex(16), method=method)
     return _DUMMY_HASHES[method]
