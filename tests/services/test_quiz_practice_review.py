@@ -12,8 +12,8 @@ from trainer.courses.services import get_module
 from trainer.errors import Conflict
 from trainer.extensions import db
 from trainer.quiz import review, services
-from trainer.quiz.models import ModuleCompletion, ReviewCard
 from trainer.quiz.marking import to_shown
+from trainer.quiz.models import ModuleCompletion, ReviewCard
 from trainer.signals import module_completed
 from trainer.timeutil import utcnow
 

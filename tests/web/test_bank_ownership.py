@@ -11,8 +11,8 @@ from tests.web.test_quiz_api import token_for
 from trainer.extensions import db
 from trainer.quiz import banks
 from trainer.quiz.excel import read_workbook, write_workbook
-from trainer.quiz.models import QuizItem
 from trainer.quiz.marking import to_shown
+from trainer.quiz.models import QuizItem
 
 
 def upload(client, data, **form):

@@ -23,8 +23,8 @@ def trainee(client, people, content):
 
 def _answers_for(state: dict) -> dict:
     """The right response per item in shown positions, worked out from the database (a test knows the key)."""
-    from trainer.quiz.models import QuizItem
     from trainer.quiz.marking import to_shown
+    from trainer.quiz.models import QuizItem
 
     answers = {}
     for item in db.session.query(QuizItem).filter_by(attempt_id=state["id"]):
