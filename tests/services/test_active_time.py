@@ -50,8 +50,8 @@ class Page:
 
     def __init__(self, person, module):
         self.person, self.module = person, module
-        self.opened = utcnow()
         self.token = reading_clock.page_token(person, module)
+        self.opened = utcnow()  # after the token: a slow machine must not make the token younger than the page
 
     def beat(self, after_seconds: float, claimed):
         result = reading_clock.accept_beat(self.person, self.module, claimed, self.token,
