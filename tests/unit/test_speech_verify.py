@@ -40,10 +40,10 @@ def test_candidates_put_the_phrase_where_it_sounds_best_in_the_engines_own_scrip
     assert all(c.phrase == "电话销售" and c.text != raw for c in made)
 
 
-def test_candidates_keep_punctuation_and_try_clause_boundaries():
+def test_candidates_keep_punctuation_and_put_a_dropped_word_next_to_its_likeliest_place():
     raw = "你好,请问您需要什么帮助吗?"  # Simplified output: the phrase stays Simplified
     texts = [c.text for c in verify.candidates(raw, "请坐")]
-    assert "你好,请坐请问您需要什么帮助吗?" in texts  # after the comma
+    assert "你好,请坐请问您需要什么帮助吗?" in texts  # before 请问, the span that sounds most like it
     assert "你好,请问您需要什么帮助吗请坐?" in texts  # at the end, before the closing mark
     assert len(texts) == len(set(texts)) and raw not in texts
 
@@ -96,6 +96,20 @@ def test_verification_never_hides_a_push_off_and_never_runs_for_one():
     result = assess(clip(), RUBRIC, fake)
     assert not result.result.passed and [f.phrase for f in result.result.forbidden] == ["不知道"]
     assert result.verdicts == [] and result.rescue is None
+
+
+def test_a_push_off_heard_one_syllable_off_is_confirmed_against_the_audio():
+    rubric = Rubric(phrases=["投诉"], forbid=["不知道", "爱投诉就投诉"])
+    said = FakeRecognizer("我记下您的投诉了,我不知的", likelihoods=lambda audio, texts: [
+        -0.5 if t.endswith("我不知道") else 0.0 if t.endswith("不知的") else -100.0 for t in texts])
+    result = assess(clip(), rubric, said)
+    assert not result.result.passed and result.forbidden_verified == ["不知道"]
+    assert [f.phrase for f in result.result.forbidden] == ["不知道"]
+    polite = FakeRecognizer("再见,您慢走", likelihoods=lambda audio, texts: [
+        0.0 if "慢走" in t else -9.5 for t in texts])  # 快走 in place of 慢走: far less likely, not said
+    result = assess(clip(), Rubric(phrases=["再见"], forbid=["快走"]), polite)
+    assert result.result.passed and result.forbidden_verified == []
+    assert verify.near_forbidden("再见,您慢走", "快走") and not verify.near_forbidden("您好,请坐", "不知道")
 
 
 def test_an_engine_that_cannot_force_score_falls_back_to_the_biased_decode():

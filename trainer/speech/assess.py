@@ -16,6 +16,11 @@
    Results are merged by :func:`trainer.scoring.merge_results`: an item counts if either heard it, a forbidden
    phrase from either counts. ``DEFAULT_STRATEGY`` is the one measured best (README, "Measured figures").
 
+Push-offs are verified too, for every answer: a forbidden phrase the free transcript *nearly* has (one syllable
+off: 我不知的, 下班问) is force-scored in place of what was heard and counts when it is as likely
+(:func:`trainer.speech.verify.near_forbidden`); the trimmed window mis-hears the last syllable of a clip more
+often than a 30-second one did, and a push-off must never slip through that way.
+
 Engines without a kept encoder output (vosk, a recognizer with only ``transcribe``) get ``rescue`` through a
 second ``transcribe(prompt=…)``; they cannot verify.
 """
@@ -30,7 +35,7 @@ import speech_recognition as sr
 from trainer.scoring import Rubric, ScoreResult, merge_results, prompt_for, score_transcript
 from trainer.scoring.result import INTENT
 from trainer.speech.recognizer import Recognizer, Transcript, to_simplified
-from trainer.speech.verify import Verdict, verify_item
+from trainer.speech.verify import Verdict, near_forbidden, verify_item
 
 STRATEGIES = ("verify", "rescue", "verify+rescue", "none")
 DEFAULT_STRATEGY = "verify+rescue"
@@ -42,6 +47,7 @@ class Assessment:
     result: ScoreResult
     rescue: Transcript | None = None  # the biased decode, when it ran
     verdicts: list[Verdict] = field(default_factory=list)  # phrase verification, one per missed item tried
+    forbidden_verified: list[str] = field(default_factory=list)  # push-offs confirmed in place of a near miss
     verify_seconds: float = 0.0
 
     @property
@@ -106,6 +112,9 @@ def _score(text: str, heard: Transcript, answer: Answer) -> ScoreResult:
 def _follow_up(answer: Answer, heard: Transcript, decoding, recognizer, *, second_pass: bool, strategy: str) -> Assessment:
     result = _score(heard.text, heard, answer)
     assessment = Assessment(heard, result)
+    if strategy != "none" and decoding is not None and not heard.nothing_heard:
+        _verify_forbidden(assessment, answer, decoding)
+    result = assessment.result
     if not second_pass or strategy == "none" or result.passed or result.forbidden or heard.nothing_heard:
         return assessment
     if "verify" in strategy and decoding is not None:
@@ -124,10 +133,11 @@ def _follow_up(answer: Answer, heard: Transcript, decoding, recognizer, *, secon
 
 
 def _missed_items(answer: Answer, result: ScoreResult) -> list:
-    """The rubric items ``result`` missed: phrase strings, and :class:`Intent` objects for intents."""
+    """The rubric items ``result`` missed, the farthest from anything heard first: phrase strings, and
+    :class:`Intent` objects for intents (an intent has no distance: first)."""
     intents = {intent.id: intent for intent in answer.rubric.intents}
     missed = []
-    for item in result.items:
+    for item in sorted(result.items, key=lambda i: -i.distance):
         if item.hit:
             continue
         if item.kind == INTENT:
@@ -138,8 +148,32 @@ def _missed_items(answer: Answer, result: ScoreResult) -> list:
     return missed
 
 
+def _verify_forbidden(assessment: Assessment, answer: Answer, decoding) -> None:
+    """Check every forbidden phrase the free transcript nearly has (:func:`near_forbidden`) against the audio:
+    a confirmed one counts as heard (merged in; a passing answer then fails). Runs for every answer, since a
+    push-off mis-heard by one syllable would otherwise pass; costs nothing when no push-off is near."""
+    raw = decoding.raw
+    heard = {hit.phrase for hit in assessment.result.forbidden}
+    near = [p for p in answer.rubric.forbid if p not in heard and raw and near_forbidden(raw, p)]
+    if not near:
+        return
+    started = time.perf_counter()
+    base = decoding.log_likelihoods([raw])
+    if base is not None:
+        for phrase in near:
+            verdict = verify_item(raw, base[0], phrase, decoding, substitute_only=True)
+            if verdict.accepted:
+                confirmed = _score(to_simplified(verdict.candidate.text), assessment.heard, answer)
+                if any(hit.phrase == phrase for hit in confirmed.forbidden):
+                    assessment.forbidden_verified.append(phrase)
+                    assessment.result = merge_results(assessment.result, confirmed)
+    assessment.verify_seconds += time.perf_counter() - started
+
+
 def _verify(assessment: Assessment, answer: Answer, decoding) -> None:
-    """Verify each missed item in turn; an accepted candidate is the text the next item is verified in."""
+    """Verify each missed item in turn, the least likely first; an accepted candidate is the text the next
+    item is verified in. Stops at the first item it cannot confirm: the answer fails then whatever the
+    others would give, and a failing answer (most often one that really lacks the phrase) should cost little."""
     started = time.perf_counter()
     raw = decoding.raw
     base = decoding.log_likelihoods([raw]) if raw else None
@@ -149,9 +183,10 @@ def _verify(assessment: Assessment, answer: Answer, decoding) -> None:
     for item in _missed_items(answer, assessment.result):
         verdict = verify_item(raw, base_ll, item, decoding)
         assessment.verdicts.append(verdict)
-        if verdict.accepted:
-            raw, base_ll = verdict.candidate.text, base_ll + verdict.delta
+        if not verdict.accepted:
+            break
+        raw, base_ll = verdict.candidate.text, base_ll + verdict.delta
     if any(v.accepted for v in assessment.verdicts):
         verified = _score(to_simplified(raw), assessment.heard, answer)
         assessment.result = merge_results(assessment.result, verified)
-    assessment.verify_seconds = time.perf_counter() - started
+    assessment.verify_seconds += time.perf_counter() - started

@@ -244,7 +244,8 @@ def run_speech_bench(
         if prompt_mode in STRATEGIES:
             assessment = assess(audio, rubric, recognizer, strategy=prompt_mode)
             heard, result, asr_seconds = assessment.heard, assessment.result, assessment.asr_seconds
-            verified, decodes = assessment.verified, assessment.passes
+            verified = [*assessment.verified, *(f"forbidden {p}" for p in assessment.forbidden_verified)]
+            decodes = assessment.passes
         else:
             prompt = prompt_for(rubric) if prompt_mode == "rubric" else None
             heard = recognizer.transcribe(audio, prompt=prompt)

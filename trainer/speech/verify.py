@@ -5,7 +5,7 @@ recogniser mis-heard it (稍后 for 售后, 五昆鱼 for 武昌鱼), or did not
 phrase answers that badly: it can put the phrase in the trainee's mouth. Here the hypothesis is tested
 instead. Candidate transcripts are built from the free one with the phrase put where it fits best
 (:func:`candidates`: in place of the span that sounds most like it, or inserted next to that span, at the
-start, at the end or at a clause boundary), each is force-scored on the *same* encoder output (the sum of
+start or at the end), each is force-scored on the *same* encoder output (the sum of
 its tokens' log-probabilities, ``Decoding.log_likelihoods``), and the best is compared with the free
 transcript scored the same way:
 
@@ -41,8 +41,12 @@ from trainer.scoring.result import split_alternatives
 # a per-character allowance fitted worse (a long phrase would have forgiven a whole wrong syllable).
 MARGIN_BASE = 4.5
 MARGIN_PER_CHAR = 0.0
-MAX_WORDINGS = 3  # an intent is verified through its best-aligned wordings only
-_CLAUSE_PUNCT = set(",，。.!！?？;；:：、")
+MAX_WORDINGS = 3  # an item is verified through its best-aligned alternatives (or intent wordings) only
+# A forbidden phrase the free transcript *nearly* has (its best alignment costs at most this: one plain
+# syllable error, or a few confusable ones) is verified too, in place of what was heard: the trimmed window
+# heard 我不知道 as 我不知的 and 下班了 as 下班问, and a push-off must not slip through a mis-heard syllable.
+FORBIDDEN_NEAR = 1.0
+_CLAUSE_PUNCT = set(",，。.!！?？;；:：、")  # closing marks: a phrase put "at the end" goes before them
 
 
 @dataclass(frozen=True)
@@ -103,12 +107,12 @@ def plain_with_map(raw: str) -> tuple[str, list[int]]:
     return "".join(plain), where
 
 
-def candidates(raw: str, phrase: str) -> list[Candidate]:
-    """Transcripts with ``phrase`` (one alternative, Simplified) put into ``raw``, most plausible first:
-    in place of the span of ``raw`` that sounds most like it (and of nearby spans: its edges moved by one
-    character, or as long as the phrase), inserted right before or after it, at the start, at the end, and
-    after each clause mark.
-    Duplicates and ``raw`` itself are dropped."""
+def candidates(raw: str, phrase: str, *, wide: bool = False) -> list[Candidate]:
+    """Transcripts with ``phrase`` (one alternative, Simplified) put into ``raw``, most plausible first: in
+    place of the span of ``raw`` that sounds most like it (and of the span as long as the phrase starting
+    there), inserted right before or after that span, at the start and at the end. ``wide`` adds the spans near the aligned one (either edge moved by one character,
+    or as long as the phrase: the alignment may stop short where the words around it sound alike, matching
+    only 难意 of 难意宠不上 for 难易程度). Duplicates and ``raw`` itself are dropped."""
     spoken = in_script_of(phrase, raw)
     plain, where = plain_with_map(raw)
     size = len(normalize(phrase))
@@ -118,36 +122,34 @@ def candidates(raw: str, phrase: str) -> list[Candidate]:
         if text != raw and text not in out:
             out[text] = Candidate(text, phrase, how)
 
+    def substitute(start: int, end: int) -> None:
+        start, end = max(0, start), min(len(plain), end)
+        if end > start:
+            add(raw[: where[start]] + spoken + raw[where[end - 1] + 1 :], "substitute")
+
     found = align(normalize(phrase), plain) if plain and size else None
     if found is not None and found.end > found.start:
-        # The aligned span, that span with either edge moved by one character, and spans as long as the
-        # phrase (±1) starting there (±1): the alignment may stop short or run on where the words around it
-        # sound alike (it matched only 难意 of 难意宠不上 for 难易程度).
-        spans = [(found.start + a, found.end + b) for a in (0, -1, 1) for b in (0, -1, 1)]
-        spans += [(found.start + a, found.start + a + size + b) for a in (0, -1, 1) for b in (0, -1, 1)]
-        for start, end in spans:
-            start, end = max(0, start), min(len(plain), end)
-            if end > start:
-                rs, re_ = where[start], where[end - 1] + 1
-                add(raw[:rs] + spoken + raw[re_:], "substitute")
+        substitute(found.start, found.end)
+        substitute(found.start, found.start + size)  # as long as the phrase: the span may have stopped short
+        if wide:
+            for a in (0, -1, 1):
+                for b in (0, -1, 1):
+                    substitute(found.start + a, found.end + b)
+                    substitute(found.start + a, found.start + a + size + b)
         rs, re_ = where[found.start], where[found.end - 1] + 1
         add(raw[:rs] + spoken + raw[rs:], "insert-before")
         add(raw[:re_] + spoken + raw[re_:], "insert-after")
     add(spoken + raw, "insert-start")
     tail = len(raw.rstrip("".join(_CLAUSE_PUNCT)))
     add(raw[:tail] + spoken + raw[tail:], "insert-end")
-    for i, ch in enumerate(raw[:tail]):
-        if ch in _CLAUSE_PUNCT:
-            add(raw[: i + 1] + spoken + raw[i + 1 :], "insert-clause")
     return list(out.values())
 
 
 def alternatives_of(item, plain: str) -> list[str]:
-    """What to verify for a missed rubric item: every alternative of a standard phrase; for an intent,
-    its ``MAX_WORDINGS`` wordings that align best with what was heard (patterns are not texts)."""
-    if isinstance(item, str):
-        return split_alternatives(item)
-    wordings = [w for w in item.wordings if normalize(w)]
+    """What to verify for a missed rubric item: the ``MAX_WORDINGS`` alternatives of a standard phrase, or
+    wordings of an intent, that align best with what was heard (an intent's patterns are not texts)."""
+    wordings = split_alternatives(item) if isinstance(item, str) else list(item.wordings)
+    wordings = [w for w in wordings if normalize(w)]
 
     def fit(wording: str) -> float:
         found = align(normalize(wording), plain) if plain else None
@@ -156,17 +158,47 @@ def alternatives_of(item, plain: str) -> list[str]:
     return sorted(wordings, key=fit)[:MAX_WORDINGS]
 
 
-def verify_item(raw: str, base_ll: float, item, decoding) -> Verdict:
-    """Force-score every candidate of every alternative of ``item`` in one call and keep the best."""
+def near_forbidden(raw: str, phrase: str) -> bool:
+    """Whether the free transcript ``raw`` has something that sounds nearly like forbidden ``phrase``."""
+    plain, _ = plain_with_map(raw)
+    found = align(normalize(phrase), plain) if plain and normalize(phrase) else None
+    return found is not None and found.cost <= FORBIDDEN_NEAR
+
+
+def verify_item(raw: str, base_ll: float, item, decoding, *, substitute_only: bool = False) -> Verdict:
+    """Force-score the candidates of ``item``'s best-aligned alternatives and keep the best, in two rounds so
+    that an answer pays for few: first each alternative's main candidates (:func:`candidates`); then, only if
+    the best of them came within twice the margin without passing it, the spans near its place (``wide``).
+    ``substitute_only``: only candidates that replace what was heard (for a forbidden phrase that was
+    nearly heard: inserting one anywhere would be a different question)."""
     label = item if isinstance(item, str) else item.id
     plain, _ = plain_with_map(raw)
-    pool = [c for alt in alternatives_of(item, plain) for c in candidates(raw, alt)]
-    if not pool:
+    alternatives = alternatives_of(item, plain)
+
+    def pool_of(alts: list[str], wide: bool) -> list[Candidate]:
+        return [c for alt in alts for c in candidates(raw, alt, wide=wide)
+                if not substitute_only or c.how == "substitute"]
+
+    best: tuple[float, Candidate] | None = None
+    tried: set[str] = set()
+    for round_ in (0, 1):
+        if round_ == 0:
+            pool = pool_of(alternatives, False)
+        elif best is not None and not accepts(best[0], best[1].phrase) and best[0] >= -2 * margin(best[1].phrase):
+            pool = [c for c in pool_of([best[1].phrase], True) if c.text not in tried]
+        else:
+            break
+        if not pool:
+            continue
+        scores = decoding.log_likelihoods([c.text for c in pool])
+        if scores is None:
+            return Verdict(label, None, float("-inf"), False)
+        tried.update(c.text for c in pool)
+        for candidate, score in zip(pool, scores, strict=True):
+            delta = score - base_ll
+            # Best by margin left over, so a longer alternative is not judged on a shorter one's allowance.
+            if best is None or delta + margin(candidate.phrase) > best[0] + margin(best[1].phrase):
+                best = (delta, candidate)
+    if best is None:
         return Verdict(label, None, float("-inf"), False)
-    scores = decoding.log_likelihoods([c.text for c in pool])
-    if scores is None:
-        return Verdict(label, None, float("-inf"), False)
-    # Best by margin left over, so a longer alternative is not judged on a shorter one's allowance.
-    best = max(range(len(pool)), key=lambda i: scores[i] - base_ll + margin(pool[i].phrase))
-    delta = scores[best] - base_ll
-    return Verdict(label, pool[best], round(delta, 3), accepts(delta, pool[best].phrase))
+    return Verdict(label, best[1], round(best[0], 3), accepts(best[0], best[1].phrase))
