@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from trainer import config as default_config
-from trainer import settings
+from trainer import settings, sqlite_writers
 from trainer.extensions import csrf, db, limiter, login_manager, migrate
 from trainer.jsonbody import SafeJSONProvider
 
@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _fill_instance_defaults(app)
     settings.init_app(app)  # the services' rules, parsed and checked once
 
+    sqlite_writers.configure(app)  # SQLite: SQLITE_SYNCHRONOUS (trainer/sqlite_writers.py)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)

@@ -17,6 +17,7 @@ DEFAULTS = {
     "SECRET_KEY": None,  # generated into the instance folder on first start when not set
     "SQLALCHEMY_DATABASE_URI": None,  # default: SQLite file in the instance folder
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SQLITE_SYNCHRONOUS": "FULL",  # FULL: every commit on disk; NORMAL: faster, may lose the last commits to a power cut
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,  # set TRAINER_SESSION_COOKIE_SECURE=1 behind HTTPS

@@ -13,6 +13,12 @@ the threads of its process, then on an exclusive ``flock`` of ``<database>-write
 write lock is then free when the transaction begins, so the busy handler stays out of the way; reads never
 queue (WAL). A writer waits at most :data:`WAIT_SECONDS` (the busy timeout) and then fails as SQLite would.
 Where ``fcntl`` is missing (Windows), only the threads of a process queue; processes fall back to polling.
+
+Durability is the ``SQLITE_SYNCHRONOUS`` setting (:func:`configure`): ``FULL`` (default) syncs the log to disk at
+every commit, so an acknowledged answer survives a power cut; ``NORMAL`` syncs at checkpoints only, which in WAL
+mode keeps the database consistent and survives a crash of the application, but may lose the last commits to a
+power cut or an operating-system crash. Every commit waits for its sync while holding the write lock, so on a
+slow disk ``FULL`` bounds how many writes per second the whole site can make (README, "Measured figures").
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ try:
 except ImportError:  # pragma: no cover (Windows)
     fcntl = None
 
+SYNCHRONOUS_LEVELS = ("FULL", "NORMAL", "EXTRA")  # not OFF: a crash could corrupt the database
 WAIT_SECONDS = 10.0  # as PRAGMA busy_timeout (trainer/__init__.py)
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")  # the statements before which the driver begins a transaction
 POLL = 0.001  # seconds between tries for another process's flock: one thread per process polls, not every writer
@@ -98,10 +105,13 @@ class _Cursor(sqlite3.Cursor):
 class QueuedConnection(sqlite3.Connection):
     """A sqlite3 connection that queues for writing (see the module docstring)."""
 
+    synchronous = "FULL"
+
     def __init__(self, database, *args, **kwargs):
         super().__init__(database, *args, **kwargs)
         self._queue = queue_for(os.fsdecode(database))
         self._queued = False
+        super().execute(f"PRAGMA synchronous={self.synchronous}")
 
     def cursor(self, factory=_Cursor):
         return super().cursor(factory)
@@ -147,6 +157,25 @@ class QueuedConnection(sqlite3.Connection):
             super().close()
         finally:
             self._leave()
+
+
+def connection_class(synchronous: str) -> type[QueuedConnection]:
+    """QueuedConnection syncing at the given ``PRAGMA synchronous`` level."""
+    level = str(synchronous).upper()
+    if level not in SYNCHRONOUS_LEVELS:
+        raise ValueError(f"SQLITE_SYNCHRONOUS must be one of {', '.join(SYNCHRONOUS_LEVELS)}, not {synchronous!r}")
+    return QueuedConnection if level == QueuedConnection.synchronous else type(
+        f"QueuedConnection{level.title()}", (QueuedConnection,), {"synchronous": level})
+
+
+def configure(app) -> None:
+    """Open the app's SQLite connections at its ``SQLITE_SYNCHRONOUS`` level (before ``db.init_app``)."""
+    if not str(app.config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
+        return
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})  # a copy: the defaults' dict is shared
+    connect_args = dict(options.get("connect_args") or {})
+    connect_args.setdefault("factory", connection_class(app.config.get("SQLITE_SYNCHRONOUS", "FULL")))
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options | {"connect_args": connect_args}
 
 
 def _use_queued_connections(dialect, _conn_rec, _cargs, cparams) -> None:

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from trainer.sqlite_writers import QueuedConnection, queue_for
+from trainer.sqlite_writers import QueuedConnection, configure, connection_class, queue_for
 
 
 def connect(path, **kwargs) -> QueuedConnection:
@@ -103,3 +103,28 @@ def test_in_memory_databases_do_not_queue():
     conn.execute("CREATE TABLE t (v)")
     conn.execute("INSERT INTO t VALUES (1)")
     assert not conn._queued
+
+
+@pytest.mark.parametrize(("setting", "level"), [("FULL", 2), ("normal", 1)])
+def test_the_synchronous_setting_reaches_every_connection(db_path, setting, level):
+    conn = sqlite3.connect(db_path, factory=connection_class(setting))
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == level
+
+
+def test_configure_sets_the_factory_for_sqlite_only_and_leaves_the_defaults_alone():
+    from flask import Flask
+
+    from trainer.config import DEFAULTS
+
+    with pytest.raises(ValueError, match="SQLITE_SYNCHRONOUS"):
+        connection_class("OFF")
+    app = Flask(__name__)
+    app.config.update(SQLALCHEMY_DATABASE_URI="sqlite:///x.sqlite", SQLALCHEMY_ENGINE_OPTIONS=DEFAULTS["SQLALCHEMY_ENGINE_OPTIONS"],
+                      SQLITE_SYNCHRONOUS="NORMAL")
+    configure(app)
+    factory = app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]["factory"]
+    assert issubclass(factory, QueuedConnection) and factory.synchronous == "NORMAL"
+    assert "connect_args" not in DEFAULTS["SQLALCHEMY_ENGINE_OPTIONS"]
+    app.config.update(SQLALCHEMY_DATABASE_URI="postgresql+psycopg://x/y", SQLALCHEMY_ENGINE_OPTIONS={})
+    configure(app)
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {}
