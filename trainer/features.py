@@ -61,9 +61,9 @@ def add_bench(app: Flask, **commands: click.Command) -> None:
 
 
 def checkout_bench(name: str, module: str, summary: str) -> click.Command:
-    """``trainer bench <name>`` for a harness that lives in the source checkout (``benchmarks/<module>.py``, a
-    click command called ``command``), not in the installed package: this stub imports it when run and passes
-    every argument on (``--help`` included)."""
+    """``trainer bench <name>`` for a harness that lives in the source checkout (``benchmarks/<module>.py`` or a
+    package ``benchmarks/<module>/``, with a click command called ``command``), not in the installed package:
+    this stub imports it when run and passes every argument on (``--help`` included)."""
 
     @click.command(name, help=summary, add_help_option=False,
                    context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
@@ -71,8 +71,9 @@ def checkout_bench(name: str, module: str, summary: str) -> click.Command:
     def stub(ctx):
         from trainer import REPO_ROOT
 
-        if not (REPO_ROOT / "benchmarks" / f"{module}.py").is_file():
-            raise click.ClickException(f"the benchmark ships with the source checkout (benchmarks/{module}.py), not the package")
+        where = REPO_ROOT / "benchmarks" / module
+        if not (where.with_suffix(".py").is_file() or (where / "__init__.py").is_file()):
+            raise click.ClickException(f"the benchmark ships with the source checkout (benchmarks/{module}), not the package")
         if str(REPO_ROOT) not in sys.path:
             sys.path.insert(0, str(REPO_ROOT))
         harness = importlib.import_module(f"benchmarks.{module}")

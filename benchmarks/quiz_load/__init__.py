@@ -20,5 +20,9 @@ a request was *due*, so a client falling behind shows up as latency. Then the in
 exactly once. Exit status 1 on any error or integrity failure.
 
 Nothing here is imported by the application or the test suite; ``trainer bench quiz`` finds this package
-in a source checkout (trainer/quiz/cli.py).
+in a source checkout (trainer.features.checkout_bench) and runs :data:`command`.
 """
+
+from benchmarks.quiz_load.command import bench_quiz as command
+
+__all__ = ["command"]

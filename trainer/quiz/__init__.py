@@ -8,12 +8,12 @@ def init_app(app) -> None:
     from trainer.quiz import completion
 
     completion.connect()
-    from trainer.features import STAFF, NavEntry, add_bench, add_commands, add_nav
+    from trainer.features import STAFF, NavEntry, add_bench, add_commands, add_nav, checkout_bench
     from trainer.quiz import api, views  # noqa: F401  (api: its operations register on import)
-    from trainer.quiz.cli import bench_quiz, quiz
+    from trainer.quiz.cli import quiz
 
     app.register_blueprint(views.bp)
     add_commands(app, quiz)
-    add_bench(app, quiz=bench_quiz)
+    add_bench(app, quiz=checkout_bench("quiz", "quiz_load", "Exam day: start and submit bursts, autosave, deadline closing."))
     add_nav(app, NavEntry("quiz.exams", "考试", order=70), NavEntry("quiz.daily_review", "每日复习", order=80),
             NavEntry("quiz.bank_list", "题库", STAFF, order=160))

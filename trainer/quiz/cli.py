@@ -1,13 +1,11 @@
-"""``trainer quiz close-expired``: submit every attempt whose time is up; ``trainer bench quiz``: the exam-day
-load test, whose harness lives outside the package (benchmarks/quiz_load, a source checkout only).
+"""``trainer quiz close-expired``: submit every attempt whose time is up (``trainer bench quiz``, the exam-day
+load test, lives in benchmarks/quiz_load and is attached in trainer/quiz/__init__.py).
 
 close-expired is not required for correctness (an expired attempt is submitted by the next write that
 touches it, and pages show it closed meanwhile), but run from cron it makes results, hours and review cards
 appear even for attempts nobody touches again.
 """
 
-import importlib
-import sys
 import time
 
 import click
@@ -37,18 +35,3 @@ def close_expired_command():
         if not batch:
             break
     click.echo(f"Closed {closed} expired attempt(s). ({time.perf_counter() - started:.2f} s)")
-
-
-@click.command("quiz", add_help_option=False,
-               context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-@click.pass_context
-def bench_quiz(ctx):
-    """Exam-day load test: start and submit bursts, autosave, deadline closing (--help: its options)."""
-    from trainer import REPO_ROOT
-
-    if not (REPO_ROOT / "benchmarks" / "quiz_load").is_dir():
-        raise click.ClickException("the load test ships with the source checkout (benchmarks/quiz_load), not the package")
-    if str(REPO_ROOT) not in sys.path:
-        sys.path.insert(0, str(REPO_ROOT))
-    harness = importlib.import_module("benchmarks.quiz_load.command")
-    harness.bench_quiz.main(ctx.args, prog_name="trainer bench quiz")
