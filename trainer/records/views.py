@@ -4,15 +4,15 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from trainer import tabular
-from trainer.forms import choices
 from trainer.auth import policy
 from trainer.auth.models import User
 from trainer.content.model import CREDIT_CATEGORIES
 from trainer.extensions import db
+from trainer.forms import choices
 from trainer.hours import ACTIVITIES, SOURCES
-from trainer.pdf import find_font
 from trainer.ids import db_int
 from trainer.org.models import Unit
+from trainer.pdf import find_font
 from trainer.records import activity_report, classroom, crediting, exports, report, services
 from trainer.records.activity import active_policy
 from trainer.records.forms import AdjustmentForm, ClassroomForm
