@@ -59,7 +59,7 @@ def serve(trainees: int):
 
     tmp = Path(tempfile.mkdtemp(prefix="upload-latency-"))
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'db.sqlite'}", "AUDIO_DIR": str(tmp / "audio"),
-                      "SECRET_KEY": "bench", "UPLOAD_LIMIT_PER_HOUR": 100000, "RATELIMIT_ENABLED": False,
+                      "SECRET_KEY": "bench", "UPLOAD_LIMIT_PER_HOUR": 100000,
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     with app.app_context():
         upgrade(revision="heads")
@@ -136,9 +136,7 @@ def main() -> None:
     for _, status, _, _ in results:
         statuses[status] = statuses.get(status, 0) + 1
     agreed = sum(bool(body.get("passed")) == bool(clip["passed"]) for _, _, body, clip in results)
-    from trainer.roleplay import inline
-
-    queue = app.extensions.get(inline.EXTENSION)
+    queue = app.extensions.get("trainer.inline_recognition")  # trainer.roleplay.inline.EXTENSION
     batches = queue.batches if queue is not None else []
     who = "1 trainee, one answer at a time" if args.trainees == 1 else f"{args.trainees} trainees at once × {args.rounds}"
     print(f"{len(results)} answers of ≥{args.seconds:g} s from {folder} ({who}): first replies {statuses} "
@@ -146,6 +144,10 @@ def main() -> None:
     print(f"upload → feedback: median {statistics.median(latencies):.3f} s, p95 {p95:.3f} s, max {latencies[-1]:.3f} s")
     print(f"agreement with labels: {agreed}/{len(results)}; recognition batches: {len(batches)}, "
           f"sizes {sorted(batches, reverse=True)[:12]}{'…' if len(batches) > 12 else ''}")
+    for _, _, body, clip in results:
+        if bool(body.get("passed")) != bool(clip["passed"]):
+            print(f"  disagrees: {clip['file']} (label {'pass' if clip['passed'] else 'fail'}): 「{body.get('transcript')}」"
+                  f" missing {[i['expect'] for i in body.get('items', []) if not i['hit']]} forbidden {body.get('forbidden')}")
 
 
 if __name__ == "__main__":

@@ -126,3 +126,17 @@ def test_waiting_answers_show_their_place_in_the_queue(app, people, session, cli
     _drained(q, 3)
     after = client.get(bodies[-1]["status_url"]).get_json()
     assert after["status"] == "scored" and after["queue"] is None
+
+
+def test_an_upload_waits_only_while_its_answer_is_next_in_line(app):
+    app.config.update(RECOGNITION_INLINE="queue", RECOGNITION_BATCH_SIZE=1, RECOGNITION_WAIT_SECONDS=30)
+    q = inline.get_queue(app)
+    gate = threading.Event()
+    q.work = lambda keys: gate.wait(10)
+    q.submit(1)
+    _until(lambda: _recognising(q, 1), "the first answer was never taken")
+    started = time.monotonic()
+    assert inline.submit_and_wait(app, 2) is False  # a full batch ahead of it: the page polls instead
+    assert time.monotonic() - started < 5
+    gate.set()
+    assert inline.submit_and_wait(app, 3) is True  # next in line: the upload gets its score in one request

@@ -122,7 +122,14 @@ def test_answers_assessed_together_are_recognised_in_one_batch():
     fake = FakeRecognizer({"*": "您好,请坐,请问您需要什么帮助"})
     answers = [Answer(clip(seed=i), RUBRIC) for i in range(3)]
     results = assess_batch(answers, fake)
-    assert fake.batches == [3] and all(r.result.passed for r in results)
+    assert fake.batches == [3] and all(r.result.passed for r in results) and fake.rebatches == []
+    # Those still failing after verification get their biased decodes together, each with its own prompt.
+    other = Rubric(phrases=["再见", "慢走"], forbid=["快走"])
+    halting = FakeRecognizer(lambda audio, prompt: "您好,请坐,请问您需要什么帮助" if prompt else "您好,请问您需要什么帮助")
+    results = assess_batch([Answer(clip(seed=1), RUBRIC), Answer(clip(seed=2), other), Answer(clip(seed=3), RUBRIC)],
+                           halting)
+    assert halting.batches == [3] and halting.rebatches == [3]
+    assert [r.result.passed for r in results] == [True, False, True] and all(r.rescue for r in results)
     with pytest.raises(ValueError, match="strategy"):
         assess_batch(answers, fake, strategy="guess")
     assert assess_batch([], fake) == []

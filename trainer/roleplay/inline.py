@@ -5,9 +5,10 @@ thread made a class's answers compete for the same two cores, one model call at 
 only “正在上传并评分” for as long as it took. Instead, an upload is handed to this queue: a single background
 thread takes up to ``RECOGNITION_BATCH_SIZE`` waiting answers at a time, recognises them as one batch
 (:func:`trainer.roleplay.services.attempts.score_attempts`, which claims each with the usual conditional
-UPDATE: never scored twice) and commits. The upload waits up to ``RECOGNITION_WAIT_SECONDS`` for its answer
-(a single trainee's answer is back well within that) and otherwise answers 202 with ``queued``; the page then
-polls the attempt, whose ``queue`` field says how many answers are ahead (:func:`position`).
+UPDATE: never scored twice) and commits. The upload waits for its answer while it is in the next batch, up to
+``RECOGNITION_WAIT_SECONDS`` (a single trainee's answer comes back in that one request); an answer queued
+behind a full batch answers 202 with ``queued`` at once, and the page polls the attempt, whose ``queue``
+field says how many answers are ahead (:func:`position`).
 
 A process that stops with answers still queued leaves them ``pending`` in the database: a page view of the
 session, ``trainer roleplay retry-pending`` or the next start picks them up, as before.
@@ -148,6 +149,23 @@ def score_and_commit(attempt_ids: list[int]) -> None:
         log.exception("batch recognition of attempts %s failed; they stay pending", attempt_ids)
     finally:
         db.session.remove()
+
+
+def submit_and_wait(app, attempt_id: int) -> bool:
+    """Queue an answer and wait for it: until it is scored, for at most ``RECOGNITION_WAIT_SECONDS``, and
+    only while it is in the next batch. An answer with a full batch or more ahead of it will wait its turn
+    anyway; the upload then returns at once (202) and the page shows its place in the queue. True when done."""
+    queue = get_queue(app)
+    done = queue.submit(attempt_id)
+    deadline = time.monotonic() + float(app.config.get("RECOGNITION_WAIT_SECONDS") or 0)
+    while not done.wait(min(POLL_SECONDS, max(0.0, deadline - time.monotonic()))):
+        where = queue.position(attempt_id)
+        if time.monotonic() >= deadline or (where is not None and where["ahead"] >= queue.batch_size):
+            return False
+    return True
+
+
+POLL_SECONDS = 0.1
 
 
 def position(app, attempt_id: int) -> dict | None:

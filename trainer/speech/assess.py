@@ -90,17 +90,27 @@ def assess(
 def assess_batch(
     answers: list[Answer], recognizer: Recognizer, *, second_pass: bool = True, strategy: str = DEFAULT_STRATEGY,
 ) -> list[Assessment]:
-    """Assess several answers, recognised together when the engine batches (``recognize_batch``)."""
+    """Assess several answers: recognised together when the engine batches (``recognize_batch``), and the
+    biased re-decodes of those that still fail after verification run together too (``redecode_batch``)."""
     if strategy not in STRATEGIES:
         raise ValueError(f"strategy must be one of {STRATEGIES}, not {strategy!r}")
     if not answers:
         return []
     batch = getattr(recognizer, "recognize_batch", None)
     decodings = batch([a.audio for a in answers]) if batch else [None] * len(answers)
-    out = []
-    for answer, decoding in zip(answers, decodings, strict=True):
+    out, rescues = [], []
+    for i, (answer, decoding) in enumerate(zip(answers, decodings, strict=True)):
         heard = decoding.transcript if decoding is not None else recognizer.transcribe(answer.audio)
-        out.append(_follow_up(answer, heard, decoding, recognizer, second_pass=second_pass, strategy=strategy))
+        assessment, prompt = _first_steps(answer, heard, decoding, second_pass=second_pass, strategy=strategy)
+        out.append(assessment)
+        if prompt:
+            rescues.append((i, prompt))
+    if rescues:
+        heard_again = _redecode(recognizer, [(answers[i], decodings[i], prompt) for i, prompt in rescues])
+        for (i, _), rescue in zip(rescues, heard_again, strict=True):
+            out[i].rescue = rescue
+            if not rescue.nothing_heard:
+                out[i].result = merge_results(out[i].result, _score(rescue.text, out[i].heard, answers[i]))
     return out
 
 
@@ -109,27 +119,30 @@ def _score(text: str, heard: Transcript, answer: Answer) -> ScoreResult:
                             response_delay_seconds=answer.response_delay_seconds)
 
 
-def _follow_up(answer: Answer, heard: Transcript, decoding, recognizer, *, second_pass: bool, strategy: str) -> Assessment:
-    result = _score(heard.text, heard, answer)
-    assessment = Assessment(heard, result)
+def _first_steps(answer: Answer, heard: Transcript, decoding, *, second_pass: bool, strategy: str):
+    """Score the unbiased transcript, verify near push-offs, then (for a failing answer) the missed items.
+    Returns the assessment and the prompt of the biased decode still wanted (None: none)."""
+    assessment = Assessment(heard, _score(heard.text, heard, answer))
     if strategy != "none" and decoding is not None and not heard.nothing_heard:
         _verify_forbidden(assessment, answer, decoding)
     result = assessment.result
     if not second_pass or strategy == "none" or result.passed or result.forbidden or heard.nothing_heard:
-        return assessment
+        return assessment, None
     if "verify" in strategy and decoding is not None:
         _verify(assessment, answer, decoding)
         if assessment.result.passed:
-            return assessment
+            return assessment, None
     prompt = prompt_for(answer.rubric)
-    if "rescue" not in strategy or not prompt:
-        return assessment
-    # Both time themselves (Transcript.asr_seconds).
-    rescue = decoding.redecode(prompt) if decoding is not None else recognizer.transcribe(answer.audio, prompt=prompt)
-    assessment.rescue = rescue
-    if not rescue.nothing_heard:
-        assessment.result = merge_results(assessment.result, _score(rescue.text, heard, answer))
-    return assessment
+    return assessment, (prompt if "rescue" in strategy and prompt else None)
+
+
+def _redecode(recognizer, wanted: list[tuple[Answer, object, str]]) -> list[Transcript]:
+    """The biased decodes, batched when the engine can (each times itself: ``Transcript.asr_seconds``)."""
+    batch = getattr(recognizer, "redecode_batch", None)
+    if batch is not None and all(decoding is not None for _, decoding, _ in wanted):
+        return batch([decoding for _, decoding, _ in wanted], [prompt for _, _, prompt in wanted])
+    return [decoding.redecode(prompt) if decoding is not None else recognizer.transcribe(answer.audio, prompt=prompt)
+            for answer, decoding, prompt in wanted]
 
 
 def _missed_items(answer: Answer, result: ScoreResult) -> list:

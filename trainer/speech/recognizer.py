@@ -236,7 +236,7 @@ class FakeRecognizer:
     ``likelihoods``, when given, is a callable ``(audio, texts) -> [float, …]`` that stands in for Whisper's
     force-scoring, so phrase verification can be tested; without it the fake cannot verify.
     ``calls`` records ``(fingerprint, prompt)`` for assertions, ``batches`` the size of every
-    :meth:`recognize_batch`.
+    :meth:`recognize_batch` and ``rebatches`` of every :meth:`redecode_batch`.
     """
 
     engine = "fake"
@@ -248,6 +248,7 @@ class FakeRecognizer:
         self.likelihoods = likelihoods
         self.calls: list[tuple[str, str | None]] = []
         self.batches: list[int] = []
+        self.rebatches: list[int] = []
 
     def transcribe(self, audio: sr.AudioData, *, prompt: str | None = None) -> Transcript:
         started = time.perf_counter()
@@ -273,6 +274,10 @@ class FakeRecognizer:
     def recognize_batch(self, audios: list[sr.AudioData]) -> list[FakeDecoding]:
         self.batches.append(len(audios))
         return [FakeDecoding(self, audio, self.transcribe(audio)) for audio in audios]
+
+    def redecode_batch(self, decodings: list[FakeDecoding], prompts: list[str]) -> list[Transcript]:
+        self.rebatches.append(len(decodings))
+        return [self.transcribe(d.audio, prompt=prompt) for d, prompt in zip(decodings, prompts, strict=True)]
 
 
 class FakeDecoding:

@@ -167,7 +167,8 @@ def near_forbidden(raw: str, phrase: str) -> bool:
 
 def verify_item(raw: str, base_ll: float, item, decoding, *, substitute_only: bool = False) -> Verdict:
     """Force-score the candidates of ``item``'s best-aligned alternatives and keep the best, in two rounds so
-    that an answer pays for few: first each alternative's main candidates (:func:`candidates`); then, only if
+    that an answer pays for few (each candidate costs about a decoder pass): first the main candidates
+    (:func:`candidates`) of the best-aligned alternative and the substitutions of the others; then, only if
     the best of them came within twice the margin without passing it, the spans near its place (``wide``).
     ``substitute_only``: only candidates that replace what was heard (for a forbidden phrase that was
     nearly heard: inserting one anywhere would be a different question)."""
@@ -176,8 +177,9 @@ def verify_item(raw: str, base_ll: float, item, decoding, *, substitute_only: bo
     alternatives = alternatives_of(item, plain)
 
     def pool_of(alts: list[str], wide: bool) -> list[Candidate]:
-        return [c for alt in alts for c in candidates(raw, alt, wide=wide)
-                if not substitute_only or c.how == "substitute"]
+        # The best-aligned alternative with all its candidates; the others only in place of what was heard.
+        return [c for rank, alt in enumerate(alts) for c in candidates(raw, alt, wide=wide)
+                if (rank == 0 or c.how == "substitute") and (not substitute_only or c.how == "substitute")]
 
     best: tuple[float, Candidate] | None = None
     tried: set[str] = set()

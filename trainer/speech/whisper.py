@@ -149,24 +149,32 @@ class WhisperEngine:
         return out
 
     # ------------------------------------------------------------ 3. decode
-    def decode(self, encoded: list[np.ndarray], seconds: list[float], *, prompt: str | None = None,
+    def start_for(self, prompt: str | None) -> list[int]:
+        """The decoder's start tokens: with a prompt, Whisper's ``initial_prompt`` (text said "before" the
+        audio, at most 223 tokens) ahead of the start-of-transcript sequence."""
+        if not prompt:
+            return self.start
+        return [self.tokenizer.sot_prev, *self.tokenizer.encode(" " + prompt.strip())[:223], *self.start]
+
+    def decode(self, encoded: list[np.ndarray], seconds: list[float], *, prompt: str | list | None = None,
                beam_size: int = 1, suppress_latin: bool = False) -> list[Decoded]:
-        """Decode each encoder output (same shapes: one batch). ``prompt``: Whisper's ``initial_prompt``
-        (biasing text said "before" the audio); ``seconds``: speech per answer, which caps its length."""
+        """Decode each encoder output (same shapes: one batch). ``prompt``: one biasing prompt for all, or one
+        per answer (their start sequences must be equally long: CTranslate2 needs the start-of-transcript
+        token at one position in a batch); ``seconds``: speech per answer, which caps its length."""
         import ctranslate2
 
         if not encoded:
             return []
-        start = self.start
-        if prompt:
-            prompt_tokens = self.tokenizer.encode(" " + prompt.strip())[: 223]
-            start = [self.tokenizer.sot_prev, *prompt_tokens, *self.start]
+        prompts = prompt if isinstance(prompt, list) else [prompt] * len(encoded)
+        starts = [self.start_for(p) for p in prompts]
+        if len({len(start) for start in starts}) > 1:
+            raise ValueError("prompts of one batch must give start sequences of one length")
         new_tokens = max(min(MAX_NEW_TOKENS, MIN_NEW_TOKENS + math.ceil(TOKENS_PER_SECOND * s)) for s in seconds)
         suppress = self.suppress + self.latin_tokens() if suppress_latin else self.suppress
         results = self.model.model.generate(
-            ctranslate2.StorageView.from_array(np.stack(encoded)), [start] * len(encoded),
+            ctranslate2.StorageView.from_array(np.stack(encoded)), starts,
             beam_size=beam_size, return_scores=True, return_no_speech_prob=True, suppress_blank=True,
-            suppress_tokens=suppress, max_length=len(start) + new_tokens,
+            suppress_tokens=suppress, max_length=len(starts[0]) + new_tokens,
         )
         decoded = []
         for result in results:
@@ -239,6 +247,7 @@ class WhisperDecoding:
         self.encoded = encoded
         self.decoded = decoded
         self.transcript = transcript
+        self._scored: dict[str, float] = {}  # text → log-likelihood, so a text is never scored twice
 
     @property
     def raw(self) -> str:
@@ -249,22 +258,16 @@ class WhisperDecoding:
         """Force-scored log-likelihoods of ``texts`` on this answer's encoder output; None without speech."""
         if self.encoded is None:
             return None
-        return self.recognizer.whisper.log_likelihoods(self.encoded, self.prepared.content_frames, texts)
+        new = [t for t in dict.fromkeys(texts) if t not in self._scored]
+        if new:
+            scores = self.recognizer.whisper.log_likelihoods(self.encoded, self.prepared.content_frames, new)
+            self._scored.update(zip(new, scores, strict=True))
+        return [self._scored[t] for t in texts]
 
     def redecode(self, prompt: str):
         """The answer decoded again with ``prompt`` as Whisper's initial prompt (beam search), on the kept
         encoder output; cleaned as any transcript is (a read-back prompt is "nothing heard")."""
-        from trainer.speech.recognizer import finish_transcript
-
-        started = time.perf_counter()
-        if self.encoded is None:
-            return self.transcript
-        rec = self.recognizer
-        decoded = rec.whisper.decode([self.encoded], [self.prepared.speech_seconds], prompt=prompt,
-                                     beam_size=rec.prompted_beam_size)[0]
-        return finish_transcript([] if decoded.silent else [decoded.text], prompt=prompt,
-                                 speech_seconds=self.prepared.speech_seconds, engine=rec.engine, model=rec.model,
-                                 seconds=self.prepared.audio_seconds, asr_seconds=time.perf_counter() - started)
+        return self.recognizer.redecode_batch([self], [prompt])[0]
 
 
 class FasterWhisperRecognizer:
@@ -289,6 +292,30 @@ class FasterWhisperRecognizer:
     def transcribe(self, audio, *, prompt: str | None = None):
         decoding = self.recognize_batch([audio])[0]
         return decoding.redecode(prompt) if prompt else decoding.transcript
+
+    def redecode_batch(self, decodings: list[WhisperDecoding], prompts: list[str]) -> list:
+        """:meth:`WhisperDecoding.redecode` for several answers, each with its own prompt: one CTranslate2
+        batch per window length and start-sequence length (answers to the same turn share both). Each
+        transcript's ``asr_seconds`` is its share of its batch's time."""
+        from trainer.speech.recognizer import finish_transcript
+
+        out: list = [d.transcript if d.encoded is None else None for d in decodings]
+        groups: dict[tuple[int, int], list[int]] = {}
+        for i, (d, prompt) in enumerate(zip(decodings, prompts, strict=True)):
+            if d.encoded is not None:
+                groups.setdefault((d.prepared.frames, len(self.whisper.start_for(prompt))), []).append(i)
+        for indexes in groups.values():
+            started = time.perf_counter()
+            decoded = self.whisper.decode([decodings[i].encoded for i in indexes],
+                                          [decodings[i].prepared.speech_seconds for i in indexes],
+                                          prompt=[prompts[i] for i in indexes], beam_size=self.prompted_beam_size)
+            share = (time.perf_counter() - started) / len(indexes)
+            for i, d in zip(indexes, decoded, strict=True):
+                p = decodings[i].prepared
+                out[i] = finish_transcript([] if d.silent else [d.text], prompt=prompts[i],
+                                           speech_seconds=p.speech_seconds, engine=self.engine, model=self.model,
+                                           seconds=p.audio_seconds, asr_seconds=share)
+        return out
 
     def recognize_batch(self, audios: list) -> list[WhisperDecoding]:
         """Recognise several answers together: each prepared alone, encoded in batches of equal windows,

@@ -75,7 +75,7 @@ def receive_upload(user, session, turn, data: bytes, *, now, response_delay=None
 
 def dispatch(attempt, *, now, lim=None):
     """Score a committed pending attempt: on a single machine through the process's recognition queue
-    (:mod:`trainer.roleplay.inline`), waiting up to ``RECOGNITION_WAIT_SECONDS`` for it; with ``REDIS_URL``
+    (:mod:`trainer.roleplay.inline`), waiting for it while it is next in line (:func:`inline.submit_and_wait`); with ``REDIS_URL``
     by queueing it for the workers (:mod:`trainer.roleplay.queue`). Returns the attempt, refreshed."""
     from trainer.extensions import db
     from trainer.roleplay import inline, queue
@@ -86,8 +86,7 @@ def dispatch(attempt, *, now, lim=None):
         app = current_app._get_current_object()
         if inline.eager(app):
             return score_attempt(attempt, now=now, **(lim or limits()))
-        done = inline.get_queue(app).submit(attempt.id)
-        done.wait(float(app.config.get("RECOGNITION_WAIT_SECONDS") or 0))
+        inline.submit_and_wait(app, attempt.id)
         # Scored (or still waiting) in the queue's own session: read what it committed.
         db.session.expire_all()
         return attempt
