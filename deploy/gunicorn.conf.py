@@ -10,12 +10,10 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")  # behind nginx/HTTPS; never expose it directly
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-# SQLite (TRAINER_DATABASE_URL unset or sqlite:…) lets one transaction write at a time. A thread holding that
-# lock must win the GIL back after every statement, behind its process's other threads: with 4 threads a
-# submit held it 37 ms (median) instead of 21 ms and exam-day bursts went half as fast (README, "Measured
-# figures"). So one thread per process there; PostgreSQL locks rows and gains from threads overlapping waits.
-_sqlite = os.environ.get("TRAINER_DATABASE_URL", "sqlite").startswith("sqlite")
-threads = int(os.environ.get("GUNICORN_THREADS", "1" if _sqlite else "4"))
+# Four threads on SQLite too: one thread per process shortened a submit's hold on SQLite's write lock (no GIL
+# to win back from sibling threads) but halved autosave throughput, since a thread waiting for its commit's
+# disk sync then blocks the whole process (trainer bench quiz, issue 18).
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread"
 # Uploads are ≤ 2 MB and recognition is queued, so 30 s covers any request; a hung one is restarted.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

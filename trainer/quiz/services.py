@@ -35,7 +35,7 @@ from trainer.quiz import exams as exam_rules
 from trainer.quiz import grading, marking
 from trainer.quiz.draw import DrawError, draw_exam, draw_practice
 from trainer.quiz.expiry import as_closed
-from trainer.quiz.models import Exam, QuizAttempt, QuizItem
+from trainer.quiz.models import Exam, Question, QuizAttempt, QuizItem
 from trainer.quiz.pool import Pool, pool_for
 
 # Network slack: an answer sent in the last second still counts if it lands within this after the deadline.
@@ -186,7 +186,9 @@ def with_questions(attempt: QuizAttempt, *, questions: bool | None = None) -> Qu
     if questions is None:
         questions = not (attempt.mode == "exam" and attempt.status == "open")
     query = select(QuizItem).where(QuizItem.attempt_id == attempt.id).order_by(QuizItem.position)
-    items = list(db.session.scalars(query.options(selectinload(QuizItem.question)) if questions else query))
+    if questions:  # only what feedback() shows; the item holds the question as drawn
+        query = query.options(selectinload(QuizItem.question).load_only(Question.explanation, Question.source))
+    items = list(db.session.scalars(query))
     set_committed_value(attempt, "items", items)  # loaded state, not a change to flush
     return attempt
 
