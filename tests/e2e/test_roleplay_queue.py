@@ -52,3 +52,40 @@ def test_page_polls_until_the_worker_has_scored(live_server, launch_browser, log
     finally:
         with app.app_context():
             q.delete(delete_jobs=True)
+
+
+def test_page_shows_the_place_in_the_one_machine_queue(live_server, launch_browser, login, tmp_path):
+    """No Redis: the process's own recognition queue (trainer.roleplay.inline), held busy by another answer,
+    so the page's answer waits behind it; the page says how many answers are ahead, then shows the score."""
+    import threading
+
+    from trainer.roleplay import inline
+
+    app = live_server.app
+    app.config.update(ASR_ENGINE="fake", ASR_FAKE_TRANSCRIPT=GOOD_ANSWER, TTS_ENABLED=False,
+                      RECOGNITION_INLINE="queue", RECOGNITION_BATCH_SIZE=1, RECOGNITION_WAIT_SECONDS=30)
+    q = inline.get_queue(app)
+    gate, real = threading.Event(), q.work
+    q.work = lambda keys: real(keys) if keys != ["other"] else gate.wait(30)
+    q.submit("other")  # someone else's answer, being recognised
+    clip = padded_clip(tmp_path / "answer.wav")
+    browser = launch_browser("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                             f"--use-file-for-fake-audio-capture={clip}", "--autoplay-policy=no-user-gesture-required")
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        login(page, live_server)
+        page.goto(f"{live_server.url}/roleplay/counter-greeting")
+        page.click("text=开始练习")
+        page.wait_for_url("**/roleplay/sessions/*")
+        page.click("#rp-start")
+        page.wait_for_selector("#rp.recording", timeout=30_000)
+        page.wait_for_timeout(3_000)
+        page.click("#rp-stop")
+        page.wait_for_selector("#rp[data-polling='1']", state="attached", timeout=30_000)
+        assert page.locator("#rp-status").inner_text().startswith("排队中:前面还有 1 段录音")
+    finally:
+        gate.set()
+    page.wait_for_selector("#rp[data-attempt-status='scored']", state="attached", timeout=30_000)
+    assert "分" in page.locator("#rp-score-value").inner_text() and errors == []
