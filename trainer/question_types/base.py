@@ -45,6 +45,7 @@ class QuestionType:
     gift_inline: bool = False  # its GIFT answer block sits on the question's line
     gift_marks_type: bool = False  # GIFT cannot tell it from another type: write its 题型 in the comment
     has_blank: bool = False  # its stem holds the blank ____ (GIFT puts the answer block there)
+    answer_hint: str = ""  # how its 答案 is written in a form or an Excel cell, for trainers
 
     @property
     def template(self) -> str:

@@ -28,6 +28,7 @@ def normalise_blank(stem: str) -> str:
 class FillBlank(QuestionType):
     name, label, minutes = "fill_blank", "填空题", 1.0
     gift_inline = has_blank = True
+    answer_hint = "可接受的答案,多个用 | 分隔,如 五声|五声服务;题干用 ____ 标出空。"
 
     def validate(self, reader, path, q) -> None:
         if q.stem.count(BLANK) != 1 or BLANK + "_" * 4 in q.stem:

@@ -16,6 +16,7 @@ class Multiple(Single):
     name, label, minutes = "multiple", "多选题", 1.5
     option_range = (3, 6)
     aliases = ("多项选择题", "多项选择", "不定项选择题")
+    answer_hint = "全部正确选项的字母(至少两个),如 ABD。"
 
     def validate(self, reader, path, q) -> None:
         if self._check_options(reader, path, q.options):

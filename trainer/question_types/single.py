@@ -9,6 +9,7 @@ class Single(QuestionType):
     name, label, minutes = "single", "单选题", 1.0
     option_range, indexed = (2, 6), True
     aliases = ("单项选择题", "单项选择")
+    answer_hint = "正确选项的字母,如 B。"
 
     def validate(self, reader, path, q) -> None:
         if self._check_options(reader, path, q.options):

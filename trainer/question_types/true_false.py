@@ -19,6 +19,7 @@ class TrueFalse(QuestionType):
     name, label, minutes = "true_false", "判断题", 0.5
     gift_inline = True
     aliases = ("是非题",)
+    answer_hint = "对 或 错。"
 
     def validate(self, reader, path, q) -> None:
         if q.options:
