@@ -6,8 +6,14 @@
   (trainer/auth/policy.py: owner, trainers of the bank's unit or above, admins). Shipped banks are
   never changed here: their source of truth is the YAML file.
 - Changing a bank never changes an attempt already started: each attempt item froze its question.
-- All or nothing: the file is parsed and every row checked first; with any error nothing is written and
-  the errors are reported by row.
+- Preview first: :func:`preview_import` reads a file into a :class:`~trainer.quiz.bankio.BankPreview` (every
+  question 可导入 / 需修改 / 不支持 with its reasons; writes nothing). :func:`import_bank` then writes it in one of
+  two modes: ``good`` (the 可导入 questions; the others are skipped and listed) or ``all`` (all or nothing: any
+  question that is not 可导入 and nothing is written). Both are the stable entry points of the import page, the
+  ``trainer bank`` CLI and the API:
+
+      preview = preview_import(filename, data, default_source="000 §5")
+      summary = import_bank(actor, preview, bank=None, title="新题库", filename=filename, mode="good")
 - A question keeps its identity (and so its learners' history and review cards) across imports: matched
   by 编号, else by the same stem; questions missing from the new file are retired, never deleted.
 - Exporting a bank and importing the file into it changes nothing (tested).
@@ -16,6 +22,7 @@
 import json
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -27,9 +34,9 @@ from trainer.content.exams import TRAINER_BANK_PREFIX
 from trainer.content.model import QuestionDef
 from trainer.errors import Forbidden, NotFound, ValidationFailed
 from trainer.extensions import db
-from trainer.quiz.bankio import ParsedBank
+from trainer.quiz.bankio import IMPORT_MODES, BankPreview, ParsedBank, PreviewItem, finish_preview
 from trainer.quiz.excel import read_workbook, write_workbook
-from trainer.quiz.gift import export_gift, parse_gift
+from trainer.quiz.gift import export_gift, preview_gift
 from trainer.quiz.marking import normalise_text
 from trainer.quiz.models import Question, QuestionBank
 
@@ -45,6 +52,7 @@ class ImportSummary:
     unchanged: int = 0
     retired: int = 0
     notes: list[str] = field(default_factory=list)
+    skipped: list[PreviewItem] = field(default_factory=list)  # mode 'good': the items not written
 
 
 def get_bank(key: str) -> QuestionBank:
@@ -97,16 +105,50 @@ def export_bank(bank: QuestionBank, fmt: str) -> tuple[bytes, str, str]:
     raise NotFound("不支持的导出格式。", f"unknown format {fmt!r}")
 
 
-def parse_file(filename: str, data: bytes) -> ParsedBank:
+def _gift_text(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed("GIFT 文件应为 UTF-8 编码。", str(exc)) from exc
+
+
+def _preview_xlsx(data: bytes) -> BankPreview:
+    return BankPreview.from_parsed(read_workbook(data), file_type="excel")
+
+
+def _preview_gift(data: bytes) -> BankPreview:
+    return preview_gift(_gift_text(data))
+
+
+# File name ending → (format name, reader of the bytes into an unfinished preview). Other formats register here.
+PREVIEW_READERS: dict[str, tuple[str, Callable[[bytes], BankPreview]]] = {
+    ".xlsx": ("xlsx", _preview_xlsx),
+    ".gift": ("gift", _preview_gift),
+    ".txt": ("gift", _preview_gift),
+}
+
+
+def _reader(filename: str) -> tuple[str, Callable[[bytes], BankPreview]]:
     name = filename.lower()
-    if name.endswith(".xlsx"):
-        return read_workbook(data)
-    if name.endswith((".gift", ".txt")):
-        try:
-            return parse_gift(data.decode("utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            raise ValidationFailed("GIFT 文件应为 UTF-8 编码。", str(exc)) from exc
-    raise ValidationFailed("请上传 .xlsx(Excel)或 .gift / .txt(GIFT)文件。", f"unsupported file {filename!r}")
+    for ending, reader in PREVIEW_READERS.items():
+        if name.endswith(ending):
+            return reader
+    endings = "、".join(PREVIEW_READERS)
+    raise ValidationFailed(f"请上传以下格式的文件:{endings}。", f"unsupported file {filename!r}")
+
+
+def preview_import(filename: str, data: bytes, *, default_source: str = "") -> BankPreview:
+    """Read a bank file (format from its name) into a checked preview; writes nothing. ``default_source`` is the
+    batch 出处 given to questions without one. ValidationFailed for a file type no reader takes or bad encoding."""
+    fmt, read = _reader(filename)
+    preview = read(data)
+    preview.format = fmt
+    return finish_preview(preview, default_source)
+
+
+def parse_file(filename: str, data: bytes) -> ParsedBank:
+    """All-or-nothing view of :func:`preview_import` (older callers)."""
+    return preview_import(filename, data).to_parsed()
 
 
 def _values(question: QuestionDef, position: int) -> dict:
@@ -124,13 +166,26 @@ def _next_code(existing_codes: set[str]) -> str:
     return f"q{max(numbers, default=0) + 1:03d}"
 
 
-def import_bank(actor: User, parsed: ParsedBank, *, bank: QuestionBank | None = None, title: str = "",
-                filename: str = "") -> ImportSummary:
-    """Write a checked file into ``bank`` (a trainer bank) or into a new bank titled ``title``."""
+def import_bank(actor: User, preview: BankPreview | ParsedBank, *, bank: QuestionBank | None = None, title: str = "",
+                filename: str = "", mode: str = "all") -> ImportSummary:
+    """Write a checked file into ``bank`` (a trainer bank) or into a new bank titled ``title``.
+
+    ``mode`` (IMPORT_MODES): ``all`` writes only when every question is 可导入; ``good`` writes the 可导入 ones and
+    lists the others in ``summary.skipped``. Questions of an existing bank are retired when the file no longer has
+    them, except those whose 编号 belongs to a skipped question (fix the file and import again)."""
     if actor.role not in policy.STAFF_ROLES:
         raise Forbidden("没有权限。", f"user {actor.id} may not import banks")
-    if not parsed.ok:
-        raise ValidationFailed("文件有错误,没有导入任何题目。", "; ".join(str(e) for e in parsed.errors[:20]))
+    if mode not in IMPORT_MODES:
+        raise ValidationFailed("导入方式无效。", f"unknown import mode {mode!r}")
+    if isinstance(preview, ParsedBank):
+        preview = BankPreview.from_parsed(preview)
+    items = preview.importable(mode)
+    if not items:
+        problems = preview.errors + [e for i in preview.items if i.status != "ok" for e in _item_errors(i)]
+        message = "文件有错误,没有导入任何题目。" if mode == "all" or preview.errors else "文件中没有可导入的题目。"
+        raise ValidationFailed(message, "; ".join(str(e) for e in problems[:20]) or "no questions")
+    parsed = ParsedBank(questions=[(i.number, i.question) for i in items], title=preview.title)
+    kept_codes = {i.code for i in preview.items if i.status != "ok" and i.code}
     if bank is not None:
         require_writable(actor, bank)
     if bank is None:
@@ -172,11 +227,17 @@ def import_bank(actor: User, parsed: ParsedBank, *, bank: QuestionBank | None = 
             summary.unchanged += not changed
         db.session.flush()
         used.add(row.id)
+    summary.skipped = [i for i in preview.items if i.status != "ok"]
     for question in bank.questions:
-        if question.id not in used and not question.retired:
+        if question.id not in used and not question.retired and code_of(bank, question) not in kept_codes:
             question.retired = True
             summary.retired += 1
     db.session.flush()
     audit.record(actor, "bank.import", bank.key, title=bank.title, file=filename, created=summary.created,
-                 updated=summary.updated, unchanged=summary.unchanged, retired=summary.retired)
+                 updated=summary.updated, unchanged=summary.unchanged, retired=summary.retired,
+                 skipped=len(summary.skipped), mode=mode)
     return summary
+
+
+def _item_errors(item: PreviewItem) -> list[str]:
+    return [f"第 {item.number} 行:{reason}" for reason in item.reasons or [item.status_label]]

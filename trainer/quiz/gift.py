@@ -24,6 +24,7 @@ from trainer.question_types import BLANK, QUESTION_TYPES
 from trainer.quiz.bankio import (
     DIFFICULTY_WORDS,
     MAX_QUESTIONS,
+    BankPreview,
     ParsedBank,
     RowError,
     check_common,
@@ -250,3 +251,7 @@ def parse_gift(text: str) -> ParsedBank:
     if not parsed.questions and not parsed.errors:
         parsed.errors.append(RowError(1, "文件中没有题目。"))
     return parsed
+
+
+def preview_gift(text: str) -> "BankPreview":
+    return BankPreview.from_parsed(parse_gift(text), file_type="gift")
