@@ -23,7 +23,8 @@ in file order, plus file-level ``errors`` (unreadable file, too many questions: 
   changed or dropped while keeping the meaning (Chinese), shown with an ``ok`` item too.
 
 ``BankPreview``: ``items``, ``errors`` (file level, :class:`RowError`), ``title`` and ``tags`` the file names
-(GIFT ``$CATEGORY``), ``default_source`` (the batch 出处 applied to questions without one). A reader only builds
+(GIFT ``$CATEGORY``), ``default_source`` (the batch 出处 applied to questions without one), ``notes`` (file-level
+remarks in Chinese: what the reader did not read, e.g. an Excel column the platform has no field for). A reader only builds
 items; :func:`finish_preview` applies the batch 出处, gives codes and runs :func:`check_common`, turning items
 with problems into ``fix``. Import modes (``IMPORT_MODES``): ``good`` imports the ``ok`` items and skips the rest;
 ``all`` imports only when every item is ``ok`` (all or nothing). ``ParsedBank`` is the older all-or-nothing shape
@@ -40,12 +41,13 @@ from trainer.content.questions import BLANK, QUESTION_VALIDATORS
 from trainer.question_types import LETTERS, QUESTION_TYPES  # noqa: F401  (LETTERS: the formats read it from here)
 
 MAX_QUESTIONS = 2000
+OPTION_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # naming options in messages, also past our LETTERS (a file may have 8)
 CODE = re.compile(r"^[A-Za-z0-9_.\-]{1,40}$")
 
 STATUS_LABELS = {"ok": "可导入", "fix": "需修改", "unsupported": "不支持"}
 IMPORT_MODES = {"good": "只导入可导入的题目", "all": "全部可导入时才导入(任何一题有问题则不导入)"}
-DIFFICULTY_WORDS = {"1": 1, "2": 2, "3": 3, "易": 1, "容易": 1, "简单": 1, "中": 2, "中等": 2, "一般": 2,
-                    "难": 3, "较难": 3, "困难": 3}
+DIFFICULTY_WORDS = {"1": 1, "2": 2, "3": 3, "易": 1, "容易": 1, "简单": 1, "低": 1, "较易": 1, "中": 2, "中等": 2,
+                    "一般": 2, "难": 3, "较难": 3, "困难": 3, "高": 3}
 
 
 @dataclass
@@ -85,8 +87,30 @@ def final_check(question: QuestionDef) -> list[str]:
     return collector.problems
 
 
+def option_problems(qtype: str, options: list[str]) -> list[str]:
+    """Chinese reasons the options do not fit the type: none allowed, too few or too many (never cut), repeated."""
+    kind = QUESTION_TYPES[qtype]
+    if kind.option_range is None:
+        return [f"{kind.label}不填选项。"] if options else []
+    (low, high), problems = kind.option_range, []
+    if len(options) > high:
+        extra = "、".join(OPTION_LETTERS[high:len(options)])
+        problems.append(f"有 {len(options)} 个选项,{kind.label}最多 {high} 个:选项{extra}无法导入,请删减或合并后再导入。")
+    elif len(options) < low:
+        problems.append(f"只有 {len(options)} 个选项,{kind.label}至少要 {low} 个。")
+    first: dict[str, int] = {}
+    for index, option in enumerate(options):
+        if option in first:
+            problems.append(f"选项{OPTION_LETTERS[first[option]]}与选项{OPTION_LETTERS[index]}相同(“{option}”),选项不能重复。")
+        else:
+            first[option] = index
+    return problems
+
+
 def check_common(question: QuestionDef, row: int, errors: list[RowError], seen_codes: dict[str, int]) -> None:
-    """Checks every format shares: 编号 unique and well formed, stem, source; then the type's own rules."""
+    """Checks every format shares: 编号 unique and well formed, stem, source, options (in Chinese); then the
+    type's own rules (English from the content validator, only when nothing was reported in Chinese)."""
+    before = len(errors)
     if question.id:
         if not CODE.match(question.id):
             errors.append(RowError(row, f"编号“{question.id}”只能用字母、数字、-、_、.,最长 40 个字符。"))
@@ -102,7 +126,8 @@ def check_common(question: QuestionDef, row: int, errors: list[RowError], seen_c
         errors.append(RowError(row, "缺少出处:每道题都要注明依据的条款,例如“000 §5.2.1”(也可在导入页填写本批出处)。"))
     if QUESTION_TYPES[question.type].has_blank and question.stem.count(BLANK) != 1:
         errors.append(RowError(row, "填空题的题干要有且只有一个空,写作 ____(或 ( ))。"))
-    for problem in final_check(question) if question.type in QUESTION_VALIDATORS else []:
+    errors.extend(RowError(row, problem) for problem in option_problems(question.type, question.options))
+    for problem in final_check(question) if question.type in QUESTION_VALIDATORS and len(errors) == before else []:
         errors.append(RowError(row, f"题目不符合格式要求:{problem}"))
 
 
@@ -146,6 +171,7 @@ class BankPreview:
     tags: list[str] = field(default_factory=list)
     default_source: str = ""
     format: str = ""
+    notes: list[str] = field(default_factory=list)  # file level, Chinese: what the reader skipped (unread columns …)
 
     def counts(self) -> dict[str, int]:
         return {status: sum(1 for i in self.items if i.status == status) for status in STATUS_LABELS}
