@@ -14,7 +14,7 @@ from trainer.courses.services import get_module
 from trainer.extensions import db
 from trainer.records import services
 from trainer.records.models import ClassroomSession, HoursEntry
-from trainer.timeutil import utcnow
+from trainer.timeutil import to_local, utcnow
 
 
 def login(client, username):
@@ -57,12 +57,41 @@ def test_dashboard_lists_units_and_who_is_behind(client, people, content, units)
     db.session.commit()
     login(client, "trainer_east")
     page = client.get("/records").get_data(as_text=True)
-    assert "<svg class=\"bars\"" in page and "东区供电所" in page and "西区供电所" not in page
+    assert 'id="compliance-chart"' in page and "东区供电所" in page and "西区供电所" not in page
     behind = page.split("未达标人员")[1]
     assert "trainer_east" in behind and "trainee_east" not in behind and "trainee_west" not in behind
     assert f"/records/people/{people['trainer_east'].id}" in behind
     assert client.get(f"/records?unit={units['west'].id}").status_code == 403
     assert client.get(f"/records?unit={units['east_team'].id}").status_code == 200
+
+
+def chart_data(page: str, chart_id: str) -> dict:
+    """The JSON a chart on the page is drawn from (static/js/charts.js reads the same attribute)."""
+    import html
+    import json
+    import re
+
+    match = re.search(rf'id="{chart_id}"[^>]*data-chart=\'([^\']*)\'', page)
+    assert match, f"no chart {chart_id}"
+    return json.loads(html.unescape(match.group(1)))
+
+
+def test_dashboard_embeds_compliance_and_trend_charts(client, people, content, units):
+    year = services.hours_policy().year_of(utcnow())
+    services.adjust(people["admin"], people["trainee_east"], year=year, category="ethics", minutes=960, reason="测试达标",
+                    now=utcnow())
+    db.session.commit()
+    login(client, "admin")
+    page = client.get("/records").get_data(as_text=True)
+    assert "js/charts.js" in page and "vendor/echarts/echarts.min.js" in page and "css/charts.css" in page
+    compliance = chart_data(page, "compliance-chart")
+    east = compliance["categories"].index("东区营业班")
+    assert compliance["series"][0]["name"] == "已达标" and compliance["series"][0]["values"][east] == 1
+    trend = chart_data(page, "trend-chart")
+    assert [s["name"] for s in trend["series"]] == ["东区供电所", "西区供电所"]
+    month = to_local(utcnow()).month
+    assert trend["series"][0]["values"][month - 1] == 8.0  # 16 h over the station's two people
+    assert "学时趋势" in page and "<th>在岗人数</th>" in page  # the table behind the chart
 
 
 def test_exports_download(client, people, content, units):

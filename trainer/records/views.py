@@ -13,7 +13,7 @@ from trainer.hours import ACTIVITIES, SOURCES
 from trainer.ids import db_int
 from trainer.org.models import Unit
 from trainer.pdf import find_font
-from trainer.records import activity_report, classroom, crediting, exports, report, services
+from trainer.records import activity_report, charts, classroom, crediting, exports, report, services
 from trainer.records.activity import active_policy
 from trainer.records.forms import AdjustmentForm, ClassroomForm
 from trainer.records.models import ClassroomSession
@@ -96,8 +96,13 @@ def dashboard():
     stats = report.unit_compliance(rows, units)
     active = [r for r in rows if r.active]
     lagging = report.behind(rows)
+    current = rules.year_of(now)
+    last_month = 12 if year < current else rules.local(now).month if year == current else 0
+    trend = charts.hours_trend(year, charts.trend_units(units, unit), stats, rules, last_month)
     return render_template(
         "records/dashboard.html", year=year, unit=unit, units=policy.visible_units(current_user), stats=stats,
+        compliance_chart=charts.compliance_chart(stats, year), trend=trend, trend_chart=charts.trend_chart(trend, year, rules),
+        months=charts.MONTHS[:max(last_month, 1)],
         behind=lagging[:BEHIND_SHOWN], behind_count=len(lagging), people=len(active),
         compliant=sum(1 for r in active if r.summary.compliant), rules=rules, days_left=rules.days_left(now, year),
         deadline=rules.deadline_date(year), current_year=rules.year_of(now), categories=CREDIT_CATEGORIES,
