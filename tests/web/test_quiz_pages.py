@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from tests.chart_support import chart_data
 from tests.quiz_support import right_response
 from trainer.audit import AuditEvent
 from trainer.extensions import db
@@ -124,6 +125,20 @@ def test_item_analysis_flags_questions(client, people, as_trainer):
     assert page.count("难度系数") >= 6 and "区分度" in page
     assert "起身相迎" in page  # option frequencies of the multiple-choice question
     assert "太难或答案有误" in page or "区分度低" in page or "太容易" in page
+
+
+def test_results_and_analysis_embed_their_charts(client, people, as_trainer):
+    _submit_attempts(people, [True, True, False, False, False])  # best scores 100, 100 and three low ones
+    page = client.get("/exams/demo-exam/results").get_data(as_text=True)
+    scores = chart_data(page, "score-chart")
+    assert scores["categories"][-1] == "90–100" and scores["series"][0]["values"][-1] == 2
+    assert sum(scores["series"][0]["values"]) == 5 and "js/charts.js" in page and "分数分布" in page
+    page = client.get("/exams/demo-exam/analysis").get_data(as_text=True)
+    difficulty = chart_data(page, "difficulty-chart")
+    assert len(difficulty["categories"]) == 5 and difficulty["max"] == 1
+    values = difficulty["series"][0]["values"]
+    assert values == sorted(values) and all(0 <= v <= 1 for v in values)  # hardest first, facility 0–1
+    assert 'href="#item-1"' in page and 'id="item-1"' in page  # the table under the chart links to each question
 
 
 def test_trainer_creates_and_edits_an_exam_for_their_units(client, people, as_trainer, auth):

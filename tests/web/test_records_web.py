@@ -8,6 +8,7 @@ from datetime import timedelta
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from tests.chart_support import chart_data
 from tests.conftest import Auth
 from tests.services.test_hours_report import pdf_text
 from trainer.courses.services import get_module
@@ -63,17 +64,6 @@ def test_dashboard_lists_units_and_who_is_behind(client, people, content, units)
     assert f"/records/people/{people['trainer_east'].id}" in behind
     assert client.get(f"/records?unit={units['west'].id}").status_code == 403
     assert client.get(f"/records?unit={units['east_team'].id}").status_code == 200
-
-
-def chart_data(page: str, chart_id: str) -> dict:
-    """The JSON a chart on the page is drawn from (static/js/charts.js reads the same attribute)."""
-    import html
-    import json
-    import re
-
-    match = re.search(rf'id="{chart_id}"[^>]*data-chart=\'([^\']*)\'', page)
-    assert match, f"no chart {chart_id}"
-    return json.loads(html.unescape(match.group(1)))
 
 
 def test_dashboard_embeds_compliance_and_trend_charts(client, people, content, units):

@@ -12,7 +12,7 @@ from trainer.content.questions import QUESTION_TYPE_LABELS
 from trainer.errors import TrainerError
 from trainer.forms import choices
 from trainer.ids import db_int
-from trainer.quiz import analysis, banks, expiry, services
+from trainer.quiz import analysis, banks, charts, expiry, services
 from trainer.quiz import exams as exam_rules
 from trainer.quiz.forms import BankImportForm, ExamForm
 from trainer.quiz.views import bp
@@ -38,16 +38,18 @@ def exam_results(key: str):
     detail = next((r for r in rows if r.unit.id == selected), None)
     if selected and detail is None:
         abort(403)  # not a unit this trainer may see (or nobody in it)
-    return render_template("quiz/results.html", exam=exam, rows=rows, detail=detail, unclosed=unclosed)
+    return render_template("quiz/results.html", exam=exam, rows=rows, detail=detail, unclosed=unclosed,
+                           score_chart=charts.score_chart(rows, exam.pass_percent))
 
 
 @bp.route("/exams/<key>/analysis")
 @roles_required(*STAFF)
 def exam_analysis(key: str):
     exam = _managed_exam(key)
+    rows = analysis.exam_item_analysis(current_user, exam)
     return render_template(
-        "quiz/analysis.html", exam=exam, rows=analysis.exam_item_analysis(current_user, exam),
-        labels=QUESTION_TYPE_LABELS, min_sample=analysis.MIN_SAMPLE,
+        "quiz/analysis.html", exam=exam, rows=rows, labels=QUESTION_TYPE_LABELS, min_sample=analysis.MIN_SAMPLE,
+        difficulty_chart=charts.difficulty_chart(rows),
     )
 
 
