@@ -35,7 +35,7 @@ from trainer.content.model import QuestionDef
 from trainer.errors import Forbidden, NotFound, ValidationFailed
 from trainer.extensions import db
 from trainer.quiz.bankio import IMPORT_MODES, BankPreview, ParsedBank, PreviewItem, finish_preview
-from trainer.quiz.excel import read_workbook, write_workbook
+from trainer.quiz.excel import preview_workbook, write_workbook
 from trainer.quiz.gift import export_gift, preview_gift
 from trainer.quiz.marking import normalise_text
 from trainer.quiz.models import Question, QuestionBank
@@ -112,17 +112,13 @@ def _gift_text(data: bytes) -> str:
         raise ValidationFailed("GIFT 文件应为 UTF-8 编码。", str(exc)) from exc
 
 
-def _preview_xlsx(data: bytes) -> BankPreview:
-    return BankPreview.from_parsed(read_workbook(data), file_type="excel")
-
-
 def _preview_gift(data: bytes) -> BankPreview:
     return preview_gift(_gift_text(data))
 
 
 # File name ending → (format name, reader of the bytes into an unfinished preview). Other formats register here.
 PREVIEW_READERS: dict[str, tuple[str, Callable[[bytes], BankPreview]]] = {
-    ".xlsx": ("xlsx", _preview_xlsx),
+    ".xlsx": ("xlsx", preview_workbook),
     ".gift": ("gift", _preview_gift),
     ".txt": ("gift", _preview_gift),
 }
