@@ -164,9 +164,9 @@ def test_gift_refuses_what_it_does_not_support_with_line_numbers():
 """
     parsed = parse_gift(text)
     messages = [str(e) for e in parsed.errors]
-    assert messages[0].startswith("第 2 行:不支持数值题")
-    assert messages[1].startswith("第 5 行:不支持问答题")
-    assert messages[2].startswith("第 8 行:配对题只支持")
+    assert messages[0].startswith("第 2 行:数值题本平台不支持")
+    assert messages[1].startswith("第 5 行:问答题需要人工评分")
+    assert messages[2].startswith("第 8 行:配对题本平台不支持")
     assert messages[3].startswith("第 10 行:缺少出处")
-    assert messages[4].startswith("第 13 行:没有找到答案部分")
+    assert messages[4].startswith("第 13 行:说明文字")
     assert parsed.questions == []

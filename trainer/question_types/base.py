@@ -5,6 +5,7 @@ shape: option indexes into the question's own ``options``, ``[true]``/``[false]`
 ``[]`` means "not answered". A score is a credit in [0, 1].
 """
 
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
@@ -14,6 +15,14 @@ LETTERS = "ABCDEF"
 MAX_TEXT = 200  # characters of a typed response
 # Punctuation stripped from the ends of fill-in answers, after NFKC (so full-width forms are already ASCII).
 _EDGE_PUNCTUATION = " \t\r\n.,;:!?'\"()[]{}<>-_~`|/\\。,、;:!?“”‘’()【】《》〈〉「」『』…—·"
+
+
+GIFT_WEIGHT = re.compile(r"^%-*([0-9]{1,2})\.?([0-9]*)%")  # Moodle's GIFT answer weight ($giftanswerweightregex)
+
+
+def gift_weighted(escaped: str, weight: str) -> str:
+    """A GIFT answer Moodle would read a weight from (``%50%…``) gets its real weight written in front."""
+    return f"%{weight}%{escaped}" if GIFT_WEIGHT.match(escaped) else escaped
 
 
 def normalise_text(text: str) -> str:
@@ -45,6 +54,7 @@ class QuestionType:
     gift_inline: bool = False  # its GIFT answer block sits on the question's line
     gift_marks_type: bool = False  # GIFT cannot tell it from another type: write its 题型 in the comment
     has_blank: bool = False  # its stem holds the blank ____ (GIFT puts the answer block there)
+    gift_matching: bool = False  # GIFT writes it as a matching question (its options are left-hand sides)
     answer_hint: str = ""  # how its 答案 is written in a form or an Excel cell, for trainers
 
     @property

@@ -6,7 +6,7 @@ punctuation stripped from both ends: "五声。" = "五声", "Ａ" = "a").
 
 import re
 
-from trainer.question_types.base import BLANK, MAX_TEXT, QuestionType, answered, normalise_text
+from trainer.question_types.base import BLANK, MAX_TEXT, QuestionType, answered, gift_weighted, normalise_text
 
 # Trainers mark a blank as （ ）, ( ) or a run of underscores; the platform writes ____ .
 BLANK_MARKS = re.compile("[(\uff08]\\s*[)\uff09]|_{3,}")
@@ -57,7 +57,7 @@ class FillBlank(QuestionType):
         return [form["text"]] if form.get("text", "").strip() else []
 
     def gift_answers(self, q, escape) -> list[str]:
-        return ["=" + escape(a) for a in q.answer]
+        return ["=" + gift_weighted(escape(a), "100") for a in q.answer]
 
     def excel_answer(self, text: str, options: list[str]) -> tuple[list, str | None]:
         return split_answers(text), None

@@ -22,7 +22,7 @@ def _lcs_length(a, b) -> int:
 class Ordering(QuestionType):
     name, label, minutes = "ordering", "排序题", 1.5
     option_range, indexed, always_shuffle = (3, 6), True, True  # shown in order, the answer would be given away
-    gift_marks_type = True  # GIFT writes it as matching to 1…n
+    gift_marks_type = gift_matching = True  # GIFT writes it as matching to 1…n
     answer_hint = "按正确顺序写出全部选项的字母,如 CAB。"
 
     def validate(self, reader, path, q) -> None:

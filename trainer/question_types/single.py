@@ -2,7 +2,7 @@
 
 import unicodedata
 
-from trainer.question_types.base import LETTERS, QuestionType, answered, ints
+from trainer.question_types.base import LETTERS, QuestionType, answered, gift_weighted, ints
 
 
 class Single(QuestionType):
@@ -30,7 +30,7 @@ class Single(QuestionType):
         return ints(form.getlist("choice")[:1])
 
     def gift_answers(self, q, escape) -> list[str]:
-        return [("=" if i in q.answer else "~") + escape(o) for i, o in enumerate(q.options)]
+        return ["=" + escape(o) if i in q.answer else "~" + gift_weighted(escape(o), "0") for i, o in enumerate(q.options)]
 
     def excel_answer(self, text: str, options: list[str]) -> tuple[list, str | None]:
         indexes, error = excel_letters(text, options)

@@ -171,6 +171,7 @@ class BankPreview:
     tags: list[str] = field(default_factory=list)
     default_source: str = ""
     format: str = ""
+    names_are_codes: bool = True  # False: names are labels (GIFT, XML); a repeated one gets a numbered code
     notes: list[str] = field(default_factory=list)  # file level, Chinese: what the reader skipped (unread columns …)
 
     def counts(self) -> dict[str, int]:
@@ -243,8 +244,10 @@ def finish_preview(preview: BankPreview, default_source: str = "") -> BankPrevie
         item.name = item.name or q.id
         item.code = code_for(item.name)
         item.generated = item.code != item.name
-        if item.generated and item.code in seen_codes:  # the same name twice: number the later ones
-            item.code = f"{item.code[:36]}-{item.number}"
+        if item.code in seen_codes and (item.generated or not preview.names_are_codes):
+            first = seen_codes[item.code]  # a name used twice (Moodle allows it): number the later ones
+            item.code, item.generated = f"{item.code[:30]}-{item.number}", True
+            item.warnings.append(f"名称与第 {first} 行的题目相同,编号改为“{item.code}”。")
         q.id = item.code
         errors: list[RowError] = []
         check_common(q, item.number, errors, seen_codes)

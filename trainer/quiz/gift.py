@@ -1,257 +1,477 @@
-"""Question banks in Moodle's GIFT text format. Written by hand; only what this platform needs.
+"""Question banks in Moodle's GIFT text format, read the way Moodle reads it (moodle/moodle
+``question/format/gift/format.php``, ``readquestion``) and written so that Moodle and this importer read back
+exactly what was written. Written by hand: no maintained Python GIFT library follows Moodle's rules.
 
-Supported (import and export):
-- single choice ``{=right ~wrong ~wrong}``;
-- multiple choice with partial-credit weights ``{~%50%A ~%50%B ~%-100%C}`` (export writes +100/k for each
-  of the k right options and −100/(n−k) for each wrong one, the weights of trainer/quiz/marking.py;
-  import takes any positive weight as a right option; several ``=`` answers are read as multiple choice);
-- true/false ``{TRUE}`` / ``{FALSE}`` (``{T}``, ``{F}`` too);
-- short answer / missing word ``电话铃响{=5 =五}声内接听`` → fill_blank (the braces mark the blank;
-  at the end of the text the blank goes at the end);
-- ordering → exported as a GIFT *matching* question that pairs each step with its place,
-  ``{=接起电话 -> 1 =问候 -> 2 =报出单位名称 -> 3}``, so Moodle can still use it; on import a matching
-  question whose right-hand sides are exactly 1…n is read back as ordering (any other matching is refused);
-- general feedback ``####…`` ↔ 解析; question name ``::编号::`` ↔ 编号; escapes ``\\~ \\= \\# \\{ \\} \\: \\n``.
+Reading (:func:`preview_gift`; every question becomes a preview item, trainer/quiz/bankio.py — the file as a
+whole is refused only when it is unreadable or too long):
+- questions are separated by blank lines; ``//`` lines are comments; ``$CATEGORY: a/b/c`` names the bank (the
+  first one) and tags the questions after it with its last part; ``::name::`` is the question's name (any
+  characters: a 编号 is generated when it is not a valid one);
+- escapes as Moodle: ``\\:`` ``\\#`` ``\\=`` ``\\{`` ``\\}`` ``\\~`` give the character, ``\\n`` a line break, ``\\\\`` one
+  backslash, and a backslash before any other character stays (``C\\:\\Program Files`` → ``C:\\Program Files``);
+- format tags ``[html]`` ``[moodle]`` ``[plain]`` ``[markdown]`` at the start of a text are removed everywhere; an
+  ``[html]`` question text is sanitised (nh3, an allow-list) and kept as HTML (stored with the ``[html]`` mark,
+  rendered by the ``question_text`` filter); ``[html]`` options and feedback become plain text;
+- the type as Moodle decides it: no braces → description, ``{}`` → essay, ``{#…}`` → numerical, a ``~`` →
+  multichoice, ``=`` with ``->`` → matching, ``T/TRUE/F/FALSE`` → true/false, else short answer;
+- answers in the middle of the text (missing word) leave a blank ``____`` where the braces were;
+- weights ``%n%``: multichoice with ``=`` → 单选题 (one full-credit answer; partial-credit or several full-credit
+  answers are 需修改, never turned into 多选); multichoice without ``=`` → 多选题 (the options with a positive
+  weight are right; our 1/k, −1/(n−k) scoring is stated as a warning when the file's weights differ); short
+  answer → 填空题 (full-credit answers are accepted; 0% answers such as ``*`` only carry feedback and are left out
+  with a warning; partial credit is 需修改); matching to 1…n → 排序题, other matching, numerical, essay and
+  description → 不支持 with the reason;
+- per-answer feedback ``#…`` (and true/false ``#wrong#right``) is kept: added to the 解析 shown after answering.
 GIFT has no fields for source, difficulty and tags: they travel in a comment line just above the question,
-``// 出处: 000 §5.2.1 | 难度: 2 | 标签: phone, counter``, which Moodle ignores. Per-answer feedback
-(``#…``) is read and dropped; numerical, essay and description questions are refused with the line number.
+``// 出处: 000 §5.2.1 | 难度: 2 | 标签: phone, counter``, which Moodle ignores (``// 题型: 填空题`` or ``排序题``
+tells this importer what Moodle cannot). Moodle 4 comment tags ``[tag:x]`` become tags too.
+
+Writing (:func:`export_gift`): names, texts and answers escaped as Moodle's ``repchar``; an option or answer that
+would be read as a weight (``%50%…``) gets an explicit weight in front; a text starting with a format tag gets
+``[moodle]`` in front; an ordering step containing ``->`` is written as ``[html]`` with ``-&gt;``; a fill-in
+question whose only answer contains ``->`` is written without ``=`` (Moodle then reads a short answer). A fill-in
+question with several answers, one containing ``->``, cannot be written so that Moodle reads a short answer: it
+is written with a ``// 题型: 填空题`` comment (this importer reads it back) and a warning comment.
 """
 
+import html
 import re
+
+import nh3
 
 from trainer.content.model import QuestionDef
 from trainer.question_types import BLANK, QUESTION_TYPES
+from trainer.question_types.base import GIFT_WEIGHT as WEIGHT
+from trainer.question_types.base import gift_weighted
 from trainer.quiz.bankio import (
     DIFFICULTY_WORDS,
     MAX_QUESTIONS,
     BankPreview,
-    ParsedBank,
+    PreviewItem,
     RowError,
-    check_common,
+    finish_preview,
     split_list,
 )
 
 SPECIAL = "\\~=#{}:"
 META = re.compile("^\\s*(出处|难度|标签|题型)\\s*[:\uff1a]\\s*(.*?)\\s*$")
-FORMAT_PREFIX = re.compile(r"^\[(html|moodle|plain|markdown)\]", re.I)
+MOODLE_TAG = re.compile(r"\[tag:([^\]]+)\]")
+FORMATS = ("html", "moodle", "plain", "markdown")
+FORMAT_PREFIX = re.compile(r"^\[(html|moodle|plain|markdown)\]")
+UNSAFE = re.compile(r"(?i)<\s*(script|style|iframe|object|embed)|\son\w+\s*=|javascript:")
 TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+HTML_MARK = "[html]"  # a stored stem that starts with this is sanitised HTML
+# Placeholders for escaped characters while the structure is read (Moodle uses &&058; …; private-use
+# characters cannot occur in a trainer's text by accident).
+_PLACE = {":": "\ue000", "#": "\ue001", "=": "\ue002", "{": "\ue003", "}": "\ue004", "~": "\ue005", "n": "\ue006"}
+_BACK = {v: ("\n" if k == "n" else k) for k, v in _PLACE.items()}
+_CJK_END = re.compile("[\u3000-\u9fff\uff00-\uffef]$")
 
+
+# --- text -------------------------------------------------------------------------------------------------
 
 def escape(text: str) -> str:
+    """Moodle's repchar: ``\\ # = ~ { } :`` escaped, line breaks as ``\\n``."""
     out = "".join("\\" + c if c in SPECIAL else c for c in str(text))
-    return out.replace("\r\n", "\n").replace("\n", "\\n")
+    return out.replace("\r\n", "\n").replace("\r", "").replace("\n", "\\n")
 
 
-def unescape(text: str) -> str:
+def _pre(text: str) -> str:
+    """Moodle's escapedchar_pre: ``\\\\`` → ``\\``, ``\\x`` → placeholder for x in ``: # = { } ~ n``, others kept."""
     out, i = [], 0
-    while i < len(text):
-        if text[i] == "\\" and i + 1 < len(text):
-            out.append("\n" if text[i + 1] == "n" else text[i + 1])
-            i += 2
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
-
-
-def _find(text: str, target: str, start: int = 0) -> int:
-    """Index of the first unescaped ``target`` at or after ``start``, or -1."""
-    i = start
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text.startswith(target, i):
-            return i
-        i += 1
-    return -1
-
-
-def _split_unescaped(text: str, separators: str) -> list[tuple[str, str]]:
-    """Split at unescaped separator characters; returns (separator, chunk) pairs (first separator '')."""
-    parts, current, marker, i = [], [], "", 0
     while i < len(text):
         c = text[i]
         if c == "\\" and i + 1 < len(text):
-            current.append(text[i:i + 2])
-            i += 2
-            continue
-        if c in separators:
-            parts.append((marker, "".join(current)))
-            current, marker = [], c
-        else:
-            current.append(c)
+            nxt = text[i + 1]
+            if nxt == "\\":
+                out.append("\\")
+                i += 2
+                continue
+            if nxt in _PLACE:
+                out.append(_PLACE[nxt])
+                i += 2
+                continue
+        out.append(c)
         i += 1
-    parts.append((marker, "".join(current)))
-    return parts
+    return "".join(out)
 
 
-# --- export -----------------------------------------------------------------------------------------------
+def _post(text: str) -> str:
+    return "".join(_BACK.get(c, c) for c in text)
+
+
+def unescape(text: str) -> str:
+    return _post(_pre(text))
+
+
+def _with_format(text: str) -> tuple[str, str]:
+    """Moodle's parse_text_with_format: (format, text without its format tag, unescaped and trimmed)."""
+    text = text.strip()
+    fmt = "moodle"
+    match = FORMAT_PREFIX.match(text)
+    if match:
+        fmt, text = match.group(1), text[match.end():]
+    return fmt, _post(text).strip()
+
+
+def sanitise_html(markup: str) -> str:
+    return nh3.clean(markup).strip()
+
+
+def html_to_text(markup: str) -> str:
+    text = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</li>", "\n", markup)
+    text = html.unescape(nh3.clean(text, tags=set()))
+    return "\n".join(line.strip() for line in text.split("\n")).strip()
+
+
+def _plain(text: str, default: str, warnings: list[str]) -> str:
+    """An option, answer or feedback as plain text (format tag removed; [html] turned to text)."""
+    fmt, body = _with_format(text)
+    fmt = fmt if FORMAT_PREFIX.match(text.strip()) else default
+    if fmt == "html" and re.search(r"<[A-Za-z/!]|&[#A-Za-z0-9]+;", body):
+        plain = html_to_text(body)
+        if re.search(r"<[A-Za-z/!]", body) and "选项和反馈中的 HTML 已转为纯文本。" not in warnings:
+            warnings.append("选项和反馈中的 HTML 已转为纯文本。")
+        return plain
+    return body
+
+
+# --- reading ----------------------------------------------------------------------------------------------
+
+class Unsupported(Exception):
+    """A Moodle question type this platform has none for (不支持)."""
+
+    def __init__(self, file_type: str, reason: str):
+        super().__init__(reason)
+        self.file_type, self.reason = file_type, reason
+
+
+class NeedsFix(Exception):
+    """The question breaks a rule of ours (需修改)."""
+
+    def __init__(self, file_type: str, reason: str):
+        super().__init__(reason)
+        self.file_type, self.reason = file_type, reason
+
+
+def _meta(comments: list[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    tags: list[str] = []
+    for comment in comments:
+        tags += [t.strip() for t in MOODLE_TAG.findall(comment) if t.strip()]
+        for segment in comment.split("|"):
+            match = META.match(segment)
+            if match:
+                found[match.group(1)] = match.group(2)
+    if tags:
+        found["moodle_tags"] = ",".join(tags)
+    return found
+
+
+def _weight(answer: str) -> tuple[float | None, str]:
+    """(weight as a fraction, rest) when ``answer`` starts with a weight Moodle reads, else (None, answer)."""
+    if not WEIGHT.match(answer):
+        return None, answer
+    end = answer.index("%", 1)
+    try:
+        return float(answer[1:end]) / 100, answer[end + 1:]
+    except ValueError:  # "%--5%": Moodle's regex takes it, PHP reads 0
+        return 0.0, answer[end + 1:]
+
+
+def _comment(answer: str, default: str, warnings: list[str]) -> tuple[str, str]:
+    """Moodle's commentparser: (answer text, feedback) split at the first ``#``."""
+    text, _, feedback = answer.partition("#")
+    return _plain(text, default, warnings), _plain(feedback, default, warnings) if feedback.strip() else ""
+
+
+def _split(answertext: str, separator: str) -> list[str]:
+    parts = answertext.split(separator)
+    if not parts[0].strip():
+        parts = parts[1:]
+    return [p.strip() for p in parts]
+
+
+def _percent(fraction: float) -> str:
+    return f"{fraction * 100:g}%"
+
+
+def _feedback_lines(pairs: list[tuple[str, str]]) -> list[str]:
+    return [f"答“{answer}”:{feedback}" for answer, feedback in pairs if feedback]
+
+
+def _multichoice(answertext: str, fmt: str, warnings: list[str]) -> tuple[str, list[str], list, list[str]]:
+    single = "=" in answertext
+    answers = _split(answertext.replace("=", "~="), "~")
+    if len(answers) < 2:
+        raise NeedsFix("multichoice", "选择题至少要有两个选项。")
+    options, fractions, feedback = [], [], []
+    for answer in answers:
+        if answer.startswith("="):
+            fraction, answer = 1.0, answer[1:]
+        else:
+            fraction, answer = _weight(answer)
+            fraction = fraction or 0.0
+        text, said = _comment(answer, fmt, warnings)
+        options.append(text)
+        fractions.append(fraction)
+        feedback.append((text, said))
+    lines = _feedback_lines(feedback)
+    if single:
+        full = [i for i, f in enumerate(fractions) if f >= 1]
+        partial = [options[i] for i, f in enumerate(fractions) if 0 < f < 1]
+        if partial:
+            raise NeedsFix("multichoice", f"单选题中的部分得分选项(“{partial[0]}”)本平台不支持:单选题只有一个全对的选项,"
+                                          "其余选项 0 分。请去掉部分得分,或改成多选题(每个选项写权重,不用 =)。")
+        if len(full) != 1:
+            raise NeedsFix("multichoice", "单选题只能有一个用 = 标出的正确答案;要多个正确答案请改成多选题(每个选项写权重,不用 =)。")
+        if any(f < 0 for f in fractions):
+            warnings.append("单选题错误选项的负分未导入:本平台答错得 0 分。")
+        return "single", options, full, lines
+    right = [i for i, f in enumerate(fractions) if f > 0]
+    if len(right) < 2:
+        raise NeedsFix("multichoice", "多选题(不用 = 的选择题)至少要有两个正确选项(权重大于 0);"
+                                      "只有一个正确选项时请改成单选题,用 = 标出它。")
+    total = sum(fractions[i] for i in right)
+    if abs(total - 1) > 0.011:
+        raise NeedsFix("multichoice", f"多选题正确选项的权重之和是 {_percent(total)},应为 100%。")
+    ours = [1 / len(right) if i in right else -1 / max(len(options) - len(right), 1) for i in range(len(options))]
+    if any(abs(a - b) > 0.011 for a, b in zip(ours, fractions, strict=True)):
+        warnings.append("按本平台多选题规则计分:每个正确选项得 1/k,每个错误选项扣 1/(n−k),最低 0 分"
+                        f"(文件中的权重:{'、'.join(_percent(f) for f in fractions)})。")
+    return "multiple", options, right, lines
+
+
+def _shortanswer(answertext: str, fmt: str, warnings: list[str]) -> tuple[list, list[str]]:
+    answers = _split(answertext, "=")
+    if not answers:
+        raise NeedsFix("shortanswer", "简答题至少要有一个答案。")
+    accepted, feedback = [], []
+    for answer in answers:
+        fraction, answer = _weight(answer)
+        fraction = 1.0 if fraction is None else fraction
+        text, said = _comment(answer, fmt, warnings)
+        feedback.append((text, said))
+        if 0 < fraction < 1:
+            raise NeedsFix("shortanswer", f"答案“{text}”只得部分分({_percent(fraction)}):本平台填空题的答案只有全对,"
+                                          "请去掉部分得分或删去该答案。")
+        if fraction <= 0:
+            warnings.append(f"得 {_percent(fraction)} 的答案“{text}”未作为正确答案导入(只保留其反馈)。")
+            continue
+        if "*" in text:
+            raise NeedsFix("shortanswer", f"答案“{text}”中的 * 在 Moodle 中是通配符,本平台按原文比对;请写出完整答案。")
+        accepted.append(text)
+    if not accepted:
+        raise NeedsFix("shortanswer", "简答题没有得满分的答案。")
+    return accepted, _feedback_lines(feedback)
+
+
+def _match(answertext: str, fmt: str, meta: dict, warnings: list[str]) -> tuple[list[str], list]:
+    answers = _split(answertext, "=")
+    pairs = []
+    for answer in answers:
+        if "->" not in answer:
+            raise NeedsFix("match", "配对题的每一项都要写成 =左边 -> 右边。")
+        left, right = answer.split("->", 1)
+        pairs.append((_plain(left, fmt, warnings), _post(right).strip()))
+    places = [right for _left, right in pairs]
+    if sorted(places) != [str(n) for n in range(1, len(pairs) + 1)]:
+        if meta.get("题型") == "排序题":
+            raise NeedsFix("match", "排序题每一步的位置要写成数字 1…n(每个数字一次)。")
+        raise Unsupported("match", "配对题本平台不支持(只有把每一项配到 1…n 的配对题可作为排序题导入)。")
+    if meta.get("题型") != "排序题":
+        warnings.append("按排序题导入:每一项配到的 1…n 是它在正确顺序中的位置。")
+    order = sorted(range(len(pairs)), key=lambda i: int(pairs[i][1]))
+    return [left for left, _p in pairs], order
+
+
+def _name(text: str) -> tuple[str, str]:
+    if not text.startswith("::"):
+        return "", text
+    rest = text[2:]
+    end = rest.find("::")
+    if end < 0:
+        return "", rest  # Moodle: no name, the text goes on after "::"
+    return _post(rest[:end]).strip(), rest[end + 2:].strip()
+
+
+def _read(lines: list[str], meta: dict, item: PreviewItem) -> QuestionDef | None:
+    """One question as Moodle's readquestion reads it; raises Unsupported / NeedsFix."""
+    warnings = item.warnings
+    text = _pre("\n".join(lines).strip())
+    item.name, text = _name(text)
+    start, finish = text.find("{"), text.find("}")
+    if start < 0 and finish < 0:
+        raise Unsupported("description", "说明文字(没有答案部分 {…})不是题目,未导入。")
+    if start < 0 or finish < 0 or finish < start:
+        raise NeedsFix("unknown", "答案部分的大括号 { } 不配对(文字中的 { } 要写成 \\{ \\})。")
+    answertext = text[start + 1:finish].strip()
+    missing_word = not text.endswith("}")
+    questiontext = text[:start] + (BLANK if missing_word else "") + text[finish + 1:]
+    general = ""
+    at = answertext.rfind("####")
+    if at >= 0:
+        general, answertext = answertext[at + 4:], answertext[:at].strip()
+    fmt, stem = _with_format(questiontext)
+    if FORMAT_PREFIX.match(questiontext.strip()) is None:
+        fmt = "moodle"
+    explanation = _plain(general, fmt, warnings)
+    if fmt == "html":
+        if UNSAFE.search(stem):
+            warnings.append("题干 HTML 中不安全的部分(脚本、事件属性等)已去掉。")
+        stem = HTML_MARK + sanitise_html(stem)
+    elif fmt == "markdown":
+        warnings.append("Markdown 格式的题干按纯文本显示。")
+    options: list[str] = []
+    extra: list[str] = []
+    forced = meta.get("题型", "")
+    if not answertext:
+        raise Unsupported("essay", "问答题需要人工评分,本平台不支持。")
+    if answertext.startswith("#"):
+        raise Unsupported("numerical", "数值题本平台不支持(可改成填空题,写出可接受的数值)。")
+    if "~" in answertext:
+        item.file_type = "multichoice"
+        qtype, options, answer, extra = _multichoice(answertext, fmt, warnings)
+    elif "=" in answertext and "->" in answertext and forced != "填空题":
+        item.file_type = "match"
+        options, answer = _match(answertext, fmt, meta, warnings)
+        qtype = "ordering"
+    else:
+        word, _, feedback = answertext.partition("#")
+        if word.strip() in TRUE_FALSE:
+            item.file_type = "truefalse"
+            qtype, answer = "true_false", [TRUE_FALSE[word.strip()]]
+            wrong, _, right = feedback.partition("#")
+            extra = [f"{label}:{said}" for label, said in (("答错时", _plain(wrong, fmt, warnings)),
+                                                           ("答对时", _plain(right, fmt, warnings))) if said]
+        else:
+            item.file_type = "shortanswer"
+            qtype = "fill_blank"
+            answer, extra = _shortanswer(answertext, fmt, warnings)
+    if QUESTION_TYPES[qtype].has_blank and stem.count(BLANK) != 1:
+        stem = QUESTION_TYPES[qtype].normalise_stem(stem)
+        if stem.count(BLANK) == 0:
+            stem += ("" if _CJK_END.search(stem) else " ") + BLANK
+    if extra:
+        explanation = "\n".join(part for part in [explanation, *extra] if part)
+    difficulty_text = meta.get("难度", "") or "1"
+    item.type = qtype
+    question = QuestionDef(id="", type=qtype, stem=stem.strip(), options=options, answer=answer,
+                           explanation=explanation, source=meta.get("出处", ""),
+                           difficulty=DIFFICULTY_WORDS.get(difficulty_text, 1),
+                           tags=split_list(meta.get("标签", "")))
+    if difficulty_text not in DIFFICULTY_WORDS:
+        item.question = question
+        raise NeedsFix(item.file_type, f"难度“{difficulty_text}”应为 1、2、3 或 易、中、难。")
+    return question
+
+
+def _blocks(text: str):
+    """(first line number, comment lines, other lines) per blank-line-separated block, as Moodle splits a file."""
+    block, comments, first = [], [], None
+    for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n") + [""], start=1):
+        stripped = line.strip()
+        if not stripped:
+            if block:
+                yield first, comments, block
+            block, comments, first = [], [], None
+        elif stripped.startswith("//"):
+            comments.append(stripped[2:].strip())
+        else:
+            if first is None:
+                first = number
+            block.append(stripped)
+
+
+def _category(path: str) -> str:
+    parts = [p for p in _post(path).split("/") if p.strip() and p.strip() not in ("$course$", "$system$", "$module$",
+                                                                                   "$cat1$", "top")]
+    return parts[-1].strip() if parts else ""
+
+
+def preview_gift(text: str) -> BankPreview:
+    """Every question of a GIFT file as a preview item (not yet finished: see bankio.finish_preview)."""
+    preview = BankPreview(format="gift", names_are_codes=False)
+    category = ""
+    count = 0
+    for line, comments, lines in _blocks(text.lstrip("\ufeff")):
+        if lines[0].startswith("$CATEGORY:"):
+            category = _category(_pre("\n".join(lines))[10:].strip())
+            preview.title = preview.title or category
+            continue
+        count += 1
+        if count > MAX_QUESTIONS:
+            preview.errors.append(RowError(line, f"一次最多导入 {MAX_QUESTIONS} 道题,请拆分后分批导入。"))
+            break
+        meta = _meta(comments)
+        item = PreviewItem(line, file_type="gift")
+        try:
+            item.question = _read(lines, meta, item)
+        except Unsupported as error:
+            item.status, item.file_type, item.reasons = "unsupported", error.file_type, [error.reason]
+        except NeedsFix as error:
+            item.status, item.file_type, item.reasons = "fix", error.file_type, [error.reason]
+        if item.question is not None:
+            tags = item.question.tags
+            for tag in [*split_list(meta.get("moodle_tags", "")), category]:
+                if tag and tag not in tags:
+                    tags.append(tag[:40])
+        preview.items.append(item)
+    if not preview.items and not preview.errors:
+        preview.errors.append(RowError(1, "文件中没有题目。"))
+    return preview
+
+
+def parse_gift(text: str):
+    """All-or-nothing view (older callers and tests): ParsedBank of the checked preview."""
+    return finish_preview(preview_gift(text)).to_parsed()
+
+
+# --- writing ----------------------------------------------------------------------------------------------
+
+def _text(text: str) -> str:
+    """A text written so that Moodle reads it back as it is (format tags at its start protected)."""
+    out = escape(text)
+    return "[moodle]" + out if FORMAT_PREFIX.match(str(text)) else out
+
+
+def step_text(text: str) -> str:
+    """An ordering step (the left side of a matching pair): ``->`` written as HTML so Moodle does not split there."""
+    if "->" not in text:
+        return _text(text)
+    return "[html]" + escape(html.escape(text, quote=False))
+
+
+def stem_text(stem: str) -> str:
+    if stem.startswith(HTML_MARK):
+        return HTML_MARK + escape(stem[len(HTML_MARK):])
+    return _text(stem)
+
 
 def export_gift(title: str, questions: list[QuestionDef]) -> str:
     lines = [f"// 题库: {title}", f"// 共 {len(questions)} 题。出处、难度、标签写在每题上方的注释中。", ""]
     for q in questions:
         meta = [f"出处: {q.source}", f"难度: {q.difficulty}", f"标签: {', '.join(q.tags)}"]
         kind = QUESTION_TYPES[q.type]
+        answers = kind.gift_answers(q, step_text if kind.gift_matching else _text)
         if kind.gift_marks_type:
             meta.append(f"题型: {kind.label}")
-        answers = kind.gift_answers(q, escape)
+        notes = []
+        if kind.has_blank and any("->" in str(a) for a in q.answer):
+            if len(q.answer) == 1:
+                answers = [gift_weighted(_text(q.answer[0]), "100")]  # without "=": Moodle reads a short answer
+            else:
+                meta.append(f"题型: {kind.label}")
+                notes.append("// 注意:答案含 -> 且不止一个,Moodle 会把本题读成配对题;本平台按填空题读回。")
         body = " ".join(answers) if kind.gift_inline else "\n" + "\n".join(answers) + "\n"
         if q.explanation:
             body += f"####{escape(q.explanation)}" + ("\n" if body.endswith("\n") else "")
         answer_block = "{" + body + "}"
         name = f"::{escape(q.id)}::" if q.id else ""
-        if kind.has_blank and BLANK in q.stem:  # the answer block stands where the blank is
-            before, after = q.stem.split(BLANK, 1)
-            text = f"{name}{escape(before)}{answer_block}{escape(after)}"
+        before, _, after = q.stem.partition(BLANK)
+        if q.stem.count(BLANK) == 1 and after.strip():  # the answer block stands where the blank is
+            text = f"{name}{stem_text(before)}{answer_block}{escape(after)}"
         else:
-            text = f"{name}{escape(q.stem)}{answer_block}"
-        lines += ["// " + " | ".join(meta), text, ""]
+            text = f"{name}{stem_text(q.stem)}{answer_block}"
+        lines += [*notes, "// " + " | ".join(meta), text, ""]
     return "\n".join(lines)
-
-
-# --- import -----------------------------------------------------------------------------------------------
-
-class GiftError(Exception):
-    pass
-
-
-def _meta(comments: list[str]) -> dict[str, str]:
-    found = {}
-    for comment in comments:
-        for segment in comment.split("|"):
-            match = META.match(segment)
-            if match:
-                found[match.group(1)] = match.group(2)
-    return found
-
-
-def _tokens(body: str) -> list[tuple[str, float | None, str]]:
-    """Answers of a choice/short/matching block: (marker '=' or '~', weight or None, text)."""
-    tokens = []
-    for marker, chunk in _split_unescaped(body, "=~")[1:]:
-        chunk = chunk.strip()
-        weight = None
-        if chunk.startswith("%"):
-            end = chunk.find("%", 1)
-            try:
-                weight = float(chunk[1:end])
-            except ValueError as exc:
-                raise GiftError(f"答案权重“{chunk[:end + 1]}”不是数字。") from exc
-            chunk = chunk[end + 1:]
-        feedback_at = _find(chunk, "#")
-        text = chunk[:feedback_at] if feedback_at >= 0 else chunk
-        tokens.append((marker, weight, text.strip()))
-    if _split_unescaped(body, "=~")[0][1].strip():
-        raise GiftError("答案部分的每个答案都要以 = 或 ~ 开头。")
-    return tokens
-
-
-def _question(body: str, meta: dict) -> tuple[str, list[str], list]:
-    """(type, options, answer) from the inside of the braces (general feedback already removed)."""
-    text = body.strip()
-    if not text:
-        raise GiftError("不支持问答题(空的 {})。")
-    if text.startswith("#"):
-        raise GiftError("不支持数值题({#…})。")
-    word = unescape(_split_unescaped(text, "#")[0][1]).strip().upper()
-    if word in TRUE_FALSE:
-        return "true_false", [], [TRUE_FALSE[word]]
-    tokens = _tokens(text)
-    if any(_find(t, "->") >= 0 for _m, _w, t in tokens):
-        pairs = []
-        for _m, _w, t in tokens:
-            at = _find(t, "->")
-            left, right = unescape(t[:at]).strip(), t[at + 2:].strip()
-            pairs.append((left, right))
-        places = [p for _l, p in pairs]
-        if sorted(places) != [str(n) for n in range(1, len(pairs) + 1)] and meta.get("题型") != "排序题":
-            raise GiftError("配对题只支持把每一步配到 1…n 的位置(作为排序题导入)。")
-        try:
-            order = sorted(range(len(pairs)), key=lambda i: int(pairs[i][1]))
-        except ValueError as exc:
-            raise GiftError("排序题每一步的位置要写成数字 1…n。") from exc
-        return "ordering", [left for left, _p in pairs], order
-    options = [unescape(t) for _m, _w, t in tokens]
-    if all(m == "=" for m, _w, _t in tokens):
-        return "fill_blank", [], options
-    if any(w is not None for _m, w, _t in tokens):
-        return "multiple", options, [i for i, (m, w, _t) in enumerate(tokens) if (w or 0) > 0 or (m == "=" and w is None)]
-    right = [i for i, (m, _w, _t) in enumerate(tokens) if m == "="]
-    if not right:
-        raise GiftError("选择题没有标出正确答案(用 = 标出)。")
-    return ("single" if len(right) == 1 else "multiple"), options, right
-
-
-def _parse_block(text: str, meta: dict) -> QuestionDef:
-    text = text.strip()
-    code = ""
-    if text.startswith("::"):
-        end = _find(text, "::", 2)
-        if end < 0:
-            raise GiftError("题目名称 ::…:: 没有结束。")
-        code, text = unescape(text[2:end]).strip(), text[end + 2:].lstrip()
-    text = FORMAT_PREFIX.sub("", text)
-    start = _find(text, "{")
-    end = _find(text, "}", start + 1) if start >= 0 else -1
-    if start < 0 or end < 0:
-        raise GiftError("没有找到答案部分 {…}(不支持只有说明文字的题目)。")
-    before, inside, after = text[:start], text[start + 1:end], text[end + 1:]
-    general = _find(inside, "####")
-    explanation = unescape(inside[general + 4:]).strip() if general >= 0 else ""
-    qtype, options, answer = _question(inside[:general] if general >= 0 else inside, meta)
-    stem = unescape(before)
-    if QUESTION_TYPES[qtype].has_blank:
-        stem = stem + BLANK + unescape(after) if after.strip() or BLANK not in stem else stem
-    elif after.strip():
-        stem = stem + unescape(after)
-    difficulty_text = meta.get("难度", "") or "1"
-    if difficulty_text not in DIFFICULTY_WORDS:
-        raise GiftError(f"难度“{difficulty_text}”应为 1、2、3 或 易、中、难。")
-    return QuestionDef(id=code, type=qtype, stem=stem.strip(), options=options, answer=answer,
-                       explanation=explanation, source=meta.get("出处", ""), difficulty=DIFFICULTY_WORDS[difficulty_text],
-                       tags=split_list(meta.get("标签", "")))
-
-
-def _blocks(text: str):
-    """(first line number, comment lines, question text) per blank-line-separated block with a question."""
-    block, comments, first = [], [], None
-    for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n") + [""], start=1):
-        stripped = line.strip()
-        if not stripped:
-            if block:
-                yield first, comments, "\n".join(block)
-            block, comments, first = [], [], None
-        elif stripped.startswith("//"):
-            comments.append(stripped[2:].strip())
-        elif stripped.startswith("$CATEGORY:"):
-            continue
-        else:
-            if first is None:
-                first = number
-            block.append(line)
-
-
-def parse_gift(text: str) -> ParsedBank:
-    parsed = ParsedBank()
-    seen_codes: dict[str, int] = {}
-    for count, (line, comments, block) in enumerate(_blocks(text.lstrip("\ufeff")), start=1):
-        if count > MAX_QUESTIONS:  # counts every question, right or wrong, so reading stops here
-            parsed.errors.insert(0, RowError(line, f"一次最多导入 {MAX_QUESTIONS} 道题。"))  # first: pages list the first few
-            break
-        before = len(parsed.errors)
-        try:
-            question = _parse_block(block, _meta(comments))
-        except GiftError as error:
-            parsed.errors.append(RowError(line, str(error)))
-            continue
-        check_common(question, line, parsed.errors, seen_codes)
-        if len(parsed.errors) == before:
-            parsed.questions.append((line, question))
-    if not parsed.questions and not parsed.errors:
-        parsed.errors.append(RowError(1, "文件中没有题目。"))
-    return parsed
-
-
-def preview_gift(text: str) -> "BankPreview":
-    return BankPreview.from_parsed(parse_gift(text), file_type="gift")
