@@ -97,7 +97,7 @@ def test_excel_reports_every_bad_row_by_number():
     rows = {e.row for e in parsed.errors}
     assert rows == set(range(3, 14)) - {10}, [str(e) for e in parsed.errors]  # row 10 is the first "dup": fine
     messages = "\n".join(str(e) for e in parsed.errors)
-    for expected in ["第 3 行:题型“问答题”无法识别", "第 4 行:答案“D”应为选项字母 A–B", "多选题至少有两个不同的答案",
+    for expected in ["第 3 行:本平台没有“问答题”这类需要人工评分的题型", "第 4 行:答案“D”应为选项字母 A–B", "多选题至少有两个不同的答案",
                      "“对”或“错”", "选项B为空,但选项C有内容", "填空题的题干要有且只有一个空", "缺少出处",
                      "与第 10 行重复", "排序题的答案要把 3 个选项的字母各写一次", "难度“很难”"]:
         assert expected in messages
@@ -105,7 +105,7 @@ def test_excel_reports_every_bad_row_by_number():
 
 
 def test_excel_header_and_file_problems():
-    assert "表头缺少列:答案、出处" in str(read_workbook(_sheet([], header=["题型", "题干"])).errors[0])
+    assert "表头缺少列:答案。" in str(read_workbook(_sheet([], header=["题型", "题干"])).errors[0])
     assert "无法读取该文件" in str(read_workbook(b"not a workbook").errors[0])
     assert "没有题目" in str(read_workbook(_sheet([])).errors[0])
 
