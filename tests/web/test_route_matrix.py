@@ -162,6 +162,18 @@ MATRIX = {
     "quiz.import_bank": (lambda f: "/banks/import", S),
     "quiz.export_bank_xlsx": (lambda f: "/banks/demo-bank/export.xlsx", S),
     "quiz.export_bank_gift": (lambda f: "/banks/demo-bank/export.gift", S),
+    # The bank editor (tests/web/test_bank_editor.py has trainer banks): a shipped bank is read and previewed by
+    # staff, and changed only in its content file, so every change is 403 even for admins.
+    "quiz.new_bank": (lambda f: "/banks/new", S),
+    "quiz.bank_detail": (lambda f: "/banks/demo-bank", S),
+    "quiz.preview_question": (lambda f: f"/banks/demo-bank/questions/{f['demo_question']}", S),
+    "quiz.new_question": (lambda f: "/banks/demo-bank/questions/new", {"anonymous": LOGIN, "trainee": 403, "trainer": 403, "admin": 403}),
+    "quiz.edit_question": (lambda f: f"/banks/demo-bank/questions/{f['demo_question']}/edit",
+                           {"anonymous": LOGIN, "trainee": 403, "trainer": 403, "admin": 403}),
+    "quiz.retire_question": (lambda f: f"/banks/demo-bank/questions/{f['demo_question']}/retire",
+                             {"anonymous": LOGIN, "trainee": 403, "trainer": 403, "admin": 403}, "POST"),
+    "quiz.restore_question": (lambda f: f"/banks/demo-bank/questions/{f['demo_question']}/restore",
+                              {"anonymous": LOGIN, "trainee": 403, "trainer": 403, "admin": 403}, "POST"),
     "api.quiz_exams": (lambda f: "/api/v1/exams", API_L),
     # Cookie POSTs without the CSRF header: 400 (the page sends it; tests/web/test_quiz_api.py uses tokens).
     "api.quiz_start_exam": (lambda f: "/api/v1/exams/demo-exam/attempts", {"anonymous": 401, "trainee": 400, "trainer": 400, "admin": 400}, "POST"),
@@ -210,10 +222,12 @@ def _fixtures(people, content):
     from tests.quiz_support import quiz_fixtures
     from tests.roleplay_support import roleplay_fixtures
     from trainer.courses.services import get_module
+    from trainer.quiz.banks import get_bank
     from trainer.timeutil import local_year, utcnow
 
     return {
         "section": get_module("counter-basics").sections[0].id,
+        "demo_question": get_bank("demo-bank").questions[0].id,
         "trainee_east": people["trainee_east"].id,
         "trainee_west": people["trainee_west"].id,
         "east_team": people["trainee_east"].unit_id, "west_team": people["trainee_west"].unit_id,

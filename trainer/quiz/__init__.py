@@ -9,7 +9,7 @@ def init_app(app) -> None:
 
     completion.connect()
     from trainer.features import STAFF, NavEntry, add_bench, add_commands, add_nav, checkout_bench
-    from trainer.quiz import api, views  # noqa: F401  (api: its operations register on import)
+    from trainer.quiz import api, editor, views  # noqa: F401  (api: its operations register on import; editor: bank pages)
     from trainer.quiz.cli import quiz
 
     app.register_blueprint(views.bp)

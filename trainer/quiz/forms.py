@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from trainer.content.exams import DrawRule
 from trainer.content.questions import QUESTION_TYPE_LABELS
 from trainer.forms import choices
+from trainer.question_types import LETTERS
 from trainer.quiz.exams import ExamInput
 
 RULE_ROWS = 6
@@ -32,6 +33,50 @@ class BankImportForm(FlaskForm):
     target = SelectField("导入到", choices=[])
     title = StringField("新题库名称(导入到已有题库时可改名)", validators=[Optional(), Length(max=200)])
     submit = SubmitField("检查并导入")
+
+
+class NewBankForm(FlaskForm):
+    title = StringField("题库名称", validators=[DataRequired("请填写题库名称。"), Length(max=200, message="题库名称最多 200 字。")])
+    submit = SubmitField("新建题库")
+
+
+class QuestionForm(FlaskForm):
+    """One question as the editor shows it: the columns of an Excel row (trainer/quiz/editing.py reads it with
+    the importer's row reader). The option fields ``option_a``… are added below, one per letter."""
+
+    FIELDS = {"code": "编号", "type": "题型", "stem": "题干", "answer": "答案", "explanation": "解析", "source": "出处",
+              "difficulty": "难度", "tags": "标签"}
+
+    code = StringField("编号(可不填,自动编为 q001…;保存后不能修改)", validators=[Optional(), Length(max=40)])
+    type = SelectField("题型", choices=choices(QUESTION_TYPE_LABELS.items()))
+    stem = TextAreaField("题干", validators=[Length(max=4000, message="题干最多 4000 字。")])
+    answer = StringField("答案", validators=[Length(max=500, message="答案最多 500 字。")])
+    explanation = TextAreaField("解析(可选,学员作答后看到)", validators=[Optional(), Length(max=4000)])
+    source = StringField("出处(依据的条款,如 000 §5.2.1)", validators=[Length(max=80, message="出处最多 80 个字符。")])
+    difficulty = SelectField("难度", choices=choices([("1", "易"), ("2", "中"), ("3", "难")]))
+    tags = StringField("标签(逗号分隔,可选)", validators=[Optional(), Length(max=200)])
+    submit = SubmitField("保存")
+
+    def option_fields(self) -> list:
+        return [self[f"option_{letter.lower()}"] for letter in LETTERS]
+
+    def to_values(self) -> dict[str, str]:
+        """The form as an Excel row: column name → text."""
+        values = {column: self[name].data or "" for name, column in self.FIELDS.items()}
+        values.update({f"选项{letter}": field.data or "" for letter, field in zip(LETTERS, self.option_fields(), strict=True)})
+        return values
+
+    def load(self, values: dict[str, str], type_name: str) -> None:
+        for name, column in self.FIELDS.items():
+            self[name].data = values.get(column, "")
+        self.type.data = type_name
+        for letter, field in zip(LETTERS, self.option_fields(), strict=True):
+            field.data = values.get(f"选项{letter}", "")
+
+
+for _letter in LETTERS:
+    setattr(QuestionForm, f"option_{_letter.lower()}",
+            StringField(f"选项{_letter}", validators=[Optional(), Length(max=500, message="选项最多 500 字。")]))
 
 
 class RuleForm(Form):
