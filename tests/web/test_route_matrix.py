@@ -12,6 +12,7 @@ L = {"anonymous": LOGIN, "trainee": 200, "trainer": 200, "admin": 200}  # any lo
 S = {"anonymous": LOGIN, "trainee": 403, "trainer": 200, "admin": 200}  # trainers and admins
 ADM = {"anonymous": LOGIN, "trainee": 403, "trainer": 403, "admin": 200}
 API_L = {"anonymous": 401, "trainee": 200, "trainer": 200, "admin": 200}
+API_S = {"anonymous": 401, "trainee": 403, "trainer": 200, "admin": 200}  # API for trainers and admins
 
 # endpoint → (URL builder taking the fixtures, expected status per role, method)
 MATRIX = {
@@ -60,9 +61,31 @@ MATRIX = {
     "admin.person": (lambda f: f"/admin/users/{f['trainee_east']}", S),
     "admin.edit_user": (lambda f: "/admin/users/new", ADM),
     "admin.import_staff": (lambda f: "/admin/import-staff", ADM),
+    # No signed preview in the body: a flash, back to the upload (tests/web/test_staff_import_diff.py confirms real ones).
+    "admin.import_staff_confirm": (lambda f: "/admin/import-staff/confirm",
+                                   {"anonymous": LOGIN, "trainee": 403, "trainer": 403, "admin": 302}, "POST"),
+    "admin.import_staff_template": (lambda f: "/admin/import-staff/template.xlsx", ADM),
     "api.create_token": (lambda f: "/api/v1/tokens", {r: 400 for r in ROLES}, "POST"),
     "api.me": (lambda f: "/api/v1/me", API_L),
     "api.openapi_document": (lambda f: "/api/v1/openapi.json", A),
+    # --- integration API (issue 15): units, people, catalogue, banks, a unit's results (tests/web/test_integration_api.py) ---
+    "api.list_units": (lambda f: "/api/v1/units", API_S),
+    "api.get_unit": (lambda f: f"/api/v1/units/{f['east_team']}", API_S),
+    "api.list_people": (lambda f: "/api/v1/people", API_S),
+    "api.get_person": (lambda f: "/api/v1/people/NO-SUCH", {"anonymous": 401, "trainee": 403, "trainer": 404, "admin": 404}),
+    # Cookie PUT/POST without the CSRF header: 400 (the bearer-token expectations are in TOKEN_EXPECT).
+    "api.put_person": (lambda f: "/api/v1/people/E1", {"anonymous": 401, "trainee": 400, "trainer": 400, "admin": 400}, "PUT"),
+    "api.import_people": (lambda f: "/api/v1/people/import", {"anonymous": 401, "trainee": 400, "trainer": 400, "admin": 400},
+                          "POST"),
+    "api.list_courses": (lambda f: "/api/v1/courses", API_L),
+    "api.list_scenarios": (lambda f: "/api/v1/scenarios", API_L),
+    "api.list_banks": (lambda f: "/api/v1/banks", API_S),
+    "api.export_bank_api": (lambda f: "/api/v1/banks/no-such-bank/export",
+                            {"anonymous": 401, "trainee": 403, "trainer": 404, "admin": 404}),
+    "api.import_bank_api": (lambda f: "/api/v1/banks/import", {"anonymous": 401, "trainee": 400, "trainer": 400, "admin": 400},
+                            "POST"),
+    "api.unit_roleplay_results": (lambda f: f"/api/v1/units/{f['east_team']}/roleplay-results", API_S),
+    "api.unit_exam_results": (lambda f: f"/api/v1/units/{f['east_team']}/exam-results", API_S),
     # --- sessions and API tokens (tests/web/test_sessions_tokens.py has the real revocations) ---
     "auth.tokens_page": (lambda f: "/account/tokens", L),
     "auth.revoke_token": (lambda f: "/account/tokens/999999/revoke",  # none such: a flash, back to the list
@@ -215,6 +238,9 @@ SCOPED = {
     "roleplay.review_attempt": lambda f: f"/roleplay/review/{f['rp_attempt_trainee_west']}",
     "assessment.team": lambda f: f"/assessment/{f['year']}/teams/{f['west_team']}",
     "assessment.team_pdf": lambda f: f"/assessment/{f['year']}/teams/{f['west_team']}/report.pdf",
+    "api.get_unit": lambda f: f"/api/v1/units/{f['west_team']}",
+    "api.unit_roleplay_results": lambda f: f"/api/v1/units/{f['west_team']}/roleplay-results",
+    "api.unit_exam_results": lambda f: f"/api/v1/units/{f['west_team']}/exam-results",
 }
 
 
@@ -292,6 +318,9 @@ TOKEN_EXPECT = {
     "api.quiz_submit": {"anonymous": 401, "trainee": 200, "trainer": 403, "admin": 403},  # only the owner submits
     "api.revoke_token": {"anonymous": 401, "trainee": 404, "trainer": 404, "admin": 404},  # no such token
     "api.revoke_user_tokens": {"anonymous": 401, "trainee": 404, "trainer": 404, "admin": 404},  # no such person
+    "api.put_person": {"anonymous": 401, "trainee": 403, "trainer": 403, "admin": 400},  # admins only; no body
+    "api.import_people": {"anonymous": 401, "trainee": 403, "trainer": 403, "admin": 400},
+    "api.import_bank_api": {"anonymous": 401, "trainee": 403, "trainer": 400, "admin": 400},
 }
 
 

@@ -2,8 +2,8 @@
 
 
 def init_app(app) -> None:
-    """People and units pages."""
-    from trainer.admin import views
+    """People and units pages and their API."""
+    from trainer.admin import api, views  # noqa: F401  (api: its operations register on import)
     from trainer.features import STAFF, NavEntry, add_nav
 
     app.register_blueprint(views.bp)

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from trainer.auth.forms import MIN_PASSWORD
@@ -34,12 +34,21 @@ class UserForm(FlaskForm):
 
 
 class StaffImportForm(FlaskForm):
+    """Step 1: upload a list; the page shows the diff and writes nothing."""
+
     file = FileField(
         "人员名单(.xlsx 或 .csv)",
         validators=[FileRequired("请选择文件。"), FileAllowed(["xlsx", "csv"], "只支持 .xlsx 或 .csv 文件。")],
     )
+    disable_missing = BooleanField("停用名单中没有的人员(全量同步:只停用名单所涉单位及其下级单位中、有工号的账号)", default=False)
+    submit = SubmitField("预览差异")
+
+
+class StaffImportConfirmForm(FlaskForm):
+    """Step 2: confirm the diff shown. ``token`` is the signed list from step 1, never the diff itself."""
+
+    token = HiddenField(validators=[DataRequired("确认信息缺失,请重新上传。")])
     initial_password = PasswordField(
-        "新账号的初始密码", validators=[DataRequired("请输入初始密码。"), Length(min=MIN_PASSWORD, message=f"密码至少 {MIN_PASSWORD} 位。")]
+        "新账号的初始密码", validators=[Optional(), Length(min=MIN_PASSWORD, max=128, message=f"密码至少 {MIN_PASSWORD} 位。")]
     )
-    dry_run = BooleanField("只检查,不导入", default=False)
-    submit = SubmitField("导入")
+    submit = SubmitField("确认导入")

@@ -1,12 +1,13 @@
 """People and units. Admin manages everything; a trainer sees the people of their own units."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 
 from trainer import tabular
 from trainer.admin import services, staff_import
-from trainer.admin.forms import StaffImportForm, UnitForm, UserForm
+from trainer.admin.forms import StaffImportConfirmForm, StaffImportForm, UnitForm, UserForm
 from trainer.auth import policy
 from trainer.auth.models import User
 from trainer.courses import services as course_services
@@ -19,6 +20,7 @@ from trainer.web import flash_errors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _unit_choices(units: list[Unit], blank: str | None = None):
@@ -93,30 +95,88 @@ def edit_user(user_id: int | None):
     return render_template("admin/user_form.html", form=form, user=user)
 
 
+IMPORT_SALT = "staff-import"
+IMPORT_MAX_AGE = 30 * 60  # seconds a preview may be confirmed
+MAX_DIFF_SHOWN = 1000
+
+
+def _signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=IMPORT_SALT)
+
+
+def _confirm_form(records: list[dict], disable_missing: bool, source: str, result) -> StaffImportConfirmForm:
+    """The confirmation carries the list as read (signed, compressed), never the diff: confirming plans again."""
+    token = _signer().dumps({"actor": current_user.id, "records": records, "disable_missing": disable_missing,
+                             "source": source, "fingerprint": result.fingerprint()})
+    return StaffImportConfirmForm(formdata=None, token=token)
+
+
+def _import_page(form, result=None, confirm=None):
+    if result is not None and result.rejected:
+        rows, hidden = tabular.first_problems(result.rejected)  # a rejected file lists its first problems
+    else:
+        listed = [r for r in (result.rows if result else []) if r.action != "unchanged" or r.reason]
+        rows, hidden = listed[:MAX_DIFF_SHOWN], max(0, len(listed) - MAX_DIFF_SHOWN)
+    return render_template("admin/import_staff.html", form=form, result=result, rows=rows, hidden=hidden, confirm=confirm)
+
+
 @bp.route("/import-staff", methods=["GET", "POST"])
 @policy.roles_required("admin")
 def import_staff():
+    """Upload a list: the diff is shown and nothing is written (the confirmation applies it)."""
     form = StaffImportForm()
-    result = None
+    result = confirm = None
     if form.validate_on_submit():
         upload = form.file.data
+        actor = current_user._get_current_object()
         with flash_errors() as outcome:
             records = staff_import.read_table(upload.filename, upload.read())
-            result = staff_import.import_staff(
-                records, initial_password=form.initial_password.data, apply=not form.dry_run.data, actor=current_user._get_current_object()
-            )
+            result = staff_import.plan(records, disable_missing=form.disable_missing.data, actor=actor)
+        discard()  # a preview writes nothing
         if outcome.ok:
             if result.rejected:
-                discard()  # all or nothing: a file with a bad row imports nobody
                 flash(f"有 {len(result.rejected)} 行无法导入,本次未导入任何人员。请修改后重新上传。", "error")
-            elif form.dry_run.data:
-                discard()  # a check only
-                flash("检查通过,可以导入。", "info")
+            elif not result.rows:
+                flash("名单中没有人员。", "warning")
             else:
-                from trainer import audit
+                confirm = _confirm_form(records, form.disable_missing.data, upload.filename, result)
+    return _import_page(form, result, confirm)
 
-                audit.record(current_user, "user.import", upload.filename, created=result.count("created"), updated=result.count("updated"))
-                flash(f"导入完成:新建 {result.count('created')} 人,更新 {result.count('updated')} 人。", "success")
-    # A rejected file lists only its rejected rows, and only the first of those.
-    rows, hidden = tabular.first_problems(result.rejected) if result and result.rejected else (result.rows if result else [], 0)
-    return render_template("admin/import_staff.html", form=form, result=result, rows=rows, hidden=hidden)
+
+@bp.route("/import-staff/confirm", methods=["POST"])
+@policy.roles_required("admin")
+def import_staff_confirm():
+    """Apply a previewed list: re-read from the signed token and planned again; if the plan differs from
+    the one shown (someone changed people or units meanwhile), the new diff is shown instead."""
+    confirm = StaffImportConfirmForm()
+    try:
+        payload = _signer().loads(confirm.token.data or "", max_age=IMPORT_MAX_AGE)
+    except BadSignature:  # also SignatureExpired
+        flash("这次预览已过期或无效,请重新上传名单。", "error")
+        return redirect(url_for("admin.import_staff"))
+    if payload.get("actor") != current_user.id:
+        flash("这次预览不是您做的,请重新上传名单。", "error")
+        return redirect(url_for("admin.import_staff"))
+    actor = current_user._get_current_object()
+    records, disable_missing = payload["records"], payload["disable_missing"]
+    result = staff_import.plan(records, disable_missing=disable_missing, actor=actor)
+    if result.fingerprint() != payload["fingerprint"]:
+        flash("预览之后人员或单位已有变化,下面是新的差异,请核对后再确认。", "warning")
+        return _import_page(StaffImportForm(formdata=None), result, _confirm_form(records, disable_missing, payload["source"], result))
+    if confirm.validate_on_submit():
+        with flash_errors() as outcome:
+            staff_import.apply_plan(result, initial_password=confirm.initial_password.data or None, actor=actor,
+                                    source=payload["source"])
+        if outcome.ok:
+            counts = result.counts()
+            flash(f"导入完成:新建 {counts['created']} 人,更新 {counts['updated']} 人(其中调动单位 {counts['moved']} 人),"
+                  f"停用 {counts['disabled']} 人。", "success")
+            return redirect(url_for("admin.import_staff"))
+    return _import_page(StaffImportForm(formdata=None), result, confirm)
+
+
+@bp.route("/import-staff/template.xlsx")
+@policy.roles_required("admin")
+def import_staff_template():
+    return Response(staff_import.template_workbook(), mimetype=XLSX,
+                    headers={"Content-Disposition": "attachment; filename*=UTF-8''%E4%BA%BA%E5%91%98%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"})

@@ -2,8 +2,8 @@
 
 
 def init_app(app) -> None:
-    """Course pages and ``trainer content …``."""
-    from trainer.courses import views
+    """Course pages, the catalogue API and ``trainer content …``."""
+    from trainer.courses import api, views  # noqa: F401  (api: its operations register on import)
     from trainer.courses.cli import content
     from trainer.features import NavEntry, add_commands, add_nav
 

@@ -8,6 +8,7 @@ def init_app(app) -> None:
     from trainer.quiz import completion
 
     completion.connect()
+    import trainer.quiz.integration_api  # noqa: F401  (banks and exam results for other systems: register on import)
     from trainer.features import STAFF, NavEntry, add_bench, add_commands, add_nav, checkout_bench
     from trainer.quiz import api, editor, views  # noqa: F401  (api: its operations register on import; editor: bank pages)
     from trainer.quiz.cli import quiz

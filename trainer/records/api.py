@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from trainer.api.bodies import validated_body
 from trainer.api.core import api_error, current_api_user, operation
+from trainer.api.params import json_body, ok
 from trainer.auth.models import User
 from trainer.extensions import db
 from trainer.ids import db_int
@@ -51,14 +52,6 @@ SESSION_BODY = {"type": "object", "required": ["unit_id", "held_on", "topic", "c
     "attendees": {"type": "array", "minItems": 1, "x-message": "attendees 应为非空的用户名或工号列表。", "description": "用户名或工号",
                   # a 工号 may come as a JSON number; either way it must not be blank
                   "items": {"anyOf": [{"type": "string", "pattern": "\\S"}, {"type": "integer"}]}}}}
-
-
-def json_body(schema: dict) -> dict:
-    return {"required": True, "content": {"application/json": {"schema": schema}}}
-
-
-def ok(description: str, schema: dict, status: str = "200") -> dict:
-    return {status: {"description": description, "content": {"application/json": {"schema": schema}}}}
 
 
 def api_year() -> int | None:

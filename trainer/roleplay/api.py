@@ -1,11 +1,18 @@
-"""/api/v1/roleplay: score a recorded answer (the page's upload uses this too), read and retry an attempt."""
+"""/api/v1/roleplay: score a recorded answer (the page's upload uses this too), read and retry an attempt;
+the scenario catalogue and a unit's results."""
 
 from flask import jsonify, request
+from sqlalchemy import case, func, select
 
 from trainer.api.core import api_error, current_api_user, operation
+from trainer.api.params import DATE_FROM, DATE_TO, PAGE_FIELDS, PAGED, date_range, ok, paginate, visible_unit
 from trainer.auth import policy
+from trainer.auth.models import User
+from trainer.content.model import SETTINGS
+from trainer.extensions import db
 from trainer.ids import db_int
 from trainer.roleplay import services
+from trainer.roleplay.models import RoleplaySession, Scenario, ScenarioTurn
 from trainer.roleplay.presentation import attempt_json
 from trainer.timeutil import utcnow
 from trainer.unit_of_work import keep_on_error, then
@@ -124,3 +131,62 @@ def roleplay_retry(attempt_id: int):
         return api_error("没有权限。", 403)
     services.dispatch(attempt, now=utcnow())  # an explicit POST: may recognise (eager mode) or queue
     return _attempt_response(attempt)
+
+
+# --- catalogue and a unit's results (for an LMS or HR system) -------------------------------------------
+
+SCENARIO_SCHEMA = {"type": "object", "required": ["id", "key", "title", "channel", "turns"], "properties": {
+    "id": {"type": "integer"}, "key": {"type": "string"}, "title": {"type": "string"},
+    "channel": {"type": "string", "enum": list(SETTINGS), "description": "counter 柜台 / phone 电话 / field 现场"},
+    "channel_label": {"type": "string"}, "turns": {"type": "integer", "description": "学员需要回答的轮数"},
+    "hours": {"type": "number", "description": "通过后计入的学时"}, "category": {"type": "string"}}}
+RESULT_SCHEMA = {"type": "object", "required": ["employee_no", "scenario", "best_score", "passed"], "properties": {
+    "user_id": {"type": "integer"}, "username": {"type": "string"}, "employee_no": {"type": "string", "nullable": True},
+    "name": {"type": "string"}, "unit": {"type": "string", "nullable": True},
+    "scenario": {"type": "string", "description": "情景 key"}, "scenario_title": {"type": "string"},
+    "best_score": {"type": "integer", "nullable": True}, "passed": {"type": "boolean"},
+    "sessions": {"type": "integer", "description": "期间内完成的次数"},
+    "last_finished_at": {"type": "string", "format": "date-time"}}}
+
+
+@operation("/scenarios", "GET", summary="情景演练目录(渠道、轮数、学时)", tags=("catalogue",),
+           responses=ok("情景列表", {"type": "object", "properties": {"scenarios": {"type": "array", "items": SCENARIO_SCHEMA}}}))
+def list_scenarios():
+    turns = dict(db.session.execute(select(ScenarioTurn.scenario_id, func.count(ScenarioTurn.id))
+                                    .where(ScenarioTurn.retired.is_(False)).group_by(ScenarioTurn.scenario_id)).all())
+    scenarios = db.session.scalars(select(Scenario).where(Scenario.retired.is_(False)).order_by(Scenario.key))
+    return jsonify(scenarios=[{
+        "id": s.id, "key": s.key, "title": s.title, "channel": s.setting, "channel_label": SETTINGS.get(s.setting, s.setting),
+        "turns": turns.get(s.id, 0), "hours": s.credit_minutes / 60, "category": s.credit_category} for s in scenarios])
+
+
+@operation("/units/<int:unit_id>/roleplay-results", "GET", summary="单位(含下级)的情景演练成绩:每人每个情景的最好成绩",
+           roles=("trainer", "admin"), tags=("results",), parameters=[DATE_FROM, DATE_TO, *PAGED],
+           responses={**ok("一页成绩", {"type": "object", "properties": {
+               "results": {"type": "array", "items": RESULT_SCHEMA}, **PAGE_FIELDS}}), "404": {"description": "单位不存在"}})
+def unit_roleplay_results(unit_id: int):
+    unit = visible_unit(current_api_user(), unit_id)
+    start, end = date_range()
+    query = (select(RoleplaySession.user_id, RoleplaySession.scenario_id, func.max(RoleplaySession.score),
+                    func.max(case((RoleplaySession.passed.is_(True), 1), else_=0)), func.count(RoleplaySession.id),
+                    func.max(RoleplaySession.finished_at))
+             .join(User, User.id == RoleplaySession.user_id)
+             .where(RoleplaySession.status == "finished", User.unit_id.in_(unit.subtree_ids()))
+             .group_by(RoleplaySession.user_id, RoleplaySession.scenario_id)
+             .order_by(RoleplaySession.user_id, RoleplaySession.scenario_id))
+    if start is not None:
+        query = query.where(RoleplaySession.finished_at >= start)
+    if end is not None:
+        query = query.where(RoleplaySession.finished_at < end)
+    page = paginate(query, rows=True)
+    rows = page.pop("items")
+    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_({r[0] for r in rows})))}
+    scenarios = {s.id: s for s in db.session.scalars(select(Scenario).where(Scenario.id.in_({r[1] for r in rows})))}
+    results = []
+    for user_id, scenario_id, best, passed, count, last in rows:
+        person, scenario = people[user_id], scenarios[scenario_id]
+        results.append({"user_id": user_id, "username": person.username, "employee_no": person.employee_no,
+                        "name": person.display_name, "unit": person.unit.full_name.replace(" ", "") if person.unit else None,
+                        "scenario": scenario.key, "scenario_title": scenario.title, "best_score": best,
+                        "passed": bool(passed), "sessions": count, "last_finished_at": last.isoformat() + "Z"})
+    return jsonify(results=results, **page)
