@@ -85,6 +85,7 @@ DEFAULTS = {
     "EXPIRING_DAYS": 30,  # a qualification this close to its expiry shows as "expiring"
     "PDF_FONT": None,  # a CJK .ttf/.otf/.ttc for PDFs; default: the first of a list of known system paths
     "VERIFY_RATE_PER_MINUTE": 30,  # public certificate look-ups per client address
+    "CERT_SEAL": None,  # PNG/JPEG printed as the issuer's seal on certificates; default: a red round seal drawn per issuer
     # --- assignments and reminders (trainer/assignments) ---
     "NEW_HIRE_POSITIONS": ["新员工"],  # 岗位 whose new accounts get the onboarding path
     "ONBOARDING_PATH": "new-hire-onboarding",  # courses/paths/<id>.yaml
@@ -99,7 +100,11 @@ DEFAULTS = {
     "MAIL_SENDER": "training-noreply@localhost",
     "MAIL_DOMAIN": "",  # addresses <username>@MAIL_DOMAIN for people who gave none
     "MAIL_TIMEOUT": 10,  # seconds
-    "PUBLIC_URL": "",  # e.g. https://train.example.internal, for links in emails
+    # --- group robots, 企业微信 / 钉钉 (trainer/robots; README "Notices") ---
+    "ROBOT_DELIVERY": "thread",  # after the request: "thread" (in the web process), "inline" (tests), "cron" (commands only)
+    "ROBOT_TIMEOUT": 5,  # seconds per HTTP call to a robot
+    "ROBOT_RETRY_INTERVALS": [10, 60],  # seconds before each retry of a failed message (then it is marked failed)
+    "PUBLIC_URL": "",  # e.g. https://train.example.internal: certificate QR/verification links, emails, robots (trainer/links.py)
 }
 
 

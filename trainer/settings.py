@@ -55,6 +55,7 @@ class Settings:
     login: LoginRules
     onboarding: Onboarding
     password_hash_method: str  # werkzeug method for new hashes (tests use a cheap one)
+    cert_seal: str | None = None  # image printed as the issuer's seal on certificates; None: a drawn one
 
     @classmethod
     def from_config(cls, config: Mapping) -> "Settings":
@@ -62,7 +63,17 @@ class Settings:
                    assessment=AssessmentCalendar.from_config(config),
                    expiring_days=int(config.get("EXPIRING_DAYS", 30)), login=LoginRules.from_config(config),
                    onboarding=Onboarding.from_config(config),
-                   password_hash_method=str(config.get("PASSWORD_HASH_METHOD") or "scrypt"))
+                   password_hash_method=str(config.get("PASSWORD_HASH_METHOD") or "scrypt"),
+                   cert_seal=_seal(config.get("CERT_SEAL")))
+
+
+def _seal(path: str | None) -> str | None:
+    """A configured seal must open as an image now, not on the first certificate someone downloads."""
+    if not path:
+        return None
+    from trainer.certification.seal import check_configured
+
+    return check_configured(path)
 
 
 def init_app(app: Flask) -> Settings:

@@ -8,9 +8,10 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from trainer import settings
 from trainer.auth import policy
 from trainer.auth.models import User
-from trainer.certification import services
+from trainer.certification import seal, services
 from trainer.certification.forms import RenewForm, RevokeForm, VerifyForm
 from trainer.certification.models import QualificationGrant
 from trainer.certification.pdf import certificate_pdf
@@ -20,6 +21,7 @@ from trainer.errors import TrainerError
 from trainer.extensions import db
 from trainer.ids import db_int
 from trainer.item_kinds import REQUIREMENT_LABELS
+from trainer.links import external_url
 from trainer.org.models import Unit
 from trainer.org.services import hours_policy
 from trainer.pdf import find_font
@@ -143,10 +145,12 @@ def certificate(grant_id: int):
     policy.require_user_visible(current_user, grant.user)
     if grant.revoked_at is not None:
         raise TrainerError("该证书已撤销,不能下载。", f"grant {grant.id} revoked")
+    seal_path = settings.current().cert_seal
     body = certificate_pdf(
         name=grant.user.display_name, qualification=grant.qualification.title, granted_at=grant.granted_at,
-        expires_at=grant.expires_at, code=grant.code, verify_url=url_for("certification.verify", code=grant.code, _external=True),
+        expires_at=grant.expires_at, code=grant.code, verify_url=external_url("certification.verify", code=grant.code),
         issuer=_issuer(grant.user), font=find_font(current_app.config.get("PDF_FONT")), local=hours_policy().local,
+        seal_png=seal.configured_png(seal_path) if seal_path else None,
     )
     return Response(body, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="certificate-{grant.code}.pdf"'})
