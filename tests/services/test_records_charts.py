@@ -4,6 +4,7 @@ from datetime import datetime
 
 from trainer.auth import policy
 from trainer.extensions import db
+from trainer.org.services import breakdown_units
 from trainer.records import charts, report, services
 
 YEAR = 2026
@@ -23,7 +24,7 @@ def test_trend_is_cumulative_per_person_by_month_and_unit(people, content, units
     rules = services.hours_policy()
     visible = policy.visible_units(admin)
     stats = report.unit_compliance(report.hours_report(admin, YEAR), visible)
-    shown = charts.trend_units(visible, None)
+    shown = breakdown_units(visible, None)
     assert [u.name for u in shown] == ["东区供电所", "西区供电所"]  # the company's sub-units
     rows = charts.hours_trend(YEAR, shown, stats, rules, last_month=6)
     east, west = rows
@@ -49,6 +50,6 @@ def test_trend_is_cumulative_per_person_by_month_and_unit(people, content, units
 def test_trend_of_a_chosen_unit_without_sub_units_is_that_unit(people, content, units):
     trainer = people["trainer_east"]
     visible = policy.visible_units(trainer)
-    assert [u.name for u in charts.trend_units(visible, None)] == ["东区营业班"]
+    assert [u.name for u in breakdown_units(visible, None)] == ["东区营业班"]
     team = [u for u in visible if u.name == "东区营业班"]
-    assert charts.trend_units(visible, team[0]) == team
+    assert breakdown_units(visible, team[0]) == team

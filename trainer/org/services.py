@@ -32,3 +32,16 @@ def ensure_unit(name: str, kind: str, parent: Unit | None) -> Unit:
     no audit entry; administrators go through ``admin.services.create_unit``."""
     found = db.session.scalar(select(Unit).where(Unit.name == name, Unit.parent_id == (parent.id if parent else None)))
     return found if found is not None else add_unit(name, kind, parent)
+
+
+def breakdown_units(units: list[Unit], chosen: Unit | None) -> list[Unit]:
+    """The units a per-unit chart compares: the chosen unit's (else the single top visible unit's) direct
+    sub-units, or that unit itself when it has none; with several top units (no single root), those.
+    ``units`` are the caller's visible units."""
+    if not units:
+        return []
+    roots = [chosen] if chosen is not None else [u for u in units if not any(u.is_within(o) and u.id != o.id for o in units)]
+    if len(roots) == 1:
+        children = [u for u in units if u.parent_id == roots[0].id]
+        return children or roots
+    return roots

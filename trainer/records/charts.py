@@ -40,18 +40,6 @@ class TrendRow:
     hours: list[float | None]  # per month: cumulative credited hours per person (None: a month still to come)
 
 
-def trend_units(units: list[Unit], chosen: Unit | None) -> list[Unit]:
-    """Whose lines the trend shows: the chosen unit's (else the top visible unit's) direct sub-units, or that
-    unit itself when it has none. ``units`` are the caller's visible units in tree order."""
-    if not units:
-        return []
-    roots = [chosen] if chosen is not None else [u for u in units if not any(u.is_within(o) and u.id != o.id for o in units)]
-    if len(roots) == 1:
-        children = [u for u in units if u.parent_id == roots[0].id]
-        return children or roots
-    return roots
-
-
 def hours_trend(year: int, series_units: list[Unit], stats: list[UnitStat], rules: HoursPolicy,
                 last_month: int = 12) -> list[TrendRow]:
     """Cumulative credited hours per active person at the end of each month of ``year``, per unit (rolled up

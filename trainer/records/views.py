@@ -12,6 +12,7 @@ from trainer.forms import choices
 from trainer.hours import ACTIVITIES, SOURCES
 from trainer.ids import db_int
 from trainer.org.models import Unit
+from trainer.org.services import breakdown_units
 from trainer.pdf import find_font
 from trainer.records import activity_report, charts, classroom, crediting, exports, report, services
 from trainer.records.activity import active_policy
@@ -98,7 +99,7 @@ def dashboard():
     lagging = report.behind(rows)
     current = rules.year_of(now)
     last_month = 12 if year < current else rules.local(now).month if year == current else 0
-    trend = charts.hours_trend(year, charts.trend_units(units, unit), stats, rules, last_month)
+    trend = charts.hours_trend(year, breakdown_units(units, unit), stats, rules, last_month)
     return render_template(
         "records/dashboard.html", year=year, unit=unit, units=policy.visible_units(current_user), stats=stats,
         compliance_chart=charts.compliance_chart(stats, year), trend=trend, trend_chart=charts.trend_chart(trend, year, rules),

@@ -10,11 +10,12 @@ from trainer.errors import Forbidden
 from trainer.extensions import db
 from trainer.ids import db_int
 from trainer.org.models import Unit
+from trainer.org.services import breakdown_units
 from trainer.roleplay import services
 from trainer.roleplay.forms import OverrideForm
 from trainer.roleplay.models import Scenario
 from trainer.roleplay.presentation import segments
-from trainer.roleplay.services import paths
+from trainer.roleplay.services import missed, paths
 from trainer.roleplay.services.branch_stats import branch_stats
 from trainer.roleplay.views import bp
 from trainer.scoring.dialogue import MOODS
@@ -24,13 +25,20 @@ from trainer.web import flash_errors
 PAGE_SIZE = 50
 
 
-@bp.route("/roleplay/review")
-@policy.roles_required(*policy.STAFF_ROLES)
-def review():
+def _chosen_unit() -> Unit | None:
+    """?unit=<id> of the review pages; 404 for a unit that does not exist."""
     unit_id = request.args.get("unit", type=db_int)
     unit = db.session.get(Unit, unit_id) if unit_id else None
     if unit_id and unit is None:
         abort(404)
+    return unit
+
+
+@bp.route("/roleplay/review")
+@policy.roles_required(*policy.STAFF_ROLES)
+def review():
+    unit = _chosen_unit()
+    unit_id = unit.id if unit else None
     scenario_id = request.args.get("scenario", type=db_int) or None
     status = request.args.get("status") or None
     page = max(1, request.args.get("page", 1, type=db_int))
@@ -101,3 +109,21 @@ def review_paths():
                  "ended": [stats.endings.get(t.turn_key, 0) for t in scenario.active_turns]}
     return render_template("roleplay/review_paths.html", scenarios=branching, scenario=scenario, stats=stats,
                            chart=chart)
+
+
+@bp.route("/roleplay/review/missed")
+@policy.roles_required(*policy.STAFF_ROLES)
+def review_missed():
+    """Which standard phrases and points the trainer's people miss most, per scenario and per unit."""
+    unit = _chosen_unit()
+    if unit is not None:
+        policy.require_unit_visible(current_user, unit)
+    scenario_id = request.args.get("scenario", type=db_int) or None
+    visible = policy.visible_units(current_user)
+    scoped = [u for u in visible if unit is None or u.is_within(unit)]
+    report = missed.missed_items(current_user, breakdown_units(scoped, unit), unit=unit, scenario_id=scenario_id)
+    scenarios = db.session.scalars(select(Scenario).order_by(Scenario.setting, Scenario.key)).all()
+    return render_template(
+        "roleplay/review_missed.html", report=report, missed_chart=missed.missed_chart(report), units=visible,
+        scenarios=scenarios, chosen={"unit": unit.id if unit else None, "scenario": scenario_id}, max_attempts=missed.MAX_ATTEMPTS,
+    )
