@@ -46,6 +46,7 @@ MATRIX = {
     "roleplay.override": (lambda f: f"/roleplay/review/{f['rp_attempt_trainee_east']}/override",  # empty form: flash
                           {"anonymous": LOGIN, "trainee": 403, "trainer": 302, "admin": 302}, "POST"),
     "roleplay.review_paths": (lambda f: "/roleplay/review/paths", S),
+    "roleplay.review_missed": (lambda f: "/roleplay/review/missed", S),
     "roleplay.cases_list": (lambda f: "/roleplay/cases", S),
     "roleplay.case": (lambda f: f"/roleplay/cases/{f['rp_attempt_trainee_east']}", S),
     "roleplay.case_apply": (lambda f: f"/roleplay/cases/{f['rp_attempt_trainee_east']}/apply",  # no CSRF: flash
