@@ -24,7 +24,7 @@ def _defs(bank):
             for q in bank.questions if not q.retired]
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "gift"])
+@pytest.mark.parametrize("fmt", ["xlsx", "gift", "xml"])
 def test_export_import_export_gives_the_same_bank(trainer, fmt):
     shipped = banks.get_bank("demo-bank")
     data, name, _mime = banks.export_bank(shipped, fmt)

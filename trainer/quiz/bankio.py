@@ -131,6 +131,41 @@ def check_common(question: QuestionDef, row: int, errors: list[RowError], seen_c
         errors.append(RowError(row, f"题目不符合格式要求:{problem}"))
 
 
+def percent(fraction: float) -> str:
+    return f"{fraction * 100:g}%"
+
+
+def choice_key(single: bool, options: list[str], fractions: list[float], warnings: list[str],
+               how: tuple[str, str] = ("", "")) -> tuple[str, list[int]]:
+    """Moodle's multiple choice (GIFT, Moodle XML) as ours: (``single`` or ``multiple``, right option indexes) from
+    each option's credit (fraction 0–1, negative for a penalty). A single-answer question needs exactly one
+    full-credit option (partial credit: ValueError with the Chinese reason); a multiple-answer one two or more
+    right options whose credit sums to 100%. Where our scoring differs from the file's, a warning says so.
+    ``how``: the format's own hint for writing a single / a multiple-answer question, added to the reasons."""
+    if single:
+        full = [i for i, f in enumerate(fractions) if f >= 0.999]
+        partial = [options[i] for i, f in enumerate(fractions) if 0 < f < 0.999]
+        if partial:
+            raise ValueError(f"单选题中的部分得分选项(“{partial[0]}”)本平台不支持:单选题只有一个全对的选项,"
+                             f"其余选项 0 分。请去掉部分得分,或改成多选题{how[1]}。")
+        if len(full) != 1:
+            raise ValueError(f"单选题只能有一个正确答案{how[0]};要多个正确答案请改成多选题{how[1]}。")
+        if any(f < 0 for f in fractions):
+            warnings.append("单选题错误选项的负分未导入:本平台答错得 0 分。")
+        return "single", full
+    right = [i for i, f in enumerate(fractions) if f > 0]
+    if len(right) < 2:
+        raise ValueError(f"多选题至少要有两个正确选项(得分大于 0);只有一个正确选项时请改成单选题{how[0]}。")
+    total = sum(fractions[i] for i in right)
+    if abs(total - 1) > 0.011:
+        raise ValueError(f"多选题正确选项的得分之和是 {percent(total)},应为 100%。")
+    ours = [1 / len(right) if i in right else -1 / max(len(options) - len(right), 1) for i in range(len(options))]
+    if any(abs(a - b) > 0.011 for a, b in zip(ours, fractions, strict=True)):
+        warnings.append("按本平台多选题规则计分:每个正确选项得 1/k,每个错误选项扣 1/(n−k),最低 0 分"
+                        f"(文件中的得分:{'、'.join(percent(f) for f in fractions)})。")
+    return "multiple", right
+
+
 def split_list(text: str) -> list[str]:
     return [part.strip() for part in re.split("[,\uff0c\u3001;\uff1b]", text) if part.strip()]
 

@@ -1,4 +1,4 @@
-"""Question banks trainers import and export (Excel, GIFT).
+"""Question banks trainers import and export (Excel, GIFT, Moodle XML).
 
 - Export works for every bank: a shipped (content-file) bank or one a trainer imported.
 - Import creates a new trainer bank (key ``t-…``, ``origin='trainer'``), owned by the importing trainer
@@ -39,8 +39,9 @@ from trainer.quiz.excel import preview_workbook, write_workbook
 from trainer.quiz.gift import export_gift, preview_gift
 from trainer.quiz.marking import normalise_text
 from trainer.quiz.models import Question, QuestionBank
+from trainer.quiz.moodle_xml import export_xml, preview_xml
 
-FORMATS = {"xlsx": "Excel(.xlsx)", "gift": "Moodle GIFT(.txt / .gift)"}
+FORMATS = {"xlsx": "Excel(.xlsx)", "gift": "Moodle GIFT(.txt / .gift)", "xml": "Moodle XML(.xml)"}
 AUTO_CODE = re.compile(r"^q(\d+)$")
 
 
@@ -94,15 +95,28 @@ def to_def(bank: QuestionBank, question: Question) -> QuestionDef:
                        difficulty=question.difficulty, tags=question.tags)
 
 
+def _xlsx(title: str, questions: list[QuestionDef]) -> bytes:
+    return write_workbook(title, questions)
+
+
+def _gift(title: str, questions: list[QuestionDef]) -> bytes:
+    return export_gift(title, questions).encode("utf-8")
+
+
+# Format name → (writer of (title, questions) to bytes, file name ending, MIME type). Other formats register here.
+EXPORTERS: dict[str, tuple[Callable[[str, list[QuestionDef]], bytes], str, str]] = {
+    "xlsx": (_xlsx, ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "gift": (_gift, ".gift.txt", "text/plain; charset=utf-8"),
+    "xml": (export_xml, ".moodle.xml", "application/xml"),
+}
+
+
 def export_bank(bank: QuestionBank, fmt: str) -> tuple[bytes, str, str]:
     """(file bytes, download name, MIME type) of the bank's active questions, in bank order."""
-    questions = [to_def(bank, q) for q in bank.questions if not q.retired]
-    if fmt == "xlsx":
-        return (write_workbook(bank.title, questions), f"{bank.key}.xlsx",
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    if fmt == "gift":
-        return export_gift(bank.title, questions).encode("utf-8"), f"{bank.key}.gift.txt", "text/plain; charset=utf-8"
-    raise NotFound("不支持的导出格式。", f"unknown format {fmt!r}")
+    if fmt not in EXPORTERS:
+        raise NotFound("不支持的导出格式。", f"unknown format {fmt!r}")
+    write, ending, mimetype = EXPORTERS[fmt]
+    return write(bank.title, [to_def(bank, q) for q in bank.questions if not q.retired]), f"{bank.key}{ending}", mimetype
 
 
 def _gift_text(data: bytes) -> str:
@@ -121,6 +135,7 @@ PREVIEW_READERS: dict[str, tuple[str, Callable[[bytes], BankPreview]]] = {
     ".xlsx": ("xlsx", preview_workbook),
     ".gift": ("gift", _preview_gift),
     ".txt": ("gift", _preview_gift),
+    ".xml": ("xml", preview_xml),
 }
 
 
