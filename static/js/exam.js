@@ -5,6 +5,10 @@
 //   also after a reload. On reload the page shows the server's answers and re-sends anything unsent.
 // - The countdown follows the server's remaining time; at zero the page submits (the server also
 //   closes the attempt on its own, so a closed browser loses nothing).
+// - The 答题卡 (answer card) shows every question as answered / unanswered / marked for review and jumps to
+//   it; a mark is saved on the server (POST …/marks), so a reload keeps it. On a narrow screen the page shows
+//   one question at a time with 上一题 / 下一题 and the card opens as a drawer.
+// - 交卷 opens a dialog with the count of unanswered and marked questions before anything is submitted.
 (function () {
   "use strict";
   const csrf = () => (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
@@ -100,9 +104,46 @@
     if (el) { el.textContent = text; el.className = "save-state " + (kind || ""); }
   }
 
-  function countAnswered() {
-    if (!answeredEl) return;
-    answeredEl.textContent = String(fieldsets().filter((fs) => { const r = readResponse(fs); return r && r.length; }).length);
+  const isAnswered = (fs) => { const r = readResponse(fs); return !!(r && r.length); };
+  const isMarked = (fs) => fs.dataset.marked === "1";
+  const cellFor = (qid) => document.querySelector(`#answer-card a.cell[data-question="${qid}"]`);
+  const markedEl = document.getElementById("marked-count");
+
+  function countAnswered() {  // also repaints the answer card
+    const all = fieldsets();
+    if (answeredEl) answeredEl.textContent = String(all.filter(isAnswered).length);
+    if (markedEl) markedEl.textContent = String(all.filter(isMarked).length);
+    all.forEach((fs, index) => {
+      const cell = cellFor(fs.dataset.question);
+      if (!cell) return;
+      const answered = isAnswered(fs), marked = isMarked(fs);
+      cell.classList.toggle("is-answered", answered);
+      cell.classList.toggle("is-marked", marked);
+      cell.title = `第 ${index + 1} 题:${answered ? "已答" : "未答"}${marked ? ",已标记" : ""}`;
+    });
+  }
+
+  function showMark(fs, marked) {
+    fs.dataset.marked = marked ? "1" : "";
+    const button = fs.querySelector(".mark-toggle");
+    if (button) { button.setAttribute("aria-pressed", marked ? "true" : "false"); button.textContent = marked ? "已标记待查" : "标记待查"; }
+    countAnswered();
+  }
+
+  async function toggleMark(fs) {
+    if (closed) return;
+    const marked = !isMarked(fs);
+    showMark(fs, marked);  // at once; put back if the server does not take it
+    let result = null;
+    try { result = await api(attemptUrl + "/marks", "POST", { question_id: Number(fs.dataset.question), marked }); } catch (e) { result = null; }
+    if (result && result.ok) return;
+    showMark(fs, !marked);
+    if (result && result.status === 409) {
+      lockAll((result.data && result.data.error) || "本次作答已结束。");
+      setTimeout(() => window.location.assign(root.dataset.review), 2500);
+      return;
+    }
+    setState(fs, (result && result.data && result.data.error) || "标记没有保存,请检查网络后再试", "is-error");
   }
 
   function lockAll(message) {
@@ -208,6 +249,8 @@
         debounce[fs.dataset.question] = setTimeout(() => queue(fs, false), 800);
       });
     });
+    const mark = fs.querySelector(".mark-toggle");
+    if (mark) mark.addEventListener("click", () => toggleMark(fs));
     const check = fs.querySelector(".check-answer");
     if (check) check.addEventListener("click", () => {
       const response = readResponse(fs);
@@ -243,6 +286,7 @@
         state.data.items.forEach((item) => {
           const fs = fieldsetFor(item.question_id);
           if (fs && !pending[item.question_id] && fs.dataset.checked !== "1") showResponse(fs, item.response);
+          if (fs) showMark(fs, !!item.marked);
         });
       }
     } catch (e) { /* offline: the server-rendered answers stand */ }
@@ -290,11 +334,100 @@
     if (connection) connection.textContent = "交卷请求没有送达;到时间后系统会自动交卷,您的已保存答案不会丢失。";
   }
 
+  // --- one question per screen on a phone; the answer card as a drawer ---------------------------------------
+  const layout = document.querySelector(".exam-layout");
+  const card = document.getElementById("answer-card");
+  const toggle = document.getElementById("card-toggle");
+  const closeCard = document.getElementById("card-close");
+  const pager = document.getElementById("pager");
+  const narrow = window.matchMedia("(max-width: 760px)");
+  let current = 0;
+
+  function openDrawer(open) {
+    if (!card || !layout || !layout.classList.contains("has-drawer")) return;
+    card.classList.toggle("is-open", open);
+    if (toggle) toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  function show(index, scroll) {
+    const all = fieldsets();
+    if (!all.length) return;
+    current = Math.max(0, Math.min(all.length - 1, index));
+    all.forEach((fs, i) => fs.classList.toggle("is-current", i === current));
+    document.querySelectorAll("#answer-card a.cell").forEach((cell) => cell.classList.toggle("is-current", cell.dataset.question === all[current].dataset.question));
+    const position = document.getElementById("pager-position");
+    if (position) position.textContent = `第 ${current + 1} / ${all.length} 题`;
+    const prev = document.getElementById("prev-question"), next = document.getElementById("next-question");
+    if (prev) prev.disabled = current === 0;
+    if (next) next.disabled = current === all.length - 1;
+    if (scroll) all[current].scrollIntoView({ block: "start" });
+  }
+
+  function applyLayout() {
+    const paged = narrow.matches;
+    root.classList.toggle("is-paged", paged);
+    if (layout) layout.classList.toggle("has-drawer", paged);
+    if (pager) pager.hidden = !paged;
+    if (closeCard) closeCard.hidden = !paged;
+    if (!paged) openDrawer(false);
+    show(current, false);
+  }
+
+  if (card) card.addEventListener("click", (event) => {
+    const cell = event.target.closest("a.cell");
+    if (!cell) return;
+    const index = fieldsets().findIndex((fs) => fs.dataset.question === cell.dataset.question);
+    if (index < 0) return;
+    event.preventDefault();
+    openDrawer(false);
+    show(index, true);
+    const first = fieldsets()[index].querySelector("input, select");
+    if (first) first.focus({ preventScroll: true });
+    history.replaceState(null, "", cell.getAttribute("href"));
+  });
+  if (toggle) toggle.addEventListener("click", (event) => {
+    if (!layout || !layout.classList.contains("has-drawer")) return;
+    event.preventDefault();
+    openDrawer(!card.classList.contains("is-open"));
+  });
+  if (closeCard) closeCard.addEventListener("click", () => openDrawer(false));
+  const prevButton = document.getElementById("prev-question"), nextButton = document.getElementById("next-question");
+  if (prevButton) prevButton.addEventListener("click", () => show(current - 1, true));
+  if (nextButton) nextButton.addEventListener("click", () => show(current + 1, true));
+  if (narrow.addEventListener) narrow.addEventListener("change", applyLayout);
+  const start = fieldsets().findIndex((fs) => "#" + fs.id === window.location.hash);
+  current = start >= 0 ? start : 0;
+  applyLayout();
+  countAnswered();
+
+  // --- submit: a dialog with what is left to check ----------------------------------------------------------
   const form = document.getElementById("submit-form");
+  const dialog = document.getElementById("submit-dialog");
+  function summary() {
+    const all = fieldsets();
+    const unanswered = all.filter((fs) => !isAnswered(fs)).length;
+    const marked = all.filter(isMarked).length;
+    const parts = [];
+    if (unanswered) parts.push(`还有 ${unanswered} 题未作答`);
+    if (marked) parts.push(`${marked} 题标记待查`);
+    return parts.length ? parts.join(",") + ",确定交卷吗?" : `${all.length} 题都已作答,确定交卷吗?`;
+  }
   if (form) form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const unanswered = fieldsets().filter((fs) => { const r = readResponse(fs); return !r || !r.length; }).length;
-    const question = unanswered ? `还有 ${unanswered} 题未作答,确定交卷吗?` : "确定交卷吗?交卷后不能再修改。";
-    if (window.confirm(question)) finish(false);
+    if (closed) return;
+    if (!dialog || typeof dialog.showModal !== "function") {
+      if (window.confirm(summary())) finish(false);
+      return;
+    }
+    document.getElementById("submit-summary").textContent = summary();
+    dialog.showModal();
   });
+  if (dialog) {
+    document.getElementById("submit-cancel").addEventListener("click", () => {
+      dialog.close();
+      const first = fieldsets().findIndex((fs) => !isAnswered(fs) || isMarked(fs));
+      if (first >= 0) show(first, true);
+    });
+    document.getElementById("submit-confirm").addEventListener("click", () => { dialog.close(); finish(false); });
+  }
 })();

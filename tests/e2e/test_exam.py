@@ -20,7 +20,17 @@ def _right_answers(server, attempt_id: int) -> dict[int, tuple[str, list]]:
     return answers
 
 
+def go_to(page, qid: int) -> None:
+    """On a phone one question shows at a time: open the 答题卡 drawer and jump to the question."""
+    if page.locator("#attempt.is-paged").count() and not page.locator(f'fieldset[data-question="{qid}"]').is_visible():
+        page.click("#card-toggle")
+        page.locator("#answer-card.is-open").wait_for()
+        page.click(f'#answer-card a.cell[data-question="{qid}"]')
+        page.locator(f'fieldset[data-question="{qid}"]').wait_for(state="visible")
+
+
 def _answer(page, qid: int, qtype: str, response: list) -> None:
+    go_to(page, qid)
     box = page.locator(f'fieldset[data-question="{qid}"]')
     if qtype in ("single", "multiple"):
         for position in response:
@@ -35,12 +45,18 @@ def _answer(page, qid: int, qtype: str, response: list) -> None:
     box.locator(".save-state", has_text="已保存").wait_for(timeout=10000)
 
 
-def test_trainee_takes_and_submits_an_exam(live_server, launch_browser, login):
-    browser = launch_browser()
-    page = browser.new_page(viewport={"width": 390, "height": 844})
-    login(page, live_server)
-    page.goto(f"{live_server.url}/exams")
+def phone_at_exam_list(server, launch_browser, login):
+    """A signed-in trainee's phone-sized page that has clicked 开始考试 on the exam list."""
+    page = launch_browser().new_page(viewport={"width": 390, "height": 844})
+    login(page, server)
+    page.goto(f"{server.url}/exams")
     page.click("text=开始考试")
+    return page
+
+
+def test_trainee_takes_and_submits_an_exam(live_server, launch_browser, login):
+    page = phone_at_exam_list(live_server, launch_browser, login)
+    page.click("#confirm-start")  # the rules first (time, questions, attempts left), then the start
     page.wait_for_url(re.compile(r".*/attempts/\d+$"))
     attempt_id = int(page.url.rsplit("/", 1)[1])
     assert re.match(r"\d\d:\d\d", page.locator("#timer").inner_text())
@@ -55,8 +71,9 @@ def test_trainee_takes_and_submits_an_exam(live_server, launch_browser, login):
         _answer(page, qid, qtype, response)
     assert page.locator("#answered").inner_text() == "5"
 
-    page.on("dialog", lambda dialog: dialog.accept())
     page.click("#submit-button")
+    assert "都已作答" in page.locator("#submit-summary").inner_text()
+    page.click("#submit-confirm")
     page.wait_for_url(re.compile(r".*/attempts/\d+/review$"))
     assert page.locator("#result .score strong").inner_text() == "100"
     assert "合格" in page.locator("#result").inner_text()

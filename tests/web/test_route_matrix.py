@@ -165,6 +165,7 @@ MATRIX = {
                                    {"anonymous": 401, "trainee": 400, "trainer": 400, "admin": 400}, "POST"),
     # --- quizzes and exams (tests/quiz_support.py makes the attempts and the review card) ---
     "quiz.exams": (lambda f: "/exams", L),
+    "quiz.confirm_exam": (lambda f: "/exams/demo-exam/start", L),  # the rules and a 确认开始 button; starts nothing
     "quiz.start_exam": (lambda f: "/exams/demo-exam/start", {"anonymous": LOGIN, "trainee": 302, "trainer": 302, "admin": 302}, "POST"),
     # The owner answers on the page; staff who may see the trainee are sent to the (not yet available) review.
     "quiz.attempt_page": (lambda f: f"/attempts/{f['quiz_open_attempt']}", {"anonymous": LOGIN, "trainee": 200, "trainer": 302, "admin": 302}),
@@ -206,6 +207,8 @@ MATRIX = {
     "api.quiz_attempt": (lambda f: f"/api/v1/attempts/{f['quiz_open_attempt']}", API_L),
     "api.quiz_save_answer": (lambda f: f"/api/v1/attempts/{f['quiz_open_attempt']}/answers",
                              {"anonymous": 401, "trainee": 400, "trainer": 400, "admin": 400}, "POST"),
+    "api.quiz_mark": (lambda f: f"/api/v1/attempts/{f['quiz_open_attempt']}/marks",
+                      {"anonymous": 401, "trainee": 400, "trainer": 400, "admin": 400}, "POST"),
     "api.quiz_submit": (lambda f: f"/api/v1/attempts/{f['quiz_open_attempt']}/submit",
                         {"anonymous": 401, "trainee": 400, "trainer": 400, "admin": 400}, "POST"),
     "api.quiz_result": (lambda f: f"/api/v1/attempts/{f['quiz_done_attempt']}/result", API_L),
@@ -316,6 +319,7 @@ TOKEN_EXPECT = {
     "api.quiz_start_exam": {"anonymous": 401, "trainee": 200, "trainer": 201, "admin": 201},
     "api.quiz_start_practice": {"anonymous": 401, "trainee": 403, "trainer": 403, "admin": 403},  # exam running (above)
     "api.quiz_save_answer": {r: 400 for r in ROLES} | {"anonymous": 401},  # no body: refused before anything else
+    "api.quiz_mark": {r: 400 for r in ROLES} | {"anonymous": 401},  # no body
     "api.quiz_submit": {"anonymous": 401, "trainee": 200, "trainer": 403, "admin": 403},  # only the owner submits
     "api.revoke_token": {"anonymous": 401, "trainee": 404, "trainer": 404, "admin": 404},  # no such token
     "api.revoke_user_tokens": {"anonymous": 401, "trainee": 404, "trainer": 404, "admin": 404},  # no such person

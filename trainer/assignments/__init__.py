@@ -7,7 +7,7 @@ def init_app(app) -> None:
     from trainer.assignments import receivers
 
     receivers.connect()
-    from trainer.assignments import api, views  # noqa: F401  (api: its operations register on import)
+    from trainer.assignments import api, gates, views  # noqa: F401  (api: its operations register on import; gates: the path-order start gate)
     from trainer.assignments.cli import assignments
     from trainer.features import STAFF, NavEntry, add_commands, add_nav
 

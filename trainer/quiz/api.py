@@ -82,6 +82,7 @@ ATTEMPT_LINKS = {
     name: {"operationId": operation_id(method, path), "parameters": {"attempt_id": "$response.body#/id"}}
     for name, method, path in (("Status", "get", "/attempts/<int:attempt_id>"),
                                ("SaveAnswer", "post", "/attempts/<int:attempt_id>/answers"),
+                               ("Mark", "post", "/attempts/<int:attempt_id>/marks"),
                                ("Submit", "post", "/attempts/<int:attempt_id>/submit"),
                                ("Result", "get", "/attempts/<int:attempt_id>/result"))
 }
@@ -132,6 +133,31 @@ def quiz_save_answer(attempt_id: int):
     if item.checked and item.question_id not in services.exam_secrets(current_api_user(), now):
         data["feedback"] = services.feedback(item)
     return jsonify(data)
+
+
+MARK_BODY = {"required": True, "content": {"application/json": {"schema": {
+    "type": "object", "required": ["question_id", "marked"], "x-message": "请求体应为 JSON:{\"question_id\": …, \"marked\": true}",
+    "properties": {
+        "question_id": {"type": "integer"},
+        "marked": {"type": "boolean", "x-message": "marked 应为 true 或 false。", "description": "标记(true)或取消标记(false)本题,便于交卷前回头检查;不影响评分"},
+    }}}}}
+
+
+@operation("/attempts/<int:attempt_id>/marks", "POST", summary="标记或取消标记一道题(答题卡上的“待检查”,可重复发送)",
+           tags=("quiz",), request_body=MARK_BODY,
+           responses={"200": {"description": "已保存", "content": {"application/json": {"schema": {"type": "object", "properties": {
+               "question_id": {"type": "integer"}, "marked": {"type": "boolean"}}}}}},
+               "404": NOT_FOUND, "409": CONFLICT})
+def quiz_mark(attempt_id: int):
+    body = validated_body(MARK_BODY)
+    now = utcnow()
+    attempt = services.get_attempt(current_api_user(), attempt_id, now, write=True)
+    try:
+        item = services.set_marked(current_api_user(), attempt, body.get("question_id"), body["marked"], now)
+    except services.AttemptClosed as closed:
+        keep_on_error()
+        return api_error(closed.message, 409, closed.detail)
+    return jsonify({"question_id": item.question_id, "marked": item.marked})
 
 
 @operation("/attempts/<int:attempt_id>/submit", "POST", summary="交卷(重复交卷返回同一成绩)", tags=("quiz",),

@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.auth.models import User
@@ -180,6 +181,7 @@ class QuizItem(KeyedQuestion, db.Model):
     response_json: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime | None]
     checked: Mapped[bool] = mapped_column(default=False)  # practice: feedback shown, answer locked
+    marked: Mapped[bool] = mapped_column(default=False, server_default=sa_false())  # 答题卡: marked for review
     credit: Mapped[float | None]  # 0–1 once graded (or checked, in practice)
     type: Mapped[str] = mapped_column(String(20))
     stem: Mapped[str] = mapped_column(Text)

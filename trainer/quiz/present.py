@@ -30,7 +30,7 @@ def item_json(item: QuizItem, *, reveal: bool, withheld: bool = False) -> dict:
         "type_label": QUESTION_TYPE_LABELS.get(item.type, item.type), "stem": item.stem,
         "options": shown_options(item), "points": item.points,
         "response": marking.to_shown(item.type, item.response, item.option_order),
-        "answered_at": iso(item.answered_at), "checked": item.checked,
+        "answered_at": iso(item.answered_at), "checked": item.checked, "marked": item.marked,
     }
     if withheld:
         data["withheld"] = True
@@ -50,6 +50,7 @@ def attempt_json(attempt: QuizAttempt, now: datetime, withheld: set[int] = froze
         "server_time": iso(now), "remaining_seconds": None if submitted else remaining_seconds(attempt, now),
         "pass_percent": attempt.pass_percent, "max_points": attempt.max_points,
         "answered": sum(1 for i in attempt.items if i.response), "total": len(attempt.items),
+        "marked": sum(1 for i in attempt.items if i.marked),
         # A running exam's own items show nothing yet; only items that could show feedback are marked.
         "items": [item_json(i, reveal=submitted, withheld=i.question_id in withheld and (submitted or attempt.mode == "practice"))
                   for i in attempt.items],

@@ -25,6 +25,7 @@ from sqlalchemy import exists, func, insert, or_, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from trainer import gates
 from trainer.auth import policy
 from trainer.auth.models import User
 from trainer.courses.models import Module
@@ -119,6 +120,7 @@ def start_exam(user: User, exam: Exam, now: datetime, rng: random.Random | None 
     current = _open_or_none(previous)
     if current is not None:
         return current, False
+    gates.require_unlocked(user, "exam", exam.key)  # a learning path's order (trainer/gates.py); resuming is never refused
     if exam.max_attempts and len(previous) >= exam.max_attempts:
         raise Conflict(f"您已用完本考试的 {exam.max_attempts} 次机会。",
                        f"user {user.id} used {len(previous)}/{exam.max_attempts} attempts of {exam.key}")
@@ -228,14 +230,7 @@ def save_answer(user: User, attempt: QuizAttempt, question_id, raw_response, now
     ``raw_response`` uses the option positions as shown in this attempt. ``check`` (practice only) also
     scores the item and locks it, so the feedback can be shown. Raises AttemptClosed after the deadline.
     """
-    if attempt.user_id != user.id:
-        raise Forbidden("这不是您的作答。", f"user {user.id} may not write attempt {attempt.id}")
-    if _lock(attempt) != "open":
-        raise AttemptClosed("本次作答已交卷,答案未保存。", f"attempt {attempt.id} is submitted")
-    if is_expired(attempt, now):
-        submit(attempt, now)
-        raise AttemptClosed("考试时间已到,系统已自动交卷,这道题的答案未保存。", f"attempt {attempt.id} expired at {attempt.deadline_at}")
-    item = _item_for(attempt, question_id)
+    item = _writable_item(user, attempt, question_id, now)
     option_count = len(item.options)
     try:
         cleaned = marking.RESPONSE_CHECKERS[item.type](raw_response, option_count)
@@ -253,12 +248,41 @@ def save_answer(user: User, attempt: QuizAttempt, question_id, raw_response, now
     values = {"response_json": json.dumps(response, ensure_ascii=False), "answered_at": now}
     if check:
         values |= {"checked": True, "credit": marking.score(item.type, item.answer, response, option_count)}
+    return _update_open_item(attempt, item, values, now, QuizItem.checked.is_(False))
+
+
+def set_marked(user: User, attempt: QuizAttempt, question_id, marked: bool, now: datetime) -> QuizItem:
+    """Mark (or unmark) one question for review, the 答题卡's flag; idempotent, with the same deadline and
+    closed-attempt rules as an answer. The mark never affects grading."""
+    if not isinstance(marked, bool):
+        raise ValidationFailed("标记值应为 true 或 false。", f"marked must be a boolean, not {marked!r}")
+    item = _writable_item(user, attempt, question_id, now)
+    if item.marked == marked:
+        return item
+    return _update_open_item(attempt, item, {"marked": marked}, now)
+
+
+def _writable_item(user: User, attempt: QuizAttempt, question_id, now: datetime) -> QuizItem:
+    """The item of ``question_id`` if ``user`` may still write to ``attempt``; submits an expired attempt
+    (and raises AttemptClosed) on the way."""
+    if attempt.user_id != user.id:
+        raise Forbidden("这不是您的作答。", f"user {user.id} may not write attempt {attempt.id}")
+    if _lock(attempt) != "open":
+        raise AttemptClosed("本次作答已交卷,答案未保存。", f"attempt {attempt.id} is submitted")
+    if is_expired(attempt, now):
+        submit(attempt, now)
+        raise AttemptClosed("考试时间已到,系统已自动交卷,这道题的答案未保存。", f"attempt {attempt.id} expired at {attempt.deadline_at}")
+    return _item_for(attempt, question_id)
+
+
+def _update_open_item(attempt: QuizAttempt, item: QuizItem, values: dict, now: datetime, *conditions) -> QuizItem:
+    """One UPDATE of the item that only lands while the attempt is open and within its deadline."""
     still_open = exists().where(
         QuizAttempt.id == attempt.id, QuizAttempt.status == "open",
         or_(QuizAttempt.deadline_at.is_(None), QuizAttempt.deadline_at >= now - GRACE),
     )
     result = db.session.execute(
-        update(QuizItem).where(QuizItem.id == item.id, QuizItem.checked.is_(False), still_open).values(**values),
+        update(QuizItem).where(QuizItem.id == item.id, still_open, *conditions).values(**values),
         execution_options={"synchronize_session": False},
     )
     if result.rowcount != 1:

@@ -1,11 +1,12 @@
 """Learner pages: exams, the attempt page (driven by static/js/exam.js through /api/v1), the review of a
 submitted attempt, module practice quizzes, and the daily review. Trainer pages are in ``manage.py``."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from trainer import gates
 from trainer.courses.services import get_module
 from trainer.errors import ValidationFailed
 from trainer.extensions import db
@@ -30,26 +31,55 @@ def _open_exam_attempts(user) -> list[QuizAttempt]:
         QuizAttempt.user_id == user.id, QuizAttempt.status == "open", QuizAttempt.mode == "exam")))
 
 
+def _fresh(response):
+    """Pages whose buttons depend on a running attempt are never served from the browser's cache, so the
+    back button after starting shows 继续考试, not a stale 开始考试."""
+    response = make_response(response)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _running_by_exam(user, now) -> tuple[dict, dict]:
+    """(open attempts, attempts past their deadline) per exam id. Time computed on read: an attempt past its
+    deadline is no longer running, and its result is on its review page; the next start (or cron) closes it
+    in the database (trainer/quiz/expiry.py)."""
+    attempts = _open_exam_attempts(user)
+    return ({a.exam_id: a for a in attempts if not services.is_expired(a, now)},
+            {a.exam_id: a for a in attempts if services.is_expired(a, now)})
+
+
 @bp.route("/exams")
 @login_required
 def exams():
-    now = utcnow()
-    # Time computed on read: an attempt past its deadline is no longer running, and its result is on its
-    # review page; the next start (or cron) closes it in the database (trainer/quiz/expiry.py).
-    attempts = _open_exam_attempts(current_user)
+    running, expired = _running_by_exam(current_user, utcnow())
     staff = current_user.role in ("trainer", "admin")
-    return render_template(
-        "quiz/exams.html", exams=exam_rules.exams_for(current_user), used=services.best_results(current_user),
-        open_by_exam={a.exam_id: a for a in attempts if not services.is_expired(a, now)},
-        expired_by_exam={a.exam_id: a for a in attempts if services.is_expired(a, now)},
+    offered = exam_rules.exams_for(current_user)
+    return _fresh(render_template(
+        "quiz/exams.html", exams=offered, used=services.best_results(current_user),
+        open_by_exam=running, expired_by_exam=expired,
+        locks={e.id: gates.lock_for(current_user, "exam", e.key) for e in offered},
         managed=exam_rules.manageable_exams(current_user) if staff else [], form=FlaskForm(),
-    )
+    ))
+
+
+@bp.route("/exams/<key>/start")
+@login_required
+def confirm_exam(key: str):
+    """The rules (time, questions, pass mark, attempts left) and a 确认开始 button; nothing starts until its POST."""
+    exam = exam_rules.get_exam(key, current_user)
+    running, expired = _running_by_exam(current_user, utcnow())
+    used, best, passed = services.best_results(current_user).get(exam.id, (0, None, False))
+    return _fresh(render_template(
+        "quiz/exam_confirm.html", exam=exam, running=running.get(exam.id), expired=expired.get(exam.id),
+        used=used, best=best, passed=passed, lock=gates.lock_for(current_user, "exam", exam.key),
+        left=None if not exam.max_attempts else max(0, exam.max_attempts - used), form=FlaskForm(),
+    ))
 
 
 @bp.route("/exams/<key>/start", methods=["POST"])
 @login_required
 def start_exam(key: str):
-    """Without JavaScript the start button posts here; with it, exam.js calls the API instead."""
+    """The confirmation page's button posts here without JavaScript; with it, exam.js calls the API instead."""
     attempt, _created = services.start_exam(current_user, exam_rules.get_exam(key, current_user), utcnow())
     return redirect(url_for("quiz.attempt_page", attempt_id=attempt.id))
 
@@ -62,7 +92,7 @@ def attempt_page(attempt_id: int):
     if attempt.user_id != current_user.id or attempt.status != "open":
         return redirect(url_for("quiz.review_attempt", attempt_id=attempt.id))
     state = present.attempt_json(services.with_questions(attempt), now, services.exam_secrets(current_user, now))
-    return render_template("quiz/attempt.html", attempt=attempt, state=state, form=FlaskForm())
+    return _fresh(render_template("quiz/attempt.html", attempt=attempt, state=state, form=FlaskForm()))
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])

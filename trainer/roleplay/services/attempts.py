@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from trainer import signals
+from trainer import gates, signals
 from trainer.errors import Forbidden, NotFound, StorageFull, ValidationFailed
 from trainer.extensions import db
 from trainer.lookup import active_by_key
@@ -83,6 +83,7 @@ def parse_delay(raw) -> float | None:
 def start_session(user, scenario: Scenario, *, now: datetime) -> RoleplaySession:
     if not scenario.active_turns:
         raise ValidationFailed("该情景还没有可练习的对话。", f"scenario {scenario.key!r} has no active turns")
+    gates.require_unlocked(user, "scenario", scenario.key)  # a learning path's order (trainer/gates.py)
     session = RoleplaySession(user_id=user.id, scenario=scenario, started_at=now, status="active")
     db.session.add(session)
     db.session.flush()
