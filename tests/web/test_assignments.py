@@ -4,7 +4,7 @@ import io
 from datetime import date, timedelta
 
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.conftest import Auth
 from tests.web.test_api import token_for
@@ -70,6 +70,37 @@ def test_form_errors_are_shown_in_chinese(client, people, content, units):
                                                   "unit_ids": [str(units["west"].id)]}).get_data(as_text=True)
     assert "所选单位或步骤无效" in page
     assert db.session.scalar(select(Assignment)) is None
+
+
+def test_people_and_positions_are_chosen_from_lists_in_scope(client, people, content, units, make_user):
+    people["trainee_east"].position = "营业厅"
+    people["trainee_west"].position = "抄表"
+    make_user("trainee", units["east"], username="gone_east", display_name="已停用", active=False)
+    db.session.commit()
+    Auth(client).login("trainer_east")
+    form = client.get("/assignments/new").get_data(as_text=True)
+    picker = form.split("data-picker>")[1].split("</fieldset>\n    <details")[0]
+    assert f'value="{people["trainee_east"].id}"' in picker and f'value="{people["trainer_east"].id}"' in picker
+    assert f'value="{people["trainee_west"].id}"' not in picker and "已停用" not in picker  # out of scope, inactive
+    assert "测试供电公司 / 东区供电所 / 东区营业班" in picker and 'data-position="营业厅"' in picker  # grouped by unit
+    assert 'value="营业厅"' in form and 'value="抄表"' not in form  # 岗位 held in the trainer's units only
+    assert "js/picker.js" in form
+
+    due = (today() + timedelta(days=20)).isoformat()
+    response = client.post("/assignments/new", data={"item": "path:new-hire-onboarding", "due_date": due,
+                                                      "people_ids": [str(people["trainee_east"].id)], "positions": ["营业厅"]})
+    assert response.status_code == 302
+    assignment = db.session.scalar(select(Assignment))
+    page = client.get(f"/assignments/{assignment.id}").get_data(as_text=True)
+    assert people["trainee_east"].display_name in page and "营业厅" in page
+
+    refused = client.post("/assignments/new", data={"item": "path:new-hire-onboarding", "due_date": due,
+                                                     "people_ids": [str(people["trainee_west"].id)]}).get_data(as_text=True)
+    assert "所选人员无效" in refused
+    refused = client.post("/assignments/new", data={"item": "path:new-hire-onboarding", "due_date": due,
+                                                     "positions": ["抄表"]}).get_data(as_text=True)
+    assert "所选岗位无效" in refused
+    assert db.session.scalar(select(func.count()).select_from(Assignment)) == 1
 
 
 def test_trainee_home_leads_step_by_step(client, people, content, units):

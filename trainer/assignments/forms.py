@@ -29,10 +29,14 @@ class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
+    def __init__(self, *args, what: str = "单位或步骤", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.what = what  # named in the message for a value that is not (or no longer) offered
+
     def pre_validate(self, form):
         allowed = {c.value if not isinstance(c, tuple) else c[0] for c in self.choices or []}
         if any(value not in allowed for value in self.data or []):
-            raise ValidationError("所选单位或步骤无效,请刷新页面后重新选择。")
+            raise ValidationError(f"所选{self.what}无效,请刷新页面后重新选择。")
 
 
 def item_choices(items: dict[str, list[tuple[str, str]]], kinds=ITEM_KINDS) -> list[SelectChoice]:
@@ -47,9 +51,10 @@ def item_choices(items: dict[str, list[tuple[str, str]]], kinds=ITEM_KINDS) -> l
 class AssignmentForm(FlaskForm):
     item = ChoiceField("培训内容", choices=[], validators=[DataRequired("请选择培训内容。")])
     unit_ids = CheckboxesField("单位(含下级单位)", coerce=int, choices=[])
-    positions = StringField("岗位(可选,多个用逗号分隔;与单位同时填写时只分配给这些单位中该岗位的人员)",
-                            validators=[Optional(), Length(max=200)])
-    people = TextAreaField("人员(可选,填用户名或工号,用逗号或换行分隔)", validators=[Optional(), Length(max=5000)])
+    positions = CheckboxesField("岗位(可选;与单位同时选择时只分配给这些单位中该岗位的人员)", choices=[], what="岗位")
+    people_ids = CheckboxesField("人员(可选)", coerce=int, choices=[], what="人员")
+    people = TextAreaField("或粘贴工号 / 用户名(可选,用逗号或换行分隔,适合从表格复制整列)",
+                           validators=[Optional(), Length(max=5000)])
     due_date = DateField("截止日期", validators=[Optional()])
     due_days = IntegerField("或:每人在分配后几天内完成(适合新加入的人员)",
                             validators=[Optional(), NumberRange(min=1, max=366, message="天数应在 1 到 366 之间。")])

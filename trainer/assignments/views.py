@@ -5,7 +5,7 @@ import io
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from trainer.assignments import progress, reminders, report, services
+from trainer.assignments import pickers, progress, reminders, report, services
 from trainer.assignments.forms import AssignmentForm, item_choices, split_item
 from trainer.auth import policy
 from trainer.extensions import db
@@ -39,6 +39,9 @@ def _assignment_form() -> AssignmentForm:
     form = AssignmentForm()
     form.item.choices = item_choices(progress.assignable_items())
     form.unit_ids.choices = [(u.id, "　" * u.depth + u.name) for u in policy.visible_units(current_user)]
+    form.positions.choices = [(p, p) for p in pickers.positions(current_user)]
+    form.people_groups, form.people_capped = pickers.people_groups(current_user)
+    form.people_ids.choices = [(p.id, p.display_name) for _unit, group in form.people_groups for p in group]
     if request.method == "GET" and request.args.get("item"):
         form.item.data = request.args["item"]
     if request.method == "GET" and request.args.get("unit", type=db_int):
@@ -56,8 +59,9 @@ def new():
             assignment = services.create_assignment(
                 current_user, item_kind=kind, item_key=key, due_date=form.due_date.data, due_days=form.due_days.data,
                 units=[db.session.get(Unit, i) for i in form.unit_ids.data or []],
-                positions=(form.positions.data or "").replace(",", ",").replace("、", ",").split(","),
-                people=services.find_people(current_user, form.people.data or ""), note=form.note.data or "",
+                positions=form.positions.data or [],
+                people=pickers.chosen_people(current_user, form.people_ids.data or [])
+                + services.find_people(current_user, form.people.data or ""), note=form.note.data or "",
                 now=utcnow(),
             )
         if outcome.ok:
