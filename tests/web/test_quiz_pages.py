@@ -184,11 +184,11 @@ def test_bank_export_and_import_pages(client, as_trainer):
                            content_type="multipart/form-data")
     assert imported.status_code == 302
     assert "新增 5 题" in client.get("/banks").get_data(as_text=True)
-    broken = gift.get_data(as_text=True).replace("{TRUE", "{MAYBE").replace("{FALSE", "{MAYBE")
+    broken = gift.get_data(as_text=True).replace("{TRUE", "TRUE").replace("{FALSE", "FALSE")  # "}" without "{"
     failed = client.post("/banks/import", data={"file": (io.BytesIO(broken.encode()), "bank.gift"), "target": "", "title": "坏"},
                          content_type="multipart/form-data")
     body = failed.get_data(as_text=True)
-    assert failed.status_code == 400 and "没有导入任何题目" in body and "每个答案都要以 = 或 ~ 开头" in body
+    assert failed.status_code == 400 and "没有导入任何题目" in body and "大括号 { } 不配对" in body
 
 
 def test_trainees_cannot_reach_trainer_pages(client, as_trainee):

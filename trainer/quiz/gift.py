@@ -52,6 +52,7 @@ from trainer.quiz.bankio import (
     finish_preview,
     split_list,
 )
+from trainer.quiz.question_text import HTML_MARK  # a stored stem that starts with it is sanitised HTML
 
 SPECIAL = "\\~=#{}:"
 META = re.compile("^\\s*(出处|难度|标签|题型)\\s*[:\uff1a]\\s*(.*?)\\s*$")
@@ -60,7 +61,6 @@ FORMATS = ("html", "moodle", "plain", "markdown")
 FORMAT_PREFIX = re.compile(r"^\[(html|moodle|plain|markdown)\]")
 UNSAFE = re.compile(r"(?i)<\s*(script|style|iframe|object|embed)|\son\w+\s*=|javascript:")
 TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
-HTML_MARK = "[html]"  # a stored stem that starts with this is sanitised HTML
 # Placeholders for escaped characters while the structure is read (Moodle uses &&058; …; private-use
 # characters cannot occur in a trainer's text by accident).
 _PLACE = {":": "\ue000", "#": "\ue001", "=": "\ue002", "{": "\ue003", "}": "\ue004", "~": "\ue005", "n": "\ue006"}

@@ -2,6 +2,8 @@
 import/export. Registered on the ``quiz`` blueprint; every page is for trainers and admins only and
 scoped through trainer/auth/policy.py."""
 
+from urllib.parse import quote
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -14,11 +16,14 @@ from trainer.forms import choices
 from trainer.ids import db_int
 from trainer.quiz import analysis, banks, charts, expiry, services
 from trainer.quiz import exams as exam_rules
+from trainer.quiz.excel import write_template
 from trainer.quiz.forms import BankImportForm, ExamForm
+from trainer.quiz.question_text import question_text
 from trainer.quiz.views import bp
 from trainer.timeutil import utcnow
 
 STAFF = ("trainer", "admin")
+bp.add_app_template_filter(question_text, "question_text")  # every page that shows a stem
 
 
 def _managed_exam(key: str):
@@ -152,3 +157,18 @@ def export_bank_xlsx(key: str):
 @roles_required(*STAFF)
 def export_bank_gift(key: str):
     return _export(key, "gift")
+
+
+@bp.route("/banks/<key>/export.xml")
+@roles_required(*STAFF)
+def export_bank_xml(key: str):
+    return _export(key, "xml")
+
+
+@bp.route("/banks/template.xlsx")
+@roles_required(*STAFF)
+def bank_template() -> Response:
+    """The Excel import template: one example question per type and a sheet explaining every column."""
+    return Response(write_template(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": "attachment; filename=bank-template.xlsx; "
+                                                    f"filename*=UTF-8''{quote('题库导入模板.xlsx')}"})
