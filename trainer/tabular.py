@@ -19,9 +19,10 @@ import io
 import zipfile
 from collections.abc import Iterable, Iterator
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from trainer.errors import ValidationFailed
@@ -166,3 +167,30 @@ def first_problems(problems: list) -> tuple[list, int]:
     """The problems a page lists (the first ``MAX_ERRORS_SHOWN``) and how many more there are, so a
     rejected upload gives a short page however broken the file is."""
     return problems[:MAX_ERRORS_SHOWN], max(0, len(problems) - MAX_ERRORS_SHOWN)
+
+
+def template_workbook(sheet_title: str, header: list[str], examples: list[list], guide: list[tuple[str, str]], *,
+                      title: str | None = None, widths: Iterable[int] = ()) -> bytes:
+    """A downloadable import template: the sheet the importer reads (an optional title row above the header,
+    the header in bold, example rows) and a 说明 sheet of (列 / 项目, 说明) rows. ``widths``: the data
+    sheet's column widths in characters, from column A."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = sheet_title
+    if title:
+        sheet.append(cells(sheet, [title], font=Font(bold=True, size=14)))
+    sheet.append(cells(sheet, header, font=Font(bold=True)))
+    for row in examples:
+        sheet.append(cells(sheet, row))
+    for index, width in enumerate(widths):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    guide_sheet = book.create_sheet("说明")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for number, row in enumerate([("列 / 项目", "说明"), *guide]):
+        guide_sheet.append(cells(guide_sheet, row, font=Font(bold=True) if number == 0 else None, alignment=wrap))
+    guide_sheet.column_dimensions["A"].width = 14
+    guide_sheet.column_dimensions["B"].width = 90
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+

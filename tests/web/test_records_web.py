@@ -156,6 +156,32 @@ def test_classroom_session_from_a_sign_in_sheet(client, people, content, units):
     assert "2 人计入学时" in good.get_data(as_text=True)
 
 
+def test_sign_in_template_downloads_and_imports_once_filled(client, people, content, units):
+    people["trainee_east"].employee_no = "E7001"
+    db.session.commit()
+    login(client, "trainer_east")
+    assert 'href="/records/classroom/template.xlsx"' in client.get("/records/classroom/new").get_data(as_text=True)
+    download = client.get("/records/classroom/template.xlsx")
+    assert download.status_code == 200 and download.mimetype.endswith("spreadsheetml.sheet")
+    book = load_workbook(io.BytesIO(download.data))
+    assert book.sheetnames == ["签到表", "说明"]
+    sheet = book["签到表"]
+    assert [c.value for c in sheet[2]] == ["工号", "姓名", "单位", "签名"] and sheet["A3"].value == "(示例)E1001"
+    assert "示例" in " ".join(str(c.value) for c in book["说明"]["A"])
+    today = services.hours_policy().today(utcnow())
+    base = {"unit_id": units["east"].id, "held_on": today.isoformat(), "topic": "模板签到", "category": "ethics", "minutes": "60"}
+    unchanged = client.post("/records/classroom/new", content_type="multipart/form-data",
+                            data={**base, "sheet": (io.BytesIO(download.data), "签到表模板.xlsx")}).get_data(as_text=True)
+    assert "第 3 行:(示例)E1001" in unchanged and db.session.scalar(select(func.count()).select_from(ClassroomSession)) == 0
+    sheet["A3"], sheet["B3"] = "E7001", people["trainee_east"].display_name
+    filled = io.BytesIO()
+    book.save(filled)
+    filled.seek(0)
+    page = client.post("/records/classroom/new", content_type="multipart/form-data", follow_redirects=True,
+                       data={**base, "sheet": (filled, "签到表.xlsx")}).get_data(as_text=True)
+    assert "集中培训已记录,1 人计入学时" in page
+
+
 def test_classroom_form_refuses_future_dates(client, people, content, units):
     login(client, "trainer_east")
     tomorrow = services.hours_policy().today(utcnow()) + timedelta(days=1)

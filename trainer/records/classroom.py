@@ -21,7 +21,7 @@ from trainer.org.services import hours_policy
 from trainer.records.activity import add_seconds
 from trainer.records.models import ClassroomSession, HoursEntry
 from trainer.records.services import credit
-from trainer.tabular import iter_rows
+from trainer.tabular import iter_rows, template_workbook
 
 # Sign-in sheet columns, in the order they identify a person best.
 SHEET_COLUMNS = {"工号": "employee_no", "用户名": "username", "姓名": "display_name"}
@@ -50,6 +50,24 @@ def read_sign_in_sheet(filename: str, data: bytes) -> list[tuple[int, str, str]]
     if len(body) > MAX_SHEET_ROWS:
         raise ValidationFailed(f"签到表最多 {MAX_SHEET_ROWS} 行。")
     return [(number, SHEET_COLUMNS[name], row[index]) for number, row in body if index < len(row) and row[index]]
+
+
+SHEET_GUIDE = [
+    ("工号", "用来对应人员,优先使用。有“工号”列时只按工号对应,其他列仅供阅读。"),
+    ("用户名", "没有“工号”列时按登录用户名对应。"),
+    ("姓名", "既没有“工号”也没有“用户名”列时按姓名对应;有重名的人员请改用工号。"),
+    ("表头", "表头上方可以有标题行(最多 10 行);表头之后每行一人,空行会跳过。"),
+    ("示例行", "第 3 行是示例,上传前请删除:它对应不到任何人员,会使整张签到表不被记录。"),
+    ("范围", f"只对应您所管理单位中的在岗人员;最多 {MAX_SHEET_ROWS} 行。任何一行对应不上时本次不记录,页面会列出这些行。"),
+    ("格式", "Excel(.xlsx)或 CSV(UTF-8)。培训日期、主题、类别和学时在网页上填写。"),
+]
+
+
+def sign_in_template() -> bytes:
+    """The sign-in sheet template (.xlsx): a title row, the header 工号 / 姓名 / 单位 / 签名, one example row
+    that matches nobody (so a template uploaded unchanged is refused, not credited), and a 说明 sheet."""
+    return template_workbook("签到表", ["工号", "姓名", "单位", "签名"], [["(示例)E1001", "张三", "城东供电所营业班", ""]],
+                             SHEET_GUIDE, title="集中培训签到表", widths=(16, 12, 24, 16))
 
 
 def match_sign_in_sheet(actor: User, rows: list[tuple[int, str, str]]) -> SheetResult:

@@ -1,5 +1,7 @@
 """Pages: my hours, the trainers' dashboard and drill-down, adjustments, classroom sessions, exports."""
 
+from urllib.parse import quote
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -213,6 +215,14 @@ def new_classroom_session():
     unmatched, hidden = tabular.first_problems(unmatched)
     return render_template("records/classroom_form.html", form=form, unit=unit, people=people, unmatched=unmatched,
                            hidden=hidden, units=units)
+
+
+@bp.route("/records/classroom/template.xlsx")
+@staff_only
+def classroom_template():
+    return Response(classroom.sign_in_template(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": "attachment; filename=sign-in-template.xlsx; "
+                                                    f"filename*=UTF-8''{quote('签到表模板.xlsx')}"})
 
 
 @bp.route("/records/classroom/<int:session_id>")
