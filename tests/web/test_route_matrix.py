@@ -115,6 +115,7 @@ MATRIX = {
     "records.transcript": (lambda f: f"/records/people/{f['trainee_east']}/transcript.pdf", S),
     "records.classroom_sessions": (lambda f: "/records/classroom", S),
     "records.new_classroom_session": (lambda f: "/records/classroom/new", S),
+    "records.classroom_template": (lambda f: "/records/classroom/template.xlsx", S),
     "records.classroom_session": (lambda f: "/records/classroom/999999",
                                   {"anonymous": LOGIN, "trainee": 403, "trainer": 404, "admin": 404}),
     "certification.mine": (lambda f: "/qualifications", L),
