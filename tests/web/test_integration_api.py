@@ -183,3 +183,18 @@ def test_unit_results_roleplay_and_exams(app, client, bearer, people, content, u
     backwards = client.get(f"/api/v1/units/{units['east'].id}/exam-results?from=2026-02-01&to=2026-01-01", headers=trainer)
     assert backwards.status_code == 400 and backwards.get_json()["error"] == "from 不能晚于 to。"
     assert client.get(f"/api/v1/units/{units['west'].id}/exam-results", headers=trainer).status_code == 403
+
+
+def test_bank_import_of_an_excel_file_as_base64(client, bearer, content):
+    import base64
+
+    trainer = bearer("trainer_east")
+    shipped = client.get("/api/v1/banks", headers=trainer).get_json()["banks"][0]
+    workbook = client.get(f"/api/v1/banks/{shipped['key']}/export?format=xlsx", headers=trainer).data
+    body = {"filename": "bank.xlsx", "content": base64.b64encode(workbook).decode(), "content_encoding": "base64",
+            "dry_run": True}
+    preview = client.post("/api/v1/banks/import", json=body, headers=trainer).get_json()
+    assert preview["format"] == "xlsx" and preview["counts"]["ok"] == shipped["questions"] == len(preview["items"])
+    bad = client.post("/api/v1/banks/import", json={**body, "content": "不是base64"}, headers=trainer)
+    assert bad.status_code == 400 and bad.get_json()["error"] == "content 不是有效的 base64。"
+    assert client.get("/api/v1/people/import", headers=bearer("admin")).status_code == 404  # a 工号 nobody has
