@@ -16,7 +16,8 @@ import click
 
 from benchmarks.quiz_load import data
 from benchmarks.quiz_load.integrity import verify
-from benchmarks.quiz_load.load import Client, Cohort, Phase, burst, run_phase, spread
+from benchmarks.quiz_load.load import Client, Cohort, Phase, burst, spread
+from benchmarks.quiz_load.load import run_phase as _run_phase
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 GUNICORN_CONF = REPO_ROOT / "deploy" / "gunicorn.conf.py"
@@ -126,7 +127,8 @@ def bench_quiz(users, expire_users, start_window, submit_window, interval, durat
         server = url or f"gunicorn -c deploy/gunicorn.conf.py (workers {workers or 'default'}, threads {threads or 'default'})"
         click.echo(f"Server: {server} · {users} + {expire_users} trainees · starts within {start_window:g} s · "
                    f"autosave every {interval:g} s for {duration:g} s · submissions within {submit_window:g} s")
-        ok = _run(client, tokens, database_url, start_window, submit_window, interval, duration, client_threads, seed)
+        ok = _run(client, tokens, database_url, start_window, submit_window, interval, duration, client_threads, seed,
+                  None if process is None else process.pid)
         if not ok:
             sys.exit(1)
     finally:
@@ -140,9 +142,12 @@ def bench_quiz(users, expire_users, start_window, submit_window, interval, durat
             tmp.cleanup()
 
 
-def _run(client, tokens, database_url, start_window, submit_window, interval, duration, client_threads, seed) -> bool:
+def _run(client, tokens, database_url, start_window, submit_window, interval, duration, client_threads, seed,
+         server_pid=None) -> bool:
+    import functools
     import random
 
+    run_phase = functools.partial(_run_phase, server_pid=server_pid)
     rng = random.Random(seed)
     a = Cohort("a", tokens["a"], client, seed)
     b = Cohort("b", tokens["b"], client, seed + 1)

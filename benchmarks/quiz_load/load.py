@@ -4,6 +4,7 @@ import heapq
 import http.client
 import json
 import math
+import os
 import random
 import threading
 import time
@@ -49,8 +50,36 @@ def percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[max(0, math.ceil(p / 100 * len(sorted_values)) - 1)]
 
 
+def process_tree_cpu(pid: int | None) -> float | None:
+    """CPU seconds (user + system) used so far by process ``pid`` and its children (gunicorn's workers), read
+    from /proc; None where that cannot be read (another OS, or a server we did not start).
+
+    CPU per request is the figure a busy shared machine changes least: latency also counts other programs'
+    turns on the cores, CPU time does not (only cache effects)."""
+    if pid is None:
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo, seen = 0.0, [pid], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            with open(f"/proc/{current}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime (fields 14 and 15 of stat)
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as f:
+                    todo.extend(int(child) for child in f.read().split())
+        except (OSError, ValueError, IndexError):
+            if current == pid:
+                return None
+    return total
+
+
 class Phase:
-    """Latencies (seconds from due to answered) and errors of one phase."""
+    """Latencies (seconds from due to answered), errors and the server's CPU time of one phase."""
 
     def __init__(self, name: str, ok: tuple[int, ...] = (200, 201)):
         self.name, self.ok = name, ok
@@ -58,6 +87,7 @@ class Phase:
         self.errors: Counter = Counter()
         self.lock = threading.Lock()
         self.started = self.ended = 0.0
+        self.server_cpu: float | None = None  # CPU seconds the server spent during the phase
 
     def record(self, due: float, status: int | str) -> bool:
         elapsed = time.perf_counter() - due
@@ -81,8 +111,9 @@ class Phase:
         if not self.latencies:
             return head
         ms = sorted(x * 1000 for x in self.latencies)
+        cpu = "" if self.server_cpu is None else f" · server CPU {1000 * self.server_cpu / self.requests:.1f} ms/request"
         return (f"{head} · p50 {percentile(ms, 50):.0f} ms · p95 {percentile(ms, 95):.0f} ms · "
-                f"p99 {percentile(ms, 99):.0f} ms · max {ms[-1]:.0f} ms")
+                f"p99 {percentile(ms, 99):.0f} ms · max {ms[-1]:.0f} ms{cpu}")
 
 
 def burst(count: int, window: float, rng: random.Random) -> list[float]:
@@ -97,9 +128,11 @@ def spread(count: int, interval: float) -> list[float]:
 
 
 def run_phase(pool: ThreadPoolExecutor, phase: Phase, job: Callable[[int, float], None], indexes: list[int],
-              offsets: list[float], *, every: float = 0.0, until: float = 0.0) -> None:
+              offsets: list[float], *, every: float = 0.0, until: float = 0.0, server_pid: int | None = None) -> None:
     """Run ``job(i, due)`` for trainee ``indexes[k]`` at ``offsets[k]`` seconds from now and, with ``every``,
-    again every ``every`` seconds until ``until`` seconds have passed."""
+    again every ``every`` seconds until ``until`` seconds have passed; with ``server_pid``, also count the
+    server's CPU time."""
+    cpu_before = process_tree_cpu(server_pid)
     t0 = time.perf_counter()
     phase.started = t0
     schedule = [(t0 + offset, i) for offset, i in zip(offsets, indexes, strict=True)]
@@ -116,6 +149,9 @@ def run_phase(pool: ThreadPoolExecutor, phase: Phase, job: Callable[[int, float]
     for future in futures:
         future.result()
     phase.ended = time.perf_counter()
+    cpu_after = process_tree_cpu(server_pid)
+    if cpu_before is not None and cpu_after is not None:
+        phase.server_cpu = cpu_after - cpu_before
 
 
 def random_response(item: dict, rng: random.Random) -> list:
