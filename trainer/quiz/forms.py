@@ -28,7 +28,7 @@ DIFFICULTY_CHOICES = [("", "不限"), ("1", "易"), ("2", "中"), ("3", "难"), 
 class BankImportForm(FlaskForm):
     file = FileField("题库文件", validators=[
         FileRequired("请选择文件。"),
-        FileAllowed(["xlsx", "gift", "txt"], "只支持 .xlsx(Excel)或 .gift / .txt(GIFT)文件。"),
+        FileAllowed(["xlsx", "gift", "txt", "xml"], "只支持 .xlsx(Excel)、.gift / .txt(GIFT)或 .xml(Moodle XML)文件。"),
     ])
     target = SelectField("导入到", choices=[])
     title = StringField("新题库名称(导入到已有题库时可改名)", validators=[Optional(), Length(max=200)])
