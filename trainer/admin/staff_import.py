@@ -16,20 +16,17 @@ The same rules serve the page (/admin/import-staff) and the API (PUT /api/v1/peo
 """
 
 import hashlib
-import io
 import json
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import select
 
-from trainer import audit, signals
+from trainer import audit, signals, tabular
 from trainer.auth.models import User
 from trainer.errors import ValidationFailed
 from trainer.extensions import db
 from trainer.org.models import Unit
-from trainer.tabular import cells, read_rows
+from trainer.tabular import read_rows
 
 COLUMNS = {"工号": "employee_no", "姓名": "display_name", "岗位": "position", "单位": "unit"}
 OPTIONAL_COLUMNS = {"状态": "status"}
@@ -294,31 +291,16 @@ def import_staff(records: list[dict], *, initial_password: str | None, apply: bo
 # --- the template ------------------------------------------------------------------------------------
 
 GUIDE = [
-    ("列", "是否必填", "说明"),
-    ("工号", "必填", "员工工号,同时作为登录用户名;已有此工号的人员按本行更新,没有的新建账号(学员)。"),
-    ("姓名", "必填", "不超过 64 字。"),
-    ("岗位", "可空", "如 营业厅、抄表、新员工(新员工会自动分配入职学习路径);不超过 32 字。"),
-    ("单位", "必填", "单位名称;有重名单位时写完整路径,如 南城供电公司/城东供电所/营业班。"),
-    ("状态", "可空", "在职 或 离职(也可写 启用 / 停用)。离职的人员账号被停用;留空则不改变账号状态。"),
-    ("", "", ""),
-    ("导入规则", "", "上传后先显示差异(新建、更新的字段旧值 → 新值、调动单位、停用),确认后才写入。"),
-    ("", "", "任何一行有错时不导入任何人员。名单中没有的人员不会被停用,除非勾选“停用名单中没有的人员”。"),
+    ("工号", "必填。员工工号,同时作为登录用户名;已有此工号的人员按本行更新,没有的新建账号(学员)。"),
+    ("姓名", "必填,不超过 64 字。"),
+    ("岗位", "可空,如 营业厅、抄表、新员工(新员工会自动分配入职学习路径);不超过 32 字。"),
+    ("单位", "必填。单位名称;有重名单位时写完整路径,如 南城供电公司/城东供电所/营业班。"),
+    ("状态", "可空。在职 或 离职(也可写 启用 / 停用)。离职的人员账号被停用;留空则不改变账号状态。"),
+    ("导入规则", "上传后先显示差异(新建、更新的字段 旧值 → 新值、调动单位、停用),确认后才写入;任何一行有错时不导入任何人员。"
+                 "名单中没有的人员不会被停用,除非勾选“停用名单中没有的人员”。"),
 ]
 
 
 def template_workbook() -> bytes:
-    """The staff-list template: a 人员名单 sheet with the header row and a 说明 sheet."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "人员名单"
-    sheet.append(cells(sheet, [*COLUMNS, *OPTIONAL_COLUMNS], font=Font(bold=True)))
-    for column, width in zip("ABCDE", (14, 12, 14, 36, 10), strict=True):
-        sheet.column_dimensions[column].width = width
-    guide = book.create_sheet("说明")
-    for number, row in enumerate(GUIDE):
-        guide.append(cells(guide, row, font=Font(bold=True) if number == 0 else None))
-    for column, width in zip("ABC", (10, 10, 80), strict=True):
-        guide.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    """The staff-list template: a 人员名单 sheet with the header row (no example row: it would be imported) and a 说明 sheet."""
+    return tabular.template_workbook("人员名单", [*COLUMNS, *OPTIONAL_COLUMNS], [], GUIDE, widths=(14, 12, 14, 36, 10))
