@@ -140,6 +140,9 @@ def test_banks_list_export_and_import_with_preview(client, bearer, content):
     exported = client.get(f"/api/v1/banks/{shipped['key']}/export?format=gift", headers=trainer)
     assert exported.status_code == 200 and "{" in exported.get_data(as_text=True)
     assert client.get(f"/api/v1/banks/{shipped['key']}/export?format=xlsx", headers=trainer).data[:2] == b"PK"
+    xml = client.get(f"/api/v1/banks/{shipped['key']}/export?format=xml", headers=trainer)
+    assert xml.status_code == 200 and "<quiz>" in xml.get_data(as_text=True)
+    assert client.get(f"/api/v1/banks/{shipped['key']}/export?format=pdf", headers=trainer).status_code == 404
     body = {"filename": "东区.gift", "content": GIFT, "default_source": "000 §5.1", "title": "东区题库"}
     preview = client.post("/api/v1/banks/import", json={**body, "dry_run": True}, headers=trainer).get_json()
     assert preview["applied"] is False and [i["status"] for i in preview["items"]] == ["ok", "unsupported"]
