@@ -188,6 +188,8 @@ MATRIX = {
     "quiz.import_bank": (lambda f: "/banks/import", S),
     "quiz.export_bank_xlsx": (lambda f: "/banks/demo-bank/export.xlsx", S),
     "quiz.export_bank_gift": (lambda f: "/banks/demo-bank/export.gift", S),
+    "quiz.export_bank_xml": (lambda f: "/banks/demo-bank/export.xml", S),
+    "quiz.bank_template": (lambda f: "/banks/template.xlsx", S),
     # The bank editor (tests/web/test_bank_editor.py has trainer banks): a shipped bank is read and previewed by
     # staff, and changed only in its content file, so every change is 403 even for admins.
     "quiz.new_bank": (lambda f: "/banks/new", S),
