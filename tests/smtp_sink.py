@@ -47,13 +47,10 @@ class _Handler(socketserver.StreamRequestHandler):
                 self.reply("502 not implemented")
 
 
-class SmtpSink(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+class InBackground:
+    """A socketserver serving from a daemon thread for the length of a ``with`` block (the sinks' common part)."""
 
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.messages: list[dict] = []
+    def start_thread(self) -> None:
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
 
     @property
@@ -68,3 +65,13 @@ class SmtpSink(socketserver.ThreadingTCPServer):
         self.shutdown()
         self.server_close()
         self._thread.join(timeout=5)
+
+
+class SmtpSink(InBackground, socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.messages: list[dict] = []
+        self.start_thread()

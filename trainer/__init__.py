@@ -16,7 +16,7 @@ from trainer.jsonbody import SafeJSONProvider
 # Feature packages, each plugging in through its ``init_app(app)`` (trainer/features.py; docs/architecture.md).
 # The menu order is each entry's own ``order``; "api" is last because the others add operations to its blueprint.
 FEATURES = ["auth", "home", "courses", "roleplay", "admin", "ops", "assignments", "records", "certification", "quiz",
-            "assessment", "api"]
+            "assessment", "robots", "api"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

@@ -31,4 +31,5 @@ from trainer.quiz.models import (  # noqa: F401
     ReviewCard,
 )
 from trainer.records.models import ClassroomSession, HoursEntry  # noqa: F401
+from trainer.robots.models import RobotMessage, UnitRobot  # noqa: F401
 from trainer.roleplay.models import RoleplayAttempt, RoleplaySession, Scenario, ScenarioTurn  # noqa: F401

@@ -12,6 +12,11 @@ Every signal is sent with the acting ``user`` (a User) as sender and keyword arg
 - ``exam_passed``: exam_key (str), score (int), attempt_id (int), passed_at (naive UTC datetime).
 - ``user_created``: account (User, flushed so it has an id), created_at (naive UTC datetime). Sender: the
   admin who created it, or None (staff import from the command line). Sent by the admin form and staff import.
+- ``notices_posted``: notices (list of (User, title, sentence)), now (naive UTC). Sender: the acting user, or
+  None (the reminder run). Sent in the transaction that created the in-app notices, for other channels
+  (group robots) to announce them in the same transaction.
+- ``notices_committed``: now. Sender None. Sent by the reminder run after it committed its notices, for other
+  channels to deliver what they queued.
 Receivers must be idempotent: a signal may be sent again for the same event (retries, re-grading).
 """
 
@@ -25,3 +30,5 @@ scenario_passed = _signals.signal("scenario-passed")
 exam_passed = _signals.signal("exam-passed")
 quiz_submitted = _signals.signal("quiz-submitted")
 user_created = _signals.signal("user-created")
+notices_posted = _signals.signal("notices-posted")
+notices_committed = _signals.signal("notices-committed")

@@ -3,6 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
+from trainer import signals
 from trainer.extensions import db
 from trainer.timeutil import utcnow
 
@@ -25,8 +26,9 @@ def remind_command(dry_run):
         db.session.rollback()
         click.echo("Dry run, nothing written: " + report.summary())
         return
-    db.session.commit()  # claim the notices before any email leaves
+    db.session.commit()  # claim the notices (and the robots' messages) before anything leaves
     click.echo("Reminders: " + report.summary())
+    signals.notices_committed.send(None, now=now)  # group robots deliver (trainer/robots); they never fail the run
     if reminders.mail_enabled():
         sent, failed = reminders.deliver_emails(now)
         db.session.commit()

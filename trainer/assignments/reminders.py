@@ -1,4 +1,5 @@
-"""Reminders: in-app notices as due dates approach and pass, and email when SMTP is configured.
+"""Reminders: in-app notices as due dates approach and pass, and email when SMTP is configured; new notices
+are also announced (``signals.notices_posted``) for the units' group robots (trainer/robots).
 
 Two phases, so that a crash or a second concurrent run can never send a reminder twice:
 1. :func:`plan_reminders` inserts the notices (INSERT … ON CONFLICT DO NOTHING on the unique
@@ -17,13 +18,14 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import select
 
-from trainer import audit
+from trainer import audit, signals
 from trainer.assignments import progress, rules, services
 from trainer.assignments.models import Assignment, Notice, NoticeEmail
 from trainer.auth.models import User
 from trainer.errors import NotFound, ValidationFailed
 from trainer.extensions import db
 from trainer.inserts import insert_ignore
+from trainer.links import external_url
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +91,7 @@ def plan_reminders(now: datetime) -> RunReport:
     members = {a.id: services.members_of(a) for a in assignments}
     everyone = {u.id: u for users in members.values() for u in users}
     learners = progress.load_learners(list(everyone.values()))
+    posted = []
     for assignment in assignments:
         for item in services.person_items(assignment, members[assignment.id], now, learners, record=True):
             if item.complete:
@@ -98,7 +101,9 @@ def plan_reminders(now: datetime) -> RunReport:
             body = rules.reminder_text(kind, assignment.title, item.due, now)
             if create_notice(item.user, assignment, kind, assignment.title, body, now) is not None:
                 report.notices[kind] = report.notices.get(kind, 0) + 1
+                posted.append((item.user, assignment.title, body))
     db.session.flush()
+    signals.notices_posted.send(None, notices=posted, now=now)  # group robots (trainer/robots) announce them
     return report
 
 
@@ -110,16 +115,17 @@ def remind_now(actor: User, assignment: Assignment, now: datetime, user_ids: lis
     if user_ids is not None:
         people = [p for p in people if p.id in set(user_ids)]
     kind = f"manual-{rules.local_today(now).isoformat()}"
-    sent = 0
+    posted = []
     for item in services.person_items(assignment, people, now, record=True):
         if item.complete:
             continue
         body = rules.reminder_text(kind, assignment.title, item.due, now) + f"({actor.display_name}提醒)"
         if create_notice(item.user, assignment, kind, assignment.title, body, now) is not None:
-            sent += 1
-    audit.record(actor, "assignment.remind", f"assignment:{assignment.id}", sent=sent)
+            posted.append((item.user, assignment.title, body))
+    audit.record(actor, "assignment.remind", f"assignment:{assignment.id}", sent=len(posted))
     db.session.flush()
-    return sent
+    signals.notices_posted.send(actor, notices=posted, now=now)
+    return len(posted)
 
 
 def deliver_emails(now: datetime, send=None) -> tuple[int, int]:
@@ -148,10 +154,10 @@ def deliver_emails(now: datetime, send=None) -> tuple[int, int]:
 
 
 def _email_body(notice: Notice) -> str:
-    link = current_app.config.get("PUBLIC_URL")
+    link = external_url("assignments.mine")  # PUBLIC_URL (trainer/links.py); none from cron without it
     lines = [notice.body, ""]
     if link:
-        lines.append(f"查看我的培训任务:{link.rstrip('/')}/my/assignments")
+        lines.append(f"查看我的培训任务:{link}")
     lines.append("此邮件由供电服务规范培训平台自动发送,请勿回复。")
     return "\n".join(lines)
 
