@@ -229,6 +229,10 @@ MATRIX = {
                           {"anonymous": LOGIN, "trainee": 403, "trainer": 302, "admin": 302}, "POST"),
     "assessment.team_pdf": (lambda f: f"/assessment/{f['year']}/teams/{f['east_team']}/report.pdf", S),
     "assessment.results": (lambda f: f"/assessment/{f['year']}/results.xlsx", S),
+    # --- group robots (admin only; tests/web/test_robots_web.py) ---
+    "robots.index": (lambda f: "/admin/robots", ADM),
+    "robots.send_test": (lambda f: "/admin/robots/999999/test", {"anonymous": LOGIN, "trainee": 403, "trainer": 403, "admin": 404}, "POST"),
+    "robots.delete": (lambda f: "/admin/robots/999999/delete", {"anonymous": LOGIN, "trainee": 403, "trainer": 403, "admin": 404}, "POST"),
     "static": (lambda f: "/static/css/app.css", A),
     "ops.health": (lambda f: "/healthz", A),
 }
