@@ -43,9 +43,23 @@ def add_nav(app: Flask, *entries: NavEntry) -> None:
     menu.sort(key=lambda e: e.order)
 
 
+def _entries(app: Flask, role: str) -> list[NavEntry]:
+    return [e for e in app.extensions.get("trainer_nav", []) if role in e.roles]
+
+
 def nav_for(app: Flask, role: str) -> list[tuple[str, str]]:
     """(endpoint, label) of the menu entries ``role`` sees, in menu order."""
-    return [(e.endpoint, e.label) for e in app.extensions.get("trainer_nav", []) if role in e.roles]
+    return [(e.endpoint, e.label) for e in _entries(app, role)]
+
+
+MANAGE_ORDER = 100  # entries from this order on are staff tools: the menu groups them under 管理
+
+
+def nav_menu_for(app: Flask, role: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The menu as it is drawn: the learning entries, then the staff tools of the 管理 drop-down."""
+    entries = _entries(app, role)
+    return ([(e.endpoint, e.label) for e in entries if e.order < MANAGE_ORDER],
+            [(e.endpoint, e.label) for e in entries if e.order >= MANAGE_ORDER])
 
 
 def add_commands(app: Flask, *commands: click.Command) -> None:

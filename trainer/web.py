@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFError
 from trainer import unit_of_work
 from trainer.errors import TrainerError
 from trainer.extensions import db, login_manager
-from trainer.features import init_features, nav_for
+from trainer.features import init_features, nav_menu_for
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ def register_web(app: Flask, features: list[str]) -> None:
                 else render_template("error.html", code=503, message=message))
         return body, 503, {"Retry-After": "5"}
 
-    app.jinja_env.globals["nav_items"] = _nav_items
+    app.jinja_env.globals["nav_menu"] = _nav_menu
     app.jinja_env.globals["ROLE_LABELS"] = User.ROLE_LABELS
     unit_of_work.init_app(app)  # last: every route of every blueprint (the API's too) is registered by now
 
@@ -144,11 +144,11 @@ def _same_origin(url: str | None) -> str | None:
     return url
 
 
-def _nav_items():
-    """Menu entries for the current user: (endpoint, label), from the entries every feature registered."""
+def _nav_menu():
+    """The menu in two parts: the learning entries and the staff tools (trainer.features.nav_menu_for)."""
     if not current_user.is_authenticated:
-        return []
-    return nav_for(current_app, current_user.role)
+        return [], []
+    return nav_menu_for(current_app, current_user.role)
 
 
 def _is_connection_error(error) -> bool:

@@ -6,6 +6,7 @@
 
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,11 +56,18 @@ def live_server(tmp_path):
             user.set_password(PASSWORD)
             db.session.add(user)
         db.session.commit()
+    with serve(app) as url:
+        yield LiveServer(app, url)
+
+
+@contextmanager
+def serve(app):
+    """``app`` on a free local port in a thread, for as long as the block runs; gives its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
+        yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
         thread.join(timeout=5)
@@ -95,3 +103,19 @@ def login():
         page.wait_for_url(f"{server.url}/")
 
     return do_login
+
+
+@pytest.fixture
+def menu():
+    """``menu(page, "培训记录")`` clicks a top-menu entry the way a person does: opening the phone's 菜单 and
+    the 管理 drop-down first when the entry is inside them."""
+    def click(page, label):
+        toggle = page.locator("button.menu-toggle")
+        if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+            toggle.click()
+        link = page.locator("nav.menu a", has_text=label).first
+        if not link.is_visible():
+            page.locator("nav.menu summary").click()
+        link.click()
+
+    return click

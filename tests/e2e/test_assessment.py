@@ -40,7 +40,7 @@ def _fits_the_screen(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_leader_and_station_run_the_whole_review(live_server, launch_browser, login, leader):
+def test_leader_and_station_run_the_whole_review(live_server, launch_browser, login, leader, menu):
     browser = launch_browser()
     phone = browser.new_context(**PHONE).new_page()
     login(phone, live_server, leader)
@@ -63,7 +63,7 @@ def test_leader_and_station_run_the_whole_review(live_server, launch_browser, lo
 
     desk = browser.new_page(viewport={"width": 1280, "height": 900})
     login(desk, live_server, "coach")
-    desk.click("nav >> text=年度考核")
+    menu(desk, "年度考核")
     desk.wait_for_url("**/assessment")
     row = desk.locator("table.assessment-teams tr", has_text="测试营业班")
     assert "已报送,待审核" in row.inner_text()
