@@ -11,10 +11,11 @@ def init_app(app) -> None:
     import trainer.quiz.integration_api  # noqa: F401  (banks and exam results for other systems: register on import)
     from trainer.features import STAFF, NavEntry, add_bench, add_commands, add_nav, checkout_bench
     from trainer.quiz import api, editor, views  # noqa: F401  (api: its operations register on import; editor: bank pages)
+    from trainer.quiz.bank_cli import bank
     from trainer.quiz.cli import quiz
 
     app.register_blueprint(views.bp)
-    add_commands(app, quiz)
+    add_commands(app, quiz, bank)
     add_bench(app, quiz=checkout_bench("quiz", "quiz_load", "Exam day: start and submit bursts, autosave, deadline closing."))
     add_nav(app, NavEntry("quiz.exams", "考试", order=70), NavEntry("quiz.daily_review", "每日复习", order=80),
             NavEntry("quiz.bank_list", "题库", STAFF, order=160))
