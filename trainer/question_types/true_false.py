@@ -18,7 +18,7 @@ def parse_true_false(text: str) -> bool | None:
 class TrueFalse(QuestionType):
     name, label, minutes = "true_false", "判断题", 0.5
     gift_inline = True
-    aliases = ("是非题",)
+    aliases = ("是非题", "对错题", "正误题")
     answer_hint = "对 或 错。"
 
     def validate(self, reader, path, q) -> None:

@@ -47,7 +47,8 @@ from trainer.quiz.bankio import (
     choice_key,
     percent,
 )
-from trainer.quiz.gift import HTML_MARK, html_to_text, sanitise_html
+from trainer.quiz.gift import html_to_text, sanitise_html
+from trainer.quiz.question_text import HTML_MARK
 
 SOURCE_TAG, DIFFICULTY_TAG = "出处:", "难度:"
 ORDERING_GRADING = "LONGEST_ORDERED_SUBSET"
