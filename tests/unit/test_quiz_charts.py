@@ -31,3 +31,9 @@ def test_difficulty_chart_colours_flags_and_small_samples():
     assert chart["series"][0]["values"] == [0.1, 0.5, 0.98, 0.33]
     assert chart["series"][0]["colors"] == [charts.RED, charts.BLUE, charts.AMBER, charts.GREY]
     assert chart["max"] == 1
+
+
+def test_a_question_label_is_plain_text():
+    assert quiz_charts.question_label(3, "[html]<p>选出<b>正确</b>的&amp;做法</p>") == "3. 选出正确的&做法"
+    assert quiz_charts.question_label(4, "  两行\n题干 ") == "4. 两行 题干"
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from trainer import charts
 from trainer.quiz.analysis import MIN_SAMPLE, ItemStats, UnitResult
+from trainer.quiz.question_text import plain_text
 
 FLAG_COLOURS = {"太难或答案有误": charts.RED, "太容易": charts.AMBER}
 STEM_SHOWN = 16  # characters of a question's stem used as its label
@@ -22,7 +23,7 @@ def score_chart(rows: list[UnitResult], pass_percent: int) -> dict:
 
 
 def question_label(number: int, stem: str) -> str:
-    text = " ".join(stem.split())
+    text = " ".join(plain_text(stem).split())
     return f"{number}. {text[:STEM_SHOWN]}{'…' if len(text) > STEM_SHOWN else ''}"
 
 
