@@ -49,7 +49,8 @@ def test_new_hire_is_led_through_the_onboarding_path(live_server, launch_browser
     assert todo.locator(".step-next").inner_text().count("电话服务基础") == 1
     assert todo.locator(".step-locked").count() == 3
 
-    page.click("#todo a.next-step")  # the one click: no menu, no catalogue
+    assert "测试入职路径" in page.locator("#next .next-reason").inner_text()  # the home page's one 接下来
+    page.click("#next a.next-step")  # the one click: no menu, no catalogue
     page.wait_for_url("**/modules/phone-basics")
     # Each click replaces its button with "✓ 已读", so always click the first one still there.
     buttons = page.locator("section.section button", has_text="标记为已读")
@@ -64,7 +65,7 @@ def test_new_hire_is_led_through_the_onboarding_path(live_server, launch_browser
     steps = page.locator("#todo .step")
     assert "step-done" in steps.nth(0).get_attribute("class")
     assert "step-next" in steps.nth(1).get_attribute("class") and "柜台服务基础" in steps.nth(1).inner_text()
-    assert "下一步:柜台服务基础" in page.locator("#todo a.next-step").inner_text()
+    assert "柜台服务基础" in page.locator("#next a.next-step").inner_text()
     assert "1/4" in page.locator("#todo .progress-text").inner_text()
 
 

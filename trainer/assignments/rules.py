@@ -34,6 +34,25 @@ def days_left(due: date, now: datetime, tz: ZoneInfo = SHANGHAI) -> int:
     return (due - local_today(now, tz)).days
 
 
+def due_words(left: int | None) -> str:
+    """What a person reads about a due date ``left`` days away (days_left): 还有 N 天 / 今天到期 / 已逾期 N 天;
+    empty without a due date. Never "还有 0 天"."""
+    if left is None:
+        return ""
+    if left < 0:
+        return f"已逾期 {-left} 天"
+    return "今天到期" if left == 0 else f"还有 {left} 天"
+
+
+def onboarding_start(created_at: datetime | None, now: datetime, days: int, tz: ZoneInfo = SHANGHAI) -> datetime:
+    """When a new hire's onboarding clock starts: the account's creation (the hire), so signing in a week later
+    does not move the due date; ``now`` when the account is older than the onboarding period (someone moved into
+    a new-hire 岗位 later) or has no creation time, so nobody starts out overdue."""
+    if created_at is None or created_at > now or local_today(created_at, tz) + timedelta(days=days) < local_today(now, tz):
+        return now
+    return created_at
+
+
 def is_overdue(due: date | None, now: datetime, tz: ZoneInfo = SHANGHAI) -> bool:
     return due is not None and days_left(due, now, tz) < 0
 

@@ -130,6 +130,11 @@ class PersonItem:
     def complete(self) -> bool:
         return self.progress.complete
 
+    @property
+    def due_words(self) -> str:
+        """还有 N 天 / 今天到期 / 已逾期 N 天 (rules.due_words); empty without a due date or once complete."""
+        return "" if self.complete else rules.due_words(self.days_left)
+
 
 def person_items(assignment: Assignment, users: list[User], now: datetime, learners: dict | None = None, *,
                  record: bool = False) -> list[PersonItem]:
@@ -324,7 +329,8 @@ def cancel_assignment(actor: User, assignment: Assignment, now: datetime) -> Non
 
 
 def ensure_onboarding(account: User, actor: User | None, now: datetime) -> Assignment | None:
-    """Give a new hire (岗位 in NEW_HIRE_POSITIONS) the onboarding path once, due ONBOARDING_DAYS from now.
+    """Give a new hire (岗位 in NEW_HIRE_POSITIONS) the onboarding path once, due ONBOARDING_DAYS after the account
+    was created (rules.onboarding_start).
 
     Runs when an account is created and again when the person signs in (:func:`record_sight`) or the
     reminder run sees them, so accounts made any other way (or moved into a new-hire 岗位) are covered too. An onboarding
@@ -343,7 +349,8 @@ def ensure_onboarding(account: User, actor: User | None, now: datetime) -> Assig
     )
     if existing is not None:
         return None
-    due = rules.local_today(now) + timedelta(days=onboarding.days)
+    start = rules.onboarding_start(account.created_at, now, onboarding.days)  # from the hire, not the first sign-in
+    due = rules.local_today(start) + timedelta(days=onboarding.days)
     return create_assignment(actor, item_kind="path", item_key=path.key, due_date=due, people=[account],
                              source="onboarding", now=now)
 

@@ -15,7 +15,7 @@ from trainer.assignments.views import STAFF, bp
 from trainer.errors import NotFound
 from trainer.timeutil import utcnow
 from trainer.web import flash_errors
-from trainer.widgets import home_widget
+from trainer.widgets import NEXT_RANKS, NextStep, home_widget, next_step_source
 
 
 @bp.route("/my/assignments")
@@ -97,6 +97,20 @@ def todo_panel(user):
     if not todo and not done:
         return None
     return "home/_assignments.html", {"todo": todo, "done_count": len(done)}
+
+
+@next_step_source
+def next_assigned(user) -> NextStep | None:
+    """The next step of the most urgent open assignment (todo is ordered by due date)."""
+    todo, _done = services.my_items(user, utcnow())
+    item = next((i for i in todo if i.progress.next_title), None)
+    if item is None:
+        return None
+    urgent = f"({item.due_words})" if item.days_left is not None and item.days_left <= 0 else ""
+    due = f",{item.due.month} 月 {item.due.day} 日截止{urgent}" if item.due else ""
+    return NextStep(NEXT_RANKS["overdue" if item.status == "overdue" else "assigned"], item.progress.next_title,
+                    url_for("assignments.go", assignment_id=item.assignment.id),
+                    f"培训任务“{item.assignment.title}”的下一步{due}")
 
 
 @home_widget(*STAFF, order=20)

@@ -55,6 +55,15 @@ def active_qualifications() -> list[Qualification]:
     return list(db.session.scalars(select(Qualification).where(Qualification.retired.is_(False)).order_by(Qualification.position)))
 
 
+def scenarios_required() -> dict[str, list[str]]:
+    """Scenario key → titles of the active qualifications that require passing it (the role-play catalogue's 必修)."""
+    required: dict[str, list[str]] = {}
+    for qualification in active_qualifications():
+        for key in qualification.scenario_keys:
+            required.setdefault(key, []).append(qualification.title)
+    return required
+
+
 def get_qualification(key: str) -> Qualification:
     return active_by_key(Qualification, key, "该资格不存在。")
 

@@ -105,3 +105,15 @@ def next_module(user: User, per_module: dict[int, Progress]) -> Module | None:
             if not per_module.get(module.id, Progress(0, 0)).complete:
                 return module
     return None
+
+
+def following_module(module: Module) -> Module | None:
+    """The module after ``module`` in catalogue order (the next in its course, else the first of the next
+    course): the module page's 下一单元."""
+    found = False
+    for course in active_courses():
+        for candidate in course.active_modules:
+            if found:
+                return candidate
+            found = candidate.id == module.id
+    return None

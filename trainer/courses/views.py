@@ -42,7 +42,7 @@ def module(key: str):
         extras.update(extra(current_user, module))
     return render_template(
         "courses/module.html", module=module, sections=sections, progress=progress,
-        categories=CREDIT_CATEGORIES, form=FlaskForm(), **extras,
+        categories=CREDIT_CATEGORIES, form=FlaskForm(), following=services.following_module(module), **extras,
     )
 
 

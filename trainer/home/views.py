@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from trainer.auth import policy
 from trainer.auth.models import User
 from trainer.courses import services as course_services
-from trainer.widgets import panels_for
+from trainer.widgets import NEXT_RANKS, NextStep, best_next, next_step_source, panels_for
 
 bp = Blueprint("home", __name__)
 
@@ -20,10 +20,17 @@ def index():
 def _trainee_home():
     per_module = course_services.module_progress(current_user)
     courses = [(c, course_services.course_progress(c, per_module)) for c in course_services.active_courses()]
-    return render_template(
-        "home/trainee.html", courses=courses, next_module=course_services.next_module(current_user, per_module),
-        widgets=panels_for(current_user),
-    )
+    return render_template("home/trainee.html", courses=courses, next=best_next(current_user), widgets=panels_for(current_user))
+
+
+@next_step_source
+def next_in_course_order(user) -> NextStep | None:
+    """The first module, in catalogue order, not yet read to the end."""
+    module = course_services.next_module(user, course_services.module_progress(user))
+    if module is None:
+        return None
+    return NextStep(NEXT_RANKS["course"], module.title, url_for("courses.module", key=module.key),
+                    f"按课程顺序继续学习({module.course.title})")
 
 
 def _staff_home():

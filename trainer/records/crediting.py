@@ -23,9 +23,14 @@ from trainer.records.models import HoursEntry
 from trainer.records.services import credit_module
 
 
+def _credited_minutes(person: User, module: Module, year: int) -> int | None:
+    """The minutes the ledger credited for the module in ``year`` (None: not credited)."""
+    return db.session.scalar(select(HoursEntry.minutes).where(
+        HoursEntry.user_id == person.id, HoursEntry.year == year, HoursEntry.dedupe_key == f"module:{module.key}"))
+
+
 def _credited(person: User, module: Module, year: int) -> bool:
-    return db.session.scalar(select(HoursEntry.id).where(
-        HoursEntry.user_id == person.id, HoursEntry.year == year, HoursEntry.dedupe_key == f"module:{module.key}")) is not None
+    return _credited_minutes(person, module, year) is not None
 
 
 def grant_module_credit(person: User, module: Module, now: datetime) -> bool:
@@ -50,6 +55,7 @@ class ModuleTime:
     required_seconds: int
     completed: bool
     credited: bool
+    credited_minutes: int | None = None  # what the ledger holds for it this year, once credited
 
     @property
     def required_minutes(self) -> int:
@@ -66,8 +72,9 @@ class ModuleTime:
 
 
 def module_time(person: User, module: Module, year: int) -> ModuleTime:
+    minutes = _credited_minutes(person, module, year)
     return ModuleTime(module, module_evidence(person, module, year), active_policy().required_seconds(module.credit_minutes),
-                      is_completed(person, module), _credited(person, module, year))
+                      is_completed(person, module), minutes is not None, minutes)
 
 
 def waiting_modules(person: User, year: int) -> list[ModuleTime]:

@@ -18,7 +18,7 @@ from trainer.ids import db_int
 from trainer.roleplay import services, tts
 from trainer.roleplay.models import RoleplaySession, Scenario, ScenarioTurn
 from trainer.roleplay.presentation import attempt_json, item_evidence, item_label, segments
-from trainer.roleplay.services import paths, storage
+from trainer.roleplay.services import paths, standing, storage
 from trainer.scoring.dialogue import MOODS
 from trainer.timeutil import to_local, utcnow
 
@@ -53,7 +53,9 @@ def catalogue():
     grouped: dict[str, list[Scenario]] = {}
     for scenario in scenarios:
         grouped.setdefault(scenario.setting, []).append(scenario)
-    return render_template("roleplay/catalogue.html", grouped=grouped, settings=SETTINGS)
+    every = [s for group in grouped.values() for s in group]
+    status = standing.standings(current_user, [s.id for s in every], {s.id: s.key for s in every})
+    return render_template("roleplay/catalogue.html", grouped=grouped, settings=SETTINGS, status=status)
 
 
 @bp.route("/roleplay/<key>")
