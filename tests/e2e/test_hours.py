@@ -5,13 +5,13 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 
-def test_classroom_session_credits_the_trainee(live_server, launch_browser, login):
+def test_classroom_session_credits_the_trainee(live_server, launch_browser, login, menu):
     browser = launch_browser()
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     login(page, live_server, "coach")
-    page.click("nav >> text=培训记录")
+    menu(page, "培训记录")
     page.wait_for_url("**/records")
-    assert page.locator("svg.bars").count() == 1
+    page.locator("#compliance-chart svg").first.wait_for()  # drawn by static/js/charts.js
     page.click("text=记录集中培训")
     page.wait_for_url("**/records/classroom/new")
     page.fill("input[name=topic]", "《供电服务“十个不准”》专题学习")
