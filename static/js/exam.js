@@ -79,7 +79,7 @@
       const chosen = inputs.find((i) => i.checked);
       return chosen ? [chosen.value === "true"] : [];
     }
-    if (type === "fill_blank") {
+    if (type === "fill_blank" || type === "numerical") {  // typed text (a number is read on the server)
       const text = inputs[0].value.trim();
       return text ? [text] : [];
     }
@@ -95,7 +95,7 @@
     response = response || [];
     if (type === "single" || type === "multiple") inputs.forEach((i) => { i.checked = response.includes(Number(i.value)); });
     else if (type === "true_false") inputs.forEach((i) => { i.checked = response.length > 0 && String(response[0]) === i.value; });
-    else if (type === "fill_blank") inputs[0].value = response[0] || "";
+    else if (type === "fill_blank" || type === "numerical") inputs[0].value = response.length ? String(response[0]) : "";
     else inputs.forEach((s, step) => { s.value = response.length ? String(response[step]) : ""; });
   }
 
@@ -154,6 +154,12 @@
     if (message && connection) { connection.textContent = message; connection.className = "connection is-error"; }
   }
 
+  // One accepted entry of a 数值题 as templates/quiz/types/numerical.html writes it.
+  function numericalEntry(a) {
+    const text = "min" in a ? `${a.min} 到 ${a.max}` : `${a.value}${a.tolerance ? `(误差 ±${a.tolerance})` : ""}`;
+    return a.credit < 1 ? `${text}(得 ${Math.round(a.credit * 1000) / 10}%)` : text;
+  }
+
   function renderFeedback(fs, feedback) {
     const box = fs.querySelector(".feedback");
     if (!box) return;
@@ -163,6 +169,7 @@
     let answer;
     if (type === "true_false") answer = feedback.answer[0] ? "对" : "错";
     else if (type === "fill_blank") answer = feedback.answer.join(" / ");
+    else if (type === "numerical") answer = feedback.answer.map(numericalEntry).join(" 或 ");
     else if (type === "ordering") answer = feedback.answer.map((i) => selectOptions[i]).join(" → ");
     else answer = feedback.answer.map((i) => "ABCDEF"[i]).join("");
     const verdict = feedback.correct ? ["verdict-right", "回答正确"]

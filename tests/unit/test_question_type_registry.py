@@ -1,7 +1,8 @@
 """Adding a question type is one module plus one template: a throwaway 估算题 ("estimate", a number within a
 tolerance; the real 数值题 is trainer/question_types/numerical.py) written the way a new file in
-trainer/question_types/ would be, with its template, registered for this test only, then carried through validation, scoring, response checks, the review form, Excel, GIFT,
-item analysis, drawing a paper and the attempt page without touching any other module."""
+trainer/question_types/ would be, with its template, registered for this test only, then carried through
+validation, scoring, response checks, the review form, Excel, GIFT, item analysis, drawing a paper and the attempt
+page without touching any other module."""
 
 import random
 from collections import Counter
@@ -19,7 +20,7 @@ from trainer.question_types.base import answered
 from trainer.quiz import analysis, excel, gift, marking
 from trainer.quiz.draw import Candidate, draw_practice
 
-# --- what trainer/question_types/estimate.py would hold  ------------------------------------------------
+# --- what trainer/question_types/estimate.py would hold -------------------------------------------------
 
 
 class Estimate(QuestionType):
@@ -98,7 +99,7 @@ class Problems:
 def test_the_new_type_is_seen_by_validation_scoring_and_checks(estimate):
     assert QUESTION_TYPE_LABELS["estimate"] == "估算题"
     problems = Problems()
-    QUESTION_VALIDATORS["numerical"](problems, (), _question(answer=["220"]))
+    QUESTION_VALIDATORS["estimate"](problems, (), _question(answer=["220"]))
     assert problems.found == ["an estimate answer is [value, tolerance], got ['220']"]
     assert marking.score("estimate", [220, 5], [223], 0) == 1.0
     assert marking.score("estimate", [220, 5], [226], 0) == 0.0
@@ -110,10 +111,10 @@ def test_the_new_type_is_seen_by_validation_scoring_and_checks(estimate):
 
 
 def test_the_new_type_travels_through_excel_and_gift(estimate):
-    item = excel.row_item({"题型": "数值", "题干": "额定电压多少伏?", "答案": "220±5", "出处": "GB/T 12325 §4.3"}, 2)
-    assert item.status == "ok" and item.question.type == "numerical" and item.question.answer == [220.0, 5.0]
-    wrong = excel.row_item({"题型": "数值题", "题干": "额定电压?", "答案": "两百二", "出处": "x"}, 3)
-    assert wrong.status == "fix" and wrong.reasons == ["数值题的答案应为数字,可写误差如 220±5,而不是“两百二”。"]
+    item = excel.row_item({"题型": "估算", "题干": "额定电压多少伏?", "答案": "220±5", "出处": "GB/T 12325 §4.3"}, 2)
+    assert item.status == "ok" and item.question.type == "estimate" and item.question.answer == [220.0, 5.0]
+    wrong = excel.row_item({"题型": "估算题", "题干": "额定电压?", "答案": "两百二", "出处": "x"}, 3)
+    assert wrong.status == "fix" and wrong.reasons == ["估算题的答案应为数字,可写误差如 220±5,而不是“两百二”。"]
     assert excel.write_workbook("t", [_question(answer=[220, 5])])[:2] == b"PK"
     assert "{#220:5}" in gift.export_gift("t", [_question(answer=[220, 5])])
 

@@ -149,7 +149,7 @@ def test_gift_reads_moodle_style_questions():
 
 def test_gift_refuses_what_it_does_not_support_with_line_numbers():
     text = """// 出处: 000 §5.1
-数值题 {#5:1}
+数值题 {#五}
 
 // 出处: 000 §5.1
 问答题 {}
@@ -164,7 +164,7 @@ def test_gift_refuses_what_it_does_not_support_with_line_numbers():
 """
     parsed = parse_gift(text)
     messages = [str(e) for e in parsed.errors]
-    assert messages[0].startswith("第 2 行:数值题本平台不支持")
+    assert messages[0].startswith("第 2 行:数值题的答案“五”不是数字")
     assert messages[1].startswith("第 5 行:问答题需要人工评分")
     assert messages[2].startswith("第 8 行:配对题本平台不支持")
     assert messages[3].startswith("第 10 行:缺少出处")

@@ -27,6 +27,8 @@ from collections.abc import Hashable
 import numpy
 from rapidfuzz import fuzz, process
 
+from trainer.question_types.numerical import entry_text
+
 SIMILAR_AT = 65.0
 BLANK = "____"
 
@@ -68,6 +70,8 @@ def statement(qtype: str, stem: str, options: list[str], answer: list) -> str:
         text = stem if answer and answer[0] is True else stem + "(错)"
     elif qtype == "ordering":
         text = stem + "|" + "|".join(options[i] for i in answer if 0 <= i < len(options))
+    elif qtype == "numerical":  # the accepted numbers are the fact
+        text = stem + "|" + "|".join(entry_text(a) for a in answer if isinstance(a, dict))
     else:
         text = stem + "|" + "|".join(sorted(options[i] for i in answer if 0 <= i < len(options)))
     return _QUESTION_WORDS.sub("", _fold(text))

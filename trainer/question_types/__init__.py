@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from trainer.question_types.base import BLANK, LETTERS, QuestionType, normalise_text
 
-MODULES = ("single", "multiple", "true_false", "fill_blank", "ordering")  # also the order on an exam paper
+MODULES = ("single", "multiple", "true_false", "fill_blank", "numerical", "ordering")  # also the order on an exam paper
 
 QUESTION_TYPES: dict[str, QuestionType] = {}
 

@@ -12,7 +12,8 @@ What other Chinese 题库 templates write is read as it is (``HEADER_ALIASES``):
   options than its type allows is reported, never cut);
 - 题型: 单选题 / 多选题 / 判断题 / 填空题 / 排序题 and the usual variants (单项选择题, 不定项选择题, 是非题 …);
 - 答案: 单选 ``B``; 多选 ``ABD`` (or ``A,B,D``); 判断 ``对``/``错`` (正确/错误, √/×, T/F); 填空 the accepted
-  answers separated by ``|`` (or ;); 排序 the letters in the right order, ``CBA``;
+  answers separated by ``|`` (or ;); 排序 the letters in the right order, ``CBA``; 数值 ``220±5``, ``215..225``,
+  ``1822 | 1822±2(50%)`` (trainer/question_types/numerical.py);
 - 难度: 1/2/3, 易/中/难, 低/中/高, 简单/一般/困难 (``中难度`` too); empty = 1;
 - 标签, 知识点 and 关键字 all become tags (comma, 、 or ; separated);
 - 编号 (optional) keeps a question's identity across imports; 解析 optional; 出处 required unless the import
@@ -74,11 +75,12 @@ UNSUPPORTED_TYPES = ("简答题", "问答题", "论述题", "计算题", "案例
                      "综合题", "材料题", "组合题")
 HELP = [
     ("编号", "可选。题目的编号(字母、数字、-、_、.),再次导入时据此更新同一道题;不填则自动编号。"),
-    ("题型", "单选题、多选题、判断题、填空题、排序题(也可写 单项选择题、多项选择题、不定项选择题、是非题 等)。"),
+    ("题型", "单选题、多选题、判断题、填空题、数值题、排序题(也可写 单项选择题、多项选择题、不定项选择题、是非题 等)。"),
     ("题干", "题目。填空题用 ____ 标出唯一的空(写成 ( ) 或 ___ 也可以)。"),
     ("选项A~F", "单选 2~6 项,多选和排序 3~6 项,从 A 开始连续填写,选项不能重复。判断题、填空题不填。"
                 "列名也可写 A~F;若文件有选项G、H 且已填写,该题会提示需修改,不会被悄悄删掉。"),
-    ("答案", "单选:B;多选:ABD;判断:对 或 错;填空:可接受的答案,用 | 分隔;排序:正确顺序的字母,如 CAB。"
+    ("答案", "单选:B;多选:ABD;判断:对 或 错;填空:可接受的答案,用 | 分隔;排序:正确顺序的字母,如 CAB;"
+           "数值:220、220±5(误差)或 215..225(范围),几个答案用 | 分隔,部分得分写在括号里,如 1822 | 1822±2(50%)。"
            "列名也可写 正确答案、参考答案。"),
     ("解析", "可选。答错后显示的讲解。"),
     ("出处", "依据的条款,如 000 §5.2.1、001 篇1 八.(一).6。每道题都要有出处;若整份文件依据同一出处,"
@@ -95,6 +97,9 @@ EXAMPLES = [  # the template's rows: one per type
                 explanation="", source="000 §5.1.5", difficulty=2, tags=[]),
     QuestionDef(id="demo-4", type="fill_blank", stem="供电服务热线是____。", options=[], answer=["95598", "９５５９８"],
                 explanation="", source="000 §5.2.1", difficulty=1, tags=[]),
+    QuestionDef(id="demo-6", type="numerical", stem="居民生活用电的额定电压是多少伏?", options=[],
+                answer=[{"value": 220, "tolerance": 0, "credit": 1}, {"min": 210, "max": 230, "credit": 0.5}],
+                explanation="单相 220 伏。", source="000 §5.2.1", difficulty=1, tags=[]),
     QuestionDef(id="demo-5", type="ordering", stem="接听电话的顺序是?", options=["报单位和工号", "问候客户", "拿起电话"],
                 answer=[2, 1, 0], explanation="", source="000 §5.2.1", difficulty=3, tags=[]),
 ]

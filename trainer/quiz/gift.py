@@ -19,8 +19,9 @@ whole is refused only when it is unreadable or too long):
   answers are 需修改, never turned into 多选); multichoice without ``=`` → 多选题 (the options with a positive
   weight are right; our 1/k, −1/(n−k) scoring is stated as a warning when the file's weights differ); short
   answer → 填空题 (full-credit answers are accepted; 0% answers such as ``*`` only carry feedback and are left out
-  with a warning; partial credit is 需修改); matching to 1…n → 排序题, other matching, numerical, essay and
-  description → 不支持 with the reason;
+  with a warning; partial credit is 需修改); numerical ``{#…}`` → 数值题 (``value:tolerance``, ``min..max``,
+  several ``=`` answers with weights as partial credit, 0% answers kept as feedback only, ``~#…`` feedback for any
+  other number); matching to 1…n → 排序题, other matching, essay and description → 不支持 with the reason;
 - per-answer feedback ``#…`` (and true/false ``#wrong#right``) is kept: added to the 解析 shown after answering.
 GIFT has no fields for source, difficulty and tags: they travel in a comment line just above the question,
 ``// 出处: 000 §5.2.1 | 难度: 2 | 标签: phone, counter``, which Moodle ignores (``// 题型: 填空题`` or ``排序题``
@@ -43,6 +44,7 @@ from trainer.content.model import QuestionDef
 from trainer.question_types import BLANK, QUESTION_TYPES
 from trainer.question_types.base import GIFT_WEIGHT as WEIGHT
 from trainer.question_types.base import gift_weighted
+from trainer.question_types.numerical import entry, entry_text, file_number
 from trainer.quiz.bankio import (
     DIFFICULTY_WORDS,
     MAX_QUESTIONS,
@@ -242,15 +244,21 @@ def _multichoice(answertext: str, fmt: str, warnings: list[str]) -> tuple[str, l
     return "multiple", options, right, lines
 
 
-def _shortanswer(answertext: str, fmt: str, warnings: list[str]) -> tuple[list, list[str]]:
+def _weighted(answertext: str, fmt: str, warnings: list[str], file_type: str, none: str) -> list[tuple[float, str, str]]:
+    """(weight, answer text, feedback) of each ``=`` answer (short answer, numerical); a missing weight is 100%."""
     answers = _split(answertext, "=")
     if not answers:
-        raise NeedsFix("shortanswer", "简答题至少要有一个答案。")
-    accepted, feedback = [], []
+        raise NeedsFix(file_type, none)
+    read = []
     for answer in answers:
         fraction, answer = _weight(answer)
-        fraction = 1.0 if fraction is None else fraction
-        text, said = _comment(answer, fmt, warnings)
+        read.append((1.0 if fraction is None else fraction, *_comment(answer, fmt, warnings)))
+    return read
+
+
+def _shortanswer(answertext: str, fmt: str, warnings: list[str]) -> tuple[list, list[str]]:
+    accepted, feedback = [], []
+    for fraction, text, said in _weighted(answertext, fmt, warnings, "shortanswer", "简答题至少要有一个答案。"):
         feedback.append((text, said))
         if 0 < fraction < 1:
             raise NeedsFix("shortanswer", f"答案“{text}”只得部分分({_percent(fraction)}):本平台填空题的答案只有全对,"
@@ -264,6 +272,46 @@ def _shortanswer(answertext: str, fmt: str, warnings: list[str]) -> tuple[list, 
     if not accepted:
         raise NeedsFix("shortanswer", "简答题没有得满分的答案。")
     return accepted, _feedback_lines(feedback)
+
+
+def _numerical(answertext: str, fmt: str, warnings: list[str]) -> tuple[list[dict], list[str]]:
+    """Moodle's numerical case (the ``#`` already removed): ``=``-separated answers ``value:tolerance``,
+    ``min..max`` or ``value``, each with an optional weight and ``#feedback``; ``~#…`` feedback for any other number."""
+    answertext, _, wrong = answertext.partition("~")
+    accepted, feedback = [], []
+    for fraction, text, said in _weighted(answertext, fmt, warnings, "numerical",
+                                          "数值题没有答案:在 {# 后写出数值,如 {#220:5} 或 {#215..225}。"):
+        swapped = False
+        if text.find("..") > 0:
+            low, high = (file_number(part) for part in text.split("..", 1))
+            parsed = None if low is None or high is None else entry(minimum=min(low, high), maximum=max(low, high),
+                                                                     credit=fraction)
+            swapped = parsed is not None and low > high
+        elif text.find(":") > 0:
+            value, margin = (file_number(part) for part in text.split(":", 1))
+            parsed = None if value is None or margin is None else entry(value=value, tolerance=margin, credit=fraction)
+        else:
+            value = file_number(text)
+            parsed = None if value is None else entry(value=value, credit=fraction)
+        if parsed is None:
+            raise NeedsFix("numerical", f"数值题的答案“{text}”不是数字。"
+                                        "请写成 数值、数值:误差 或 下限..上限。")
+        shown = entry_text({**parsed, "credit": 1})
+        feedback.append((shown, said))
+        if fraction <= 0:
+            warnings.append(f"得 {_percent(fraction)} 的答案“{shown}”未作为正确答案导入(只保留其反馈)。")
+            continue
+        if swapped:
+            warnings.append(f"范围“{text}”的上下限写反了,已按 {shown} 导入。")
+        accepted.append(parsed)
+    if not any(a["credit"] == 1 for a in accepted):
+        raise NeedsFix("numerical", "数值题没有得满分的答案:至少一个答案要得 100%。")
+    extra = _feedback_lines(feedback)
+    if wrong.strip():
+        _ignored, said = _comment(wrong, fmt, warnings)
+        if said:
+            extra.append(f"答其他数值时:{said}")
+    return accepted, extra
 
 
 def _match(answertext: str, fmt: str, meta: dict, warnings: list[str]) -> tuple[list[str], list]:
@@ -328,8 +376,9 @@ def _read(lines: list[str], meta: dict, item: PreviewItem) -> QuestionDef | None
     if not answertext:
         raise Unsupported("essay", "问答题需要人工评分,本平台不支持。")
     if answertext.startswith("#"):
-        raise Unsupported("numerical", "数值题本平台不支持(可改成填空题,写出可接受的数值)。")
-    if "~" in answertext:
+        item.file_type = "numerical"
+        qtype, (answer, extra) = "numerical", _numerical(answertext[1:], fmt, warnings)
+    elif "~" in answertext:
         item.file_type = "multichoice"
         qtype, options, answer, extra = _multichoice(answertext, fmt, warnings)
     elif "=" in answertext and "->" in answertext and forced != "填空题":
