@@ -11,6 +11,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
+from tests.http_sink import OK as OK_ANSWER
 from tests.http_sink import HttpSink
 from trainer.assignments import services as assignment_services
 from trainer.extensions import db
@@ -171,3 +172,13 @@ def test_dingtalk_signature_matches_the_documented_example():
     assert url.startswith("https://oapi.dingtalk.com/robot/send?access_token=t&timestamp=1577262236757&sign=")
     assert formats.KINDS["dingtalk"].url("https://oapi.dingtalk.com/robot/send?access_token=t", "", 1) == \
         "https://oapi.dingtalk.com/robot/send?access_token=t"
+
+
+def test_the_cron_command_sends_what_is_pending_and_says_what_failed(runner, robots, sink):
+    for robot in robots.values():
+        db.session.add(RobotMessage(robot_id=robot.id, title="t", text="x", state="pending", attempts=0, last_error=""))
+    db.session.commit()
+    sink.answers[:] = [OK_ANSWER, (200, {"errcode": 310000, "errmsg": "sign not match"})] + [(200, {"errcode": 310000, "errmsg": "sign not match"})] * 2
+    result = runner.invoke(args=["robots", "deliver"])
+    assert result.exit_code == 1 and "1 sent, 1 failed" in result.output
+    assert runner.invoke(args=["robots", "deliver"]).output.strip() == "Group robots: 0 sent, 0 failed"
