@@ -38,7 +38,8 @@ def test_trainee_sees_progress_ring_entries_and_what_next(client, people, conten
     rules = services.hours_policy()
     days = rules.days_left(utcnow(), rules.year_of(utcnow()))
     assert 'id="hours-panel"' in home and "14.5 学时" in home
-    assert (f"还有 <strong>{days}</strong> 天" in home) if days >= 0 else ("截止日期已过" in home)
+    expected = {True: f"还有 <strong>{days}</strong> 天", False: "今天("}[days > 0] if days >= 0 else "截止日期已过"
+    assert expected in home  # on the deadline day itself it says 今天(…)截止, never 还有 0 天
 
 
 def test_trainee_downloads_own_transcript(client, people, content):
