@@ -51,6 +51,7 @@ def app(_schema, tmp_path):
         "TESTING": True, "SQLALCHEMY_DATABASE_URI": _schema, "SECRET_KEY": "test",
         "WTF_CSRF_ENABLED": False, "CONTENT_DIR": str(CONTENT), "AUDIO_DIR": str(tmp_path / "audio"),
         "ASR_ENGINE": "fake", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "BANK_IMPORT_DIR": str(tmp_path / "bank-imports"),
     })
     with app.app_context():
         yield app

@@ -1,6 +1,8 @@
 """Helpers for quiz tests: attempts and review cards made through the services, and right answers."""
 
+import io
 import random
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -42,3 +44,16 @@ def quiz_fixtures(people) -> dict:
         "quiz_open_attempt": open_attempt.id, "quiz_done_attempt": done[east.username],
         "quiz_done_attempt_west": done[west.username], "quiz_card": card.id,
     }
+
+
+def import_through_page(client, data: bytes, filename: str, *, all_or_nothing: bool = False, **form):
+    """题库 › 导入 as a trainer does it: upload (the preview), then confirm what it offers (only the 可导入 questions,
+    or with ``all_or_nothing`` all or none). The preview's response when it offers no confirmation, else the
+    confirmation's."""
+    fields = {"target": "", "title": "", "source": ""} | form
+    preview = client.post("/banks/import", data={**fields, "file": (io.BytesIO(data), filename)},
+                          content_type="multipart/form-data")
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', preview.get_data(as_text=True))
+    if token is None:
+        return preview
+    return client.post("/banks/import/confirm", data={"token": token.group(1)} | ({"all_or_nothing": "y"} if all_or_nothing else {}))

@@ -26,6 +26,8 @@ DEFAULTS = {
     "REMEMBER_COOKIE_SECURE": False,  # TRAINER_REMEMBER_COOKIE_SECURE=1 behind HTTPS
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "BANK_IMPORT_DIR": None,  # uploaded bank files awaiting confirmation (quiz/pending_imports.py); default instance/bank-imports
+    "BANK_IMPORT_MINUTES": 30,  # how long an import preview may be confirmed
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session; exams run for hours
     "CONTENT_DIR": None,  # default: the repository root holding courses/, question_banks/, scenarios/
     "SEEDS_DIR": None,  # source documents for `trainer content coverage`; default <repo>/../shared/seeds

@@ -7,6 +7,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
+from tests.quiz_support import import_through_page
 from trainer.extensions import db
 from trainer.quiz.models import QuestionBank
 
@@ -18,8 +19,7 @@ def as_trainer(auth, people, content):
 
 
 def _upload(client, data: bytes, name: str, title: str):
-    return client.post("/banks/import", data={"file": (io.BytesIO(data), name), "target": "", "title": title},
-                       content_type="multipart/form-data")
+    return import_through_page(client, data, name, title=title)
 
 
 def _bank(title: str) -> QuestionBank:
@@ -35,9 +35,9 @@ def test_the_template_is_linked_and_downloads_with_an_example_per_type(client, a
     book = load_workbook(io.BytesIO(response.data))
     assert book.sheetnames == ["题库", "填写说明"]
     types = [row[1] for row in book["题库"].iter_rows(min_row=2, values_only=True)]
-    assert types == ["单选题", "多选题", "判断题", "填空题", "排序题"]
+    assert types == ["单选题", "多选题", "判断题", "填空题", "数值题", "排序题"]
     assert _upload(client, response.data, "模板.xlsx", "模板题库").status_code == 302  # the examples import as they are
-    assert len(_bank("模板题库").questions) == 5
+    assert len(_bank("模板题库").questions) == 6
 
 
 def test_moodle_xml_export_imports_back_unchanged(client, as_trainer):

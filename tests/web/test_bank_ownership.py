@@ -1,11 +1,11 @@
 """Through the web and the API: another station's trainer cannot rewrite a bank, and a re-import while an
 exam is running never changes its grade."""
 
-import io
 
 from sqlalchemy import select
 
 from tests.conftest import Auth
+from tests.quiz_support import import_through_page
 from tests.services.test_quiz_bank_ownership import _exam_on, import_copy, key_of, rewrite_keys
 from tests.web.test_quiz_api import token_for
 from trainer.extensions import db
@@ -16,8 +16,7 @@ from trainer.quiz.models import QuizItem
 
 
 def upload(client, data, **form):
-    return client.post("/banks/import", content_type="multipart/form-data",
-                       data={**form, "file": (io.BytesIO(data), "bank.xlsx")})
+    return import_through_page(client, data, "bank.xlsx", **form)
 
 
 def rewritten(data: bytes) -> bytes:

@@ -9,6 +9,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from tests.conftest import Auth
+from tests.quiz_support import import_through_page
 from tests.unit.test_tabular import ROWS, xlsx
 from trainer.content.model import QuestionDef
 from trainer.extensions import db
@@ -35,9 +36,9 @@ def test_a_100k_row_bank_file_is_refused_fast_with_a_short_page(client, auth, pe
     assert len(data) < 2_000_000
     response = post_file(client, "/banks/import", "file", data, "bank.xlsx", target="", title="大")
     page = response.get_data(as_text=True)
-    assert response.status_code == 400
-    assert f"一次最多导入 {MAX_QUESTIONS} 道题" in page and "条错误未显示" in page
-    assert len(page) < 100_000 and page.count('class="row-rejected"') == MAX_ERRORS_SHOWN
+    assert response.status_code == 400 and 'name="token"' not in page  # refused: nothing kept, nothing to confirm
+    assert f"一次最多导入 {MAX_QUESTIONS} 道题" in page and "道题未在此列出" in page
+    assert len(page) < 100_000 and page.count('class="row-rejected"') == MAX_ERRORS_SHOWN + 1  # the file's, then the rows'
     assert db.session.scalar(select(func.count()).select_from(QuestionBank).where(QuestionBank.origin == "trainer")) == 0
 
 
@@ -46,7 +47,8 @@ def test_a_bank_file_with_few_errors_lists_them_all(client, auth, people, conten
     data = xlsx([["题型", "题干", "答案", "出处"], *(["单选题", f"题{i}", "A", "000 §5.1"] for i in range(3))], title="题库")
     response = post_file(client, "/banks/import", "file", data, "bank.xlsx", target="", title="少")
     page = response.get_data(as_text=True)
-    assert response.status_code == 400 and page.count('class="row-rejected"') == 3 and "未显示" not in page
+    assert response.status_code == 200 and page.count('class="row-rejected"') == 3 and "未在此列出" not in page
+    assert "需修改 3" in page and "没有可导入的题目" in page  # the preview lists them; nothing can be confirmed
 
 
 def test_a_100k_row_sign_in_sheet_is_refused_fast(client, people, content, units):
@@ -93,7 +95,7 @@ def test_bank_export_never_writes_a_live_formula(client, auth, people, content):
     question = QuestionDef(id="q1", type="single", stem='=HYPERLINK("http://evil.example","点我")', options=["=1+1", "@x"],
                            answer=[0], explanation="", source="000 §5.1", difficulty=1, tags=[])
     data = write_workbook("东区", [question])
-    assert post_file(client, "/banks/import", "file", data, "bank.xlsx", target="", title="东区").status_code == 302
+    assert import_through_page(client, data, "bank.xlsx", title="东区").status_code == 302
     bank = db.session.scalar(select(QuestionBank).where(QuestionBank.origin == "trainer"))
     exported = client.get(f"/banks/{bank.key}/export.xlsx")
     row = list(load_workbook(io.BytesIO(exported.data))["题库"].iter_rows(min_row=2, max_row=2))[0]

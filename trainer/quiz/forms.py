@@ -6,6 +6,7 @@ from wtforms import (
     FloatField,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -31,8 +32,21 @@ class BankImportForm(FlaskForm):
         FileAllowed(["xlsx", "gift", "txt", "xml"], "只支持 .xlsx(Excel)、.gift / .txt(GIFT)或 .xml(Moodle XML)文件。"),
     ])
     target = SelectField("导入到", choices=[])
-    title = StringField("新题库名称(导入到已有题库时可改名)", validators=[Optional(), Length(max=200)])
-    submit = SubmitField("检查并导入")
+    title = StringField("新题库名称(导入到已有题库时可改名;不填则用文件中的类别名或文件名)",
+                        validators=[Optional(), Length(max=200)])
+    source = StringField("本批出处(可选:文件中没有写出处的题目都用它,如 000 §5.2.1)",
+                         validators=[Optional(), Length(max=80, message="出处最多 80 个字符。")])
+    submit = SubmitField("检查文件")
+
+
+class BankImportConfirmForm(FlaskForm):
+    """Step 2 of an import: the token of the file kept at the preview (trainer/quiz/pending_imports.py), never
+    the questions themselves."""
+
+    token = HiddenField(validators=[DataRequired("确认信息缺失,请重新上传文件。")])
+    all_or_nothing = BooleanField("全部可导入时才导入(有任何一题需修改或不支持,就一题也不导入)")
+    submit = SubmitField("导入")
+    cancel = SubmitField("取消")
 
 
 class NewBankForm(FlaskForm):
