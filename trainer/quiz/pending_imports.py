@@ -94,16 +94,23 @@ class PendingImports:
                 continue
             try:
                 created = json.loads(meta.read_text(encoding="utf-8"))["created"]
-            except (OSError, ValueError, KeyError, TypeError):
-                created = meta.stat().st_mtime if meta.exists() else 0.0
+            except (OSError, ValueError, KeyError, TypeError):  # being written or removed by another request
+                created = _modified(meta, now)
             if now - created > self.max_age:
                 self.drop(token)
                 removed += 1
         for blob in self.folder.glob("*.bin"):  # a blob whose description was never written (a crash between them)
-            if not blob.with_suffix(".json").exists() and now - blob.stat().st_mtime > self.max_age:
+            if not blob.with_suffix(".json").exists() and now - _modified(blob, now) > self.max_age:
                 blob.unlink(missing_ok=True)
                 removed += 1
         return removed
+
+
+def _modified(path: Path, default: float) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return default
 
 
 def _write_private(path: Path, data: bytes) -> None:
