@@ -162,7 +162,8 @@ def parse_file(filename: str, data: bytes) -> ParsedBank:
     return preview_import(filename, data).to_parsed()
 
 
-def _values(question: QuestionDef, position: int) -> dict:
+def question_values(question: QuestionDef, position: int) -> dict:
+    """The stored columns of a question at ``position`` (import and the bank editor write the same)."""
     return dict(
         position=position, type=question.type, stem=question.stem,
         options_json=json.dumps(question.options, ensure_ascii=False),
@@ -172,9 +173,27 @@ def _values(question: QuestionDef, position: int) -> dict:
     )
 
 
-def _next_code(existing_codes: set[str]) -> str:
+def next_code(existing_codes: set[str]) -> str:
+    """The next free automatic 编号 (q001, q002 …) of a bank."""
     numbers = [int(m.group(1)) for c in existing_codes if (m := AUTO_CODE.match(c))]
     return f"q{max(numbers, default=0) + 1:03d}"
+
+
+def new_trainer_bank(actor: User, title: str) -> QuestionBank:
+    """An empty trainer bank owned by ``actor`` and their unit, as an import into a new bank and the editor's
+    新建题库 make it. An admin's bank belongs to no unit: every trainer may use it, only admins change it."""
+    if actor.role not in policy.STAFF_ROLES:
+        raise Forbidden("没有权限。", f"user {actor.id} may not create banks")
+    title = title.strip()
+    if not title or len(title) > 200:
+        raise ValidationFailed("请填写题库名称(最多 200 字)。", "missing or long bank title")
+    if actor.role != "admin" and actor.unit_id is None:
+        raise Forbidden("您还没有所属单位,不能新建题库。", f"trainer {actor.id} has no unit")
+    bank = QuestionBank(key=f"{TRAINER_BANK_PREFIX}{secrets.token_hex(4)}", title=title, origin="trainer",
+                        created_by_id=actor.id, unit_id=None if actor.role == "admin" else actor.unit_id)
+    db.session.add(bank)
+    db.session.flush()
+    return bank
 
 
 def import_bank(actor: User, preview: BankPreview | ParsedBank, *, bank: QuestionBank | None = None, title: str = "",
@@ -200,16 +219,7 @@ def import_bank(actor: User, preview: BankPreview | ParsedBank, *, bank: Questio
     if bank is not None:
         require_writable(actor, bank)
     if bank is None:
-        title = title.strip()
-        if not title or len(title) > 200:
-            raise ValidationFailed("请填写新题库的名称(最多 200 字)。", "missing or long bank title")
-        if actor.role != "admin" and actor.unit_id is None:
-            raise Forbidden("您还没有所属单位,不能导入题库。", f"trainer {actor.id} has no unit")
-        # An admin's bank belongs to no unit: every trainer may use it, only admins change it.
-        bank = QuestionBank(key=f"{TRAINER_BANK_PREFIX}{secrets.token_hex(4)}", title=title, origin="trainer",
-                            created_by_id=actor.id, unit_id=None if actor.role == "admin" else actor.unit_id)
-        db.session.add(bank)
-        db.session.flush()
+        bank = new_trainer_bank(actor, title)
     elif title.strip():
         bank.title = title.strip()[:200]
     bank.retired = False
@@ -223,9 +233,9 @@ def import_bank(actor: User, preview: BankPreview | ParsedBank, *, bank: Questio
         if row is None and not question.id:
             candidate = by_stem.get(normalise_text(question.stem))
             row = candidate if candidate is not None and candidate.id not in used else None
-        values = _values(question, position)
+        values = question_values(question, position)
         if row is None:
-            code = question.id or _next_code(codes)
+            code = question.id or next_code(codes)
             codes.add(code)
             row = Question(key=f"{bank.key}:{code}", bank=bank, **values)
             db.session.add(row)

@@ -14,17 +14,14 @@ Pure domain code (no Flask): the views in ``editor.py`` call it with the acting 
 """
 
 import math
-import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 
 from trainer import audit
-from trainer.auth import policy
 from trainer.auth.models import User
-from trainer.content.exams import TRAINER_BANK_PREFIX
 from trainer.content.model import QuestionDef
 from trainer.content.questions import QUESTION_TYPE_LABELS
-from trainer.errors import Forbidden, NotFound, ValidationFailed
+from trainer.errors import NotFound, ValidationFailed
 from trainer.extensions import db
 from trainer.question_types import LETTERS, QUESTION_TYPES
 from trainer.quiz import banks
@@ -137,9 +134,9 @@ def add_question(actor: User, bank: QuestionBank, values: dict[str, str]) -> Que
     banks.require_writable(actor, bank)
     parsed = _read(bank, values, None)
     codes = {banks.code_of(bank, q) for q in bank.questions}
-    code = parsed.id or banks._next_code(codes)
+    code = parsed.id or banks.next_code(codes)
     position = max((q.position for q in bank.questions), default=-1) + 1
-    question = Question(key=f"{bank.key}:{code}", bank=bank, **banks._values(parsed, position))
+    question = Question(key=f"{bank.key}:{code}", bank=bank, **banks.question_values(parsed, position))
     db.session.add(question)
     db.session.flush()
     audit.record(actor, "question.add", question.key, bank=bank.key, type=question.type)
@@ -151,7 +148,7 @@ def edit_question(actor: User, bank: QuestionBank, question: Question, values: d
     the fields that changed (empty: nothing to save, nothing audited)."""
     banks.require_writable(actor, bank)
     parsed = _read(bank, values, question)
-    new = banks._values(parsed, question.position)
+    new = banks.question_values(parsed, question.position)
     new["retired"] = question.retired
     changed = [name for name, value in new.items() if getattr(question, name) != value]
     for name in changed:
@@ -176,17 +173,7 @@ def set_retired(actor: User, bank: QuestionBank, question: Question, retired: bo
 def create_bank(actor: User, title: str) -> QuestionBank:
     """An empty trainer bank, owned by ``actor`` and their unit (an admin's belongs to no unit: every trainer
     may use it, only admins change it), as an import into a new bank makes it."""
-    if actor.role not in policy.STAFF_ROLES:
-        raise Forbidden("没有权限。", f"user {actor.id} may not create banks")
-    title = title.strip()
-    if not title or len(title) > 200:
-        raise ValidationFailed("请填写题库名称(最多 200 字)。", "missing or long bank title")
-    if actor.role != "admin" and actor.unit_id is None:
-        raise Forbidden("您还没有所属单位,不能新建题库。", f"trainer {actor.id} has no unit")
-    bank = QuestionBank(key=f"{TRAINER_BANK_PREFIX}{secrets.token_hex(4)}", title=title, origin="trainer",
-                        created_by_id=actor.id, unit_id=None if actor.role == "admin" else actor.unit_id)
-    db.session.add(bank)
-    db.session.flush()
+    bank = banks.new_trainer_bank(actor, title)
     audit.record(actor, "bank.create", bank.key, title=title)
     return bank
 
