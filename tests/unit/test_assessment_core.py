@@ -124,6 +124,8 @@ def test_deadline_notes():
     assert (late.key, late.text) == ("late", "逾期报送(晚 3 天)")
     assert (due.key, due.text) == ("due", "距 12 月 5 日报送截止还有 2 天")
     assert (overdue.key, overdue.text) == ("overdue", "已超过 12 月 5 日报送截止 2 天,尚未报送")
+    today = deadline_note(CAL, year=2026, first_submitted_at=None, now=datetime(2026, 12, 5, 1))
+    assert (today.key, today.text) == ("due", "今天(12 月 5 日)报送截止")  # never "还有 0 天"
 
 
 def test_only_this_year_and_last_year_can_change():

@@ -97,6 +97,8 @@ def deadline_note(calendar: AssessmentCalendar, *, year: int, first_submitted_at
             return DeadlineNote("late", f"逾期报送(晚 {calendar.days_late(first_submitted_at, year)} 天)")
         return DeadlineNote("on_time", "按时报送")
     days = (due - calendar.today(now)).days
-    if days >= 0:
+    if days > 0:
         return DeadlineNote("due", f"距 {due.month} 月 {due.day} 日报送截止还有 {days} 天")
+    if days == 0:
+        return DeadlineNote("due", f"今天({due.month} 月 {due.day} 日)报送截止")
     return DeadlineNote("overdue", f"已超过 {due.month} 月 {due.day} 日报送截止 {-days} 天,尚未报送")
