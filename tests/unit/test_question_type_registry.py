@@ -19,6 +19,7 @@ from trainer.question_types import QUESTION_TYPES, QuestionType
 from trainer.question_types.base import answered
 from trainer.quiz import analysis, excel, gift, marking
 from trainer.quiz.draw import Candidate, draw_practice
+from trainer.quiz.question_text import question_text
 
 # --- what trainer/question_types/estimate.py would hold -------------------------------------------------
 
@@ -132,6 +133,8 @@ def test_the_new_type_renders_from_its_own_template(estimate):
     templates = Path(trainer.__file__).parent / "templates"
     env = jinja2.Environment(loader=jinja2.ChoiceLoader([
         jinja2.DictLoader({estimate.template: TEMPLATE}), jinja2.FileSystemLoader(templates)]), autoescape=True)
+    env.filters.update(citations=lambda value, **_: value, cite_prose=lambda value: value)  # the app's: trainer/web.py
+    env.filters["question_text"] = question_text  # the app's: trainer/quiz/question_text.py
     item = {"question_id": 7, "type": "estimate", "type_label": "估算题", "position": 1, "points": 1, "stem": "额定电压?",
             "options": [], "response": [220], "checked": False, "answered_at": None}
     page = env.get_template("quiz/_question.html").render(item=item, attempt={"mode": "exam"})

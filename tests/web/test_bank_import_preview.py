@@ -162,3 +162,14 @@ def test_a_file_that_cannot_be_read_is_refused_and_not_kept(app, client, trainer
     empty = _preview(client, "// 只有注释\n".encode(), "empty.gift")
     assert empty.status_code == 400 and "文件中没有题目。" in empty.get_data(as_text=True)
     assert _kept(app) == []
+
+
+def test_an_html_stem_is_rendered_sanitised_on_the_attempt_page(app):
+    item = {"question_id": 7, "type": "numerical", "type_label": "数值题", "position": 1, "points": 1, "options": [],
+            "stem": '[html]<p onclick="x()">额定电压是 <b>多少</b> 伏?<script>alert(1)</script></p>', "response": ["220"],
+            "checked": False, "answered_at": None}
+    page = app.jinja_env.get_template("quiz/_question.html").render(item=item, attempt={"mode": "exam"})
+    assert '<div class="stem"><p>额定电压是 <b>多少</b> 伏?</p></div>' in page and "script" not in page and "onclick" not in page
+    assert 'inputmode="decimal" name="q7"' in page and 'value="220"' in page
+    plain = app.jinja_env.get_template("quiz/_question.html").render(item=item | {"stem": "<b>不是 HTML</b>"}, attempt={"mode": "exam"})
+    assert "&lt;b&gt;不是 HTML&lt;/b&gt;" in plain
