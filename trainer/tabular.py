@@ -23,6 +23,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from trainer.errors import ValidationFailed
@@ -169,6 +170,12 @@ def first_problems(problems: list) -> tuple[list, int]:
     return problems[:MAX_ERRORS_SHOWN], max(0, len(problems) - MAX_ERRORS_SHOWN)
 
 
+def column_widths(sheet, widths: Iterable[int]) -> None:
+    """Column widths in characters from column A (a write-only sheet takes them before its first row)."""
+    for index, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
 def template_workbook(sheet_title: str, header: list[str], examples: list[list], guide: list[tuple[str, str]], *,
                       title: str | None = None, widths: Iterable[int] = ()) -> bytes:
     """A downloadable import template: the sheet the importer reads (an optional title row above the header,
@@ -182,8 +189,7 @@ def template_workbook(sheet_title: str, header: list[str], examples: list[list],
     sheet.append(cells(sheet, header, font=Font(bold=True)))
     for row in examples:
         sheet.append(cells(sheet, row))
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    column_widths(sheet, widths)
     guide_sheet = book.create_sheet("说明")
     wrap = Alignment(wrap_text=True, vertical="top")
     for number, row in enumerate([("列 / 项目", "说明"), *guide]):

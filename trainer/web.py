@@ -11,8 +11,11 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 
 from trainer import unit_of_work
+from trainer.content.citations import citation_spans
+from trainer.content.clause_text import describe, split_sources
 from trainer.errors import TrainerError
 from trainer.extensions import db, login_manager
 from trainer.features import init_features, nav_menu_for
@@ -113,6 +116,8 @@ def register_web(app: Flask, features: list[str]) -> None:
         return body, 503, {"Retry-After": "5"}
 
     app.jinja_env.globals["nav_menu"] = _nav_menu
+    app.jinja_env.filters["citations"] = citations
+    app.jinja_env.filters["cite_prose"] = cite_prose
     app.jinja_env.globals["ROLE_LABELS"] = User.ROLE_LABELS
     unit_of_work.init_app(app)  # last: every route of every blueprint (the API's too) is registered by now
 
@@ -149,6 +154,36 @@ def _nav_menu():
     if not current_user.is_authenticated:
         return [], []
     return nav_menu_for(current_app, current_user.role)
+
+
+def citations(sources, *, title: bool = True) -> Markup:
+    """``{{ module.sources|citations }}``: each citation as the document, its place and (``title``) the clause's
+    opening words, linked to its clause page, the code in the hover text (trainer.content.clause_text)."""
+    links = []
+    for ref in map(describe, split_sources(sources)):
+        words = Markup("{}<span class=\"cite-title\">“{}”</span>").format(ref.name, ref.short_title) \
+            if title and ref.short_title else Markup.escape(ref.name)
+        links.append(_cite(ref, words))
+    return Markup("、").join(links)
+
+
+def _cite(ref, words) -> Markup:
+    if ref.title:
+        return Markup('<a class="cite" href="{}" title="{}">{}</a>').format(
+            url_for("courses.clause", ref=ref.code), ref.hover, words)
+    return Markup('<span class="cite" title="{}">{}</span>').format(ref.hover, words)
+
+
+def cite_prose(text) -> Markup:
+    """``{{ html|cite_prose }}``: prose (safe HTML, or text to escape) with the citations written in it
+    ("(000 §5.2.5、§5.2.7)") shown in words and linked like :func:`citations`."""
+    html = str(text if isinstance(text, Markup) else Markup.escape(text or ""))
+    out, last = [], 0
+    for span in citation_spans(html):
+        ref = describe(span.citation.text)
+        out += [Markup(html[last:span.start]), _cite(ref, ref.name if span.named else ref.place or ref.code)]
+        last = span.end
+    return Markup("").join([*out, Markup(html[last:])])
 
 
 def _is_connection_error(error) -> bool:

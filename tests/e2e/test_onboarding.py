@@ -69,11 +69,11 @@ def test_new_hire_is_led_through_the_onboarding_path(live_server, launch_browser
     assert "1/4" in page.locator("#todo .progress-text").inner_text()
 
 
-def test_trainer_assigns_a_station_and_sees_who_is_behind(live_server, launch_browser, login):
+def test_trainer_assigns_a_station_and_sees_who_is_behind(live_server, launch_browser, login, menu):
     browser = launch_browser()
     page = browser.new_page()
     login(page, live_server, "coach")  # a trainer of 测试供电所
-    page.click("nav.menu a:has-text('培训任务')")
+    menu(page, "培训任务")
     page.click("a:has-text('分配培训')")
     page.select_option("select[name=item]", label="电话服务基础")
     page.check("input[name=unit_ids] >> nth=0")  # 测试供电所 itself, with its 班组

@@ -101,6 +101,18 @@ PROBLEMS_JS = """() => {
 }"""
 
 
+# A trainee reads words, not codes: no ids such as counter-greeting or faster-whisper, no clause codes such as
+# "000 §4.4.1" or "001 篇1 八.(二).10" (citations show the document's name; the code is in the hover text).
+WORDS_JS = r"""() => {
+  const text = document.querySelector('main').innerText, found = [];
+  const id = text.match(/\b[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+\b/);
+  if (id) found.push(`English id on a trainee page: ${id[0]}`);
+  const code = text.match(/(?<![0-9])00[0-4] ?(?:§|篇|[一二三四五六七八九十](?:[.、]|$))[^\s,、)]*/m);
+  if (code) found.push(`clause code on a trainee page: ${code[0]}`);
+  return found;
+}"""
+
+
 @pytest.fixture(scope="module")
 def demo_site(tmp_path_factory):
     """The demo database with its activity, served in a thread (module scope: built once for every walk)."""
@@ -157,7 +169,10 @@ def walk(browser, base, urls, username=None) -> list[str]:
     for url in urls:
         response = page.goto(base + url, wait_until="load")
         assert response is not None, url
-        for problem in page.evaluate(PROBLEMS_JS):
+        problems = page.evaluate(PROBLEMS_JS)
+        if username == ROLES["trainee"]:
+            problems += page.evaluate(WORDS_JS)
+        for problem in problems:
             failures.append(f"{url} ({username or 'anonymous'}, {response.status}): {problem}")
     context.close()
     return failures

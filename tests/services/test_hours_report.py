@@ -95,10 +95,11 @@ def test_csv_export_reads_back_and_defuses_formulas(people, ledger):
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][:4] == ["用户名", "姓名", "工号", "单位"]
     east = next(r for r in rows if r[0] == "trainee_east")
-    assert east[5:] == ["600", "360", "0", "960", "960", "0", "是", "0", "0"]  # adjustments carry no active time
+    assert rows[0][5] == "职业道德(学时)"  # durations in 学时, as everywhere a person reads one
+    assert east[5:] == ["10", "6", "0", "16", "16", "0", "是", "0", "0"]  # adjustments carry no active time
     east2 = next(r for r in rows if r[0] == "east2")
     assert east2[1].startswith("'=")
-    assert east2[-2:] == ["240", "0"]  # the 4-hour classroom session, in a category that does not count
+    assert east2[-2:] == ["4", "0"]  # the 4-hour classroom session, in a category that does not count
 
 
 def test_xlsx_export_reads_back(people, ledger, units):
@@ -109,11 +110,12 @@ def test_xlsx_export_reads_back(people, ledger, units):
     values = list(sheet.iter_rows(values_only=True))
     assert values[0][0] == "用户名" and len(values) == 1 + len(rows)
     east = next(v for v in values if v[0] == "trainee_east")
-    assert east[5:] == (600, 360, 0, 960, 960, 0, "是", 0, 0)
+    assert east[5:] == (10, 6, 0, 16, 16, 0, "是", 0, 0)
+    assert book["2026年学时"].column_dimensions["D"].width == 24  # columns wide enough to read
     summary = list(book["单位达标率"].iter_rows(values_only=True))
     # trainer_east, trainer_west, trainee_west miss 960 each; east2 has 60 of law; trainee_east is compliant;
     # credited 960 + 60 counted minutes, none of them backed by active time in a counted category
-    assert summary[1] == ("测试供电公司", 5, 1, 20, 3 * 960 + 900, 1020, 0)
+    assert summary[1] == ("测试供电公司", 5, 1, 20, 63, 17, 0)  # 学时: 3 × 16 + 15 missing, 16 + 1 credited
 
 
 def pdf_text(pdf_bytes: bytes) -> str:

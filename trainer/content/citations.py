@@ -111,7 +111,23 @@ def _trim(raw: str, text: str, start: int) -> str:
 
 def find_citations(text: str) -> list[Citation]:
     """Every citation that names a clause inside a piece of prose, in order."""
-    found: list[Citation] = []
+    return [span.citation for span in citation_spans(text)]
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a citation stands in prose: ``text[start:end]``; ``named`` is False for a continuation that names
+    only the clause ("、§5.2.7" after "000 §5.2.5")."""
+
+    start: int
+    end: int
+    citation: Citation
+    named: bool
+
+
+def citation_spans(text: str) -> list[Span]:
+    """:func:`find_citations` with the place of each (to show prose with the citations in words)."""
+    found: list[Span] = []
     for head in _FREE_HEAD.finditer(text or ""):
         doc, part = head.group(1), int(head.group(2) or 1)
         style = "dotted" if doc in GRAMMARS else "outline"
@@ -119,12 +135,14 @@ def find_citations(text: str) -> list[Citation]:
         prefix = f"{doc} 篇{part} " if head.group(2) else f"{doc} "
         match = _FREE_CLAUSE[style].match(text, head.end())
         start, raw = (match.start(), match.group(0)) if match else (0, "")
+        begin = head.start()
         while raw := _trim(raw, text, start):
             try:
                 clause = grammar(raw)
             except CitationError:
                 break
-            found.append(Citation(doc, part, clause, prefix + raw))
+            found.append(Span(begin, start + len(raw), Citation(doc, part, clause, prefix + raw), begin == head.start()))
             following = _CONTINUATION[style].match(text, start + len(raw))
             start, raw = (following.start(1), following.group(1)) if following else (0, "")
+            begin = start
     return found

@@ -3,7 +3,7 @@
 
 def init_app(app) -> None:
     """Course pages, the catalogue API and ``trainer content …``."""
-    from trainer.courses import api, views  # noqa: F401  (api: its operations register on import)
+    from trainer.courses import api, clause_views, views  # noqa: F401  (api, clause_views: routes register on import)
     from trainer.courses.cli import content
     from trainer.features import NavEntry, add_commands, add_nav
 

@@ -12,18 +12,28 @@ from trainer.content.model import CREDIT_CATEGORIES
 from trainer.hours import SOURCES, HoursPolicy, YearSummary
 from trainer.records.models import HoursEntry
 from trainer.records.report import ReportRow, UnitStat
-from trainer.tabular import cells, csv_bytes
+from trainer.tabular import cells, column_widths, csv_bytes
 
-REPORT_HEADER = ["用户名", "姓名", "工号", "单位", "状态", "职业道德(分钟)", "法律法规(分钟)", "其他(分钟)",
-                 "计入学时(分钟)", "要求(分钟)", "差额(分钟)", "是否达标", "有效学习时长(分钟)", "其中计入类别(分钟)"]
+# Every duration a person reads is in 学时 (60 minutes each), to two decimals.
+REPORT_HEADER = ["用户名", "姓名", "工号", "单位", "状态", "职业道德(学时)", "法律法规(学时)", "其他(学时)",
+                 "计入学时", "要求(学时)", "差额(学时)", "是否达标", "有效学习时长(学时)", "其中计入类别(学时)"]
+REPORT_WIDTHS = [14, 10, 10, 24, 8, 14, 14, 11, 10, 11, 11, 9, 18, 18]
+UNIT_HEADER = ["单位", "在岗人数", "达标人数", "达标率(%)", "合计差额(学时)", "已计入学时", "有效学习时长(学时)"]
+UNIT_WIDTHS = [36, 10, 10, 11, 16, 12, 18]
+
+
+def hours_value(minutes: int) -> int | float:
+    """Minutes as 学时 for a spreadsheet cell: 8 for 480, 1.25 for 75."""
+    value = round(minutes / 60, 2)
+    return int(value) if value == int(value) else value
 
 
 def _report_cells(row: ReportRow) -> list:
-    s = row.summary
+    s, h = row.summary, hours_value
     return [row.username, row.display_name, row.employee_no or "", row.unit_name or "",
-            "在岗" if row.active else "已停用", s.minutes("ethics"), s.minutes("law"),
-            s.total_minutes - s.minutes("ethics") - s.minutes("law"), s.counted_minutes, s.target_minutes,
-            s.missing_minutes, "是" if s.compliant else "否", row.time.minutes, row.time.counted_minutes]
+            "在岗" if row.active else "已停用", h(s.minutes("ethics")), h(s.minutes("law")),
+            h(s.total_minutes - s.minutes("ethics") - s.minutes("law")), h(s.counted_minutes), h(s.target_minutes),
+            h(s.missing_minutes), "是" if s.compliant else "否", h(row.time.minutes), h(row.time.counted_minutes)]
 
 
 def report_csv(rows: list[ReportRow]) -> bytes:
@@ -35,15 +45,17 @@ def report_xlsx(rows: list[ReportRow], stats: list[UnitStat], year: int) -> byte
     bold = Font(bold=True)
     sheet = book.create_sheet(f"{year}年学时")
     sheet.freeze_panes = "A2"
+    column_widths(sheet, REPORT_WIDTHS)
     sheet.append(cells(sheet, REPORT_HEADER, font=bold))
     for row in rows:
         sheet.append(cells(sheet, _report_cells(row)))
     units = book.create_sheet("单位达标率")
-    units.append(cells(units, ["单位", "在岗人数", "达标人数", "达标率(%)", "合计差额(分钟)", "已计入学时(分钟)",
-                               "有效学习时长(分钟)"], font=bold))
+    column_widths(units, UNIT_WIDTHS)
+    units.append(cells(units, UNIT_HEADER, font=bold))
     for stat in stats:
-        units.append(cells(units, [stat.unit.full_name, stat.people, stat.compliant, stat.percent, stat.missing_minutes,
-                                   stat.counted_minutes, stat.active_counted_minutes]))
+        units.append(cells(units, [stat.unit.full_name, stat.people, stat.compliant, stat.percent,
+                                   hours_value(stat.missing_minutes), hours_value(stat.counted_minutes),
+                                   hours_value(stat.active_counted_minutes)]))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

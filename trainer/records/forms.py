@@ -34,7 +34,7 @@ class ClassroomForm(FlaskForm):
     held_on = DateField("培训日期", validators=[InputRequired("请选择培训日期。")])
     topic = StringField("培训主题", validators=[DataRequired("请填写培训主题。"), Length(max=200)])
     category = SelectField("学时类别", choices=choices(CREDIT_CATEGORIES.items()))
-    minutes = IntegerField("时长(分钟)", validators=[
+    minutes = IntegerField("时长(分钟,60 分钟计 1 学时)", validators=[
         InputRequired("请填写时长。"), NumberRange(1, MAX_SESSION_MINUTES, message=f"时长应为 1–{MAX_SESSION_MINUTES} 分钟。")])
     attendees = SelectMultipleField("参训人员", coerce=int, choices=[], widget=ListWidget(prefix_label=False),
                                     option_widget=CheckboxInput(), validate_choice=False)

@@ -9,6 +9,11 @@ def init_app(app) -> None:
     from trainer.roleplay.commands import roleplay, worker_command
 
     app.register_blueprint(views.bp)
+    from trainer.courses.views import MODULE_PAGE_EXTRAS
+    from trainer.roleplay.presentation import module_scenarios
+
+    if module_scenarios not in MODULE_PAGE_EXTRAS:  # one process may build many apps (tests)
+        MODULE_PAGE_EXTRAS.append(module_scenarios)
     add_commands(app, score_audio, roleplay, worker_command)
     add_bench(app, speech=bench_speech, rubric=bench_rubric)
     add_nav(app, NavEntry("roleplay.catalogue", "情景演练", order=30),

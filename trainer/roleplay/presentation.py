@@ -112,3 +112,16 @@ def attempt_json(attempt: RoleplayAttempt) -> dict:
         "queue": queue_state(attempt),
         "session": session_json(session, next_url),
     }
+
+
+def module_scenarios(_user, module) -> dict:
+    """For the module page (courses.views.MODULE_PAGE_EXTRAS): the titles of the scenarios a module practises,
+    so the page links them by name, never by id."""
+    from sqlalchemy import select
+
+    from trainer.extensions import db
+    from trainer.roleplay.models import Scenario
+
+    keys = list(module.scenario_keys or [])
+    found = db.session.execute(select(Scenario.key, Scenario.title).where(Scenario.key.in_(keys))).all() if keys else []
+    return {"scenario_titles": dict(found)}
