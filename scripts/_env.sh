@@ -2,7 +2,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-VENV="$ROOT/.venv"
+VENV="${TRAINER_VENV:-$ROOT/.venv}"
 
 apt_install() {
   # Install Debian packages that are missing (needs root, as on the project's machines).
@@ -19,8 +19,17 @@ apt_install() {
 }
 
 python_env() {
+  # Installs once per pyproject.toml and extras (a stamp in the venv): later runs need no network, which the
+  # intranet machines do not have (pip would fetch setuptools to build even when everything is installed).
   local extras=$1
-  [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+  if [ ! -x "$VENV/bin/python" ]; then
+    apt_install python3-venv
+    python3 -m venv "$VENV"
+  fi
+  local stamp="$VENV/.trainer-installed${extras//[^a-z]/-}" want
+  want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
   "$VENV/bin/pip" install -q --upgrade pip
   "$VENV/bin/pip" install -q -e ".$extras"
+  echo "$want" > "$stamp"
 }
