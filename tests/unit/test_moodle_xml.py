@@ -54,7 +54,7 @@ def test_a_file_as_moodle_exports_it():
     by_kind = Counter((i.file_type, i.status) for i in preview.items)
     assert by_kind == Counter({
         ("multichoice", "ok"): 3, ("multichoice", "fix"): 2, ("truefalse", "ok"): 1, ("shortanswer", "ok"): 1,
-        ("shortanswer", "fix"): 1, ("numerical", "unsupported"): 1, ("matching", "ok"): 1,
+        ("shortanswer", "fix"): 1, ("numerical", "ok"): 1, ("matching", "ok"): 1,
         ("matching", "unsupported"): 1, ("ordering", "ok"): 1, ("essay", "unsupported"): 1,
         ("description", "unsupported"): 1, ("multianswer", "unsupported"): 1,
     })
@@ -71,7 +71,7 @@ def test_a_file_as_moodle_exports_it():
     short = items[5]
     assert short.question.answer == ["four", "4"] and any("“*”未作为正确答案导入" in w for w in short.warnings)
     assert "部分分" in items[6].reasons[0]
-    assert "数值题" in items[7].reasons[0]
+    assert items[7].question.answer == [{"value": 1822, "tolerance": 0, "credit": 1}]  # numerical: 数值题
     matched = items[8].question
     assert (matched.type, matched.options, matched.answer, matched.tags) == (
         "ordering", ["报单位和工号", "拿起电话", "问候客户"], [1, 2, 0], ["操作顺序"])
@@ -95,3 +95,34 @@ def test_a_script_in_html_question_text_is_removed():
     data = SAMPLE.read_bytes().replace("<strong>禁止</strong>".encode(), b"<script>alert(1)</script><b onclick='x()'>x</b>")
     stem = finish_preview(preview_xml(data)).items[-1].question.stem
     assert "<script" not in stem and "onclick" not in stem and "<b>x</b>" in stem
+
+
+@pytest.mark.parametrize("answer", [
+    [{"value": 1822, "tolerance": 0, "credit": 1}, {"value": 1822, "tolerance": 2, "credit": 0.5}],
+    [{"min": 3.141, "max": 3.142, "credit": 1}],
+    [{"min": -5, "max": 5, "credit": 1}, {"value": 0.1, "tolerance": 0.05, "credit": 0.25}],
+])
+def test_numerical_questions_round_trip(answer):
+    question = QuestionDef(id="n-1", type="numerical", stem="额定电压是多少伏?", options=[], answer=answer,
+                           explanation="单相 220 伏。", source="000 §5.2.1", difficulty=2, tags=["电压"])
+    data = export_xml("数值", [question])
+    assert b'<question type="numerical">' in data and b"<tolerance>" in data
+    item = finish_preview(preview_xml(data)).items[0]
+    assert item.status == "ok" and _fields(item.question) == _fields(question)
+
+
+def test_numerical_as_moodle_writes_it():
+    data = """<quiz><question type="numerical"><name><text>Grant</text></name>
+      <questiontext format="html"><text>When was Grant born?</text></questiontext>
+      <answer fraction="100"><text>1822</text><tolerance>0</tolerance><feedback><text>Right</text></feedback></answer>
+      <answer fraction="50"><text>1822</text><tolerance>2</tolerance><feedback><text>Close</text></feedback></answer>
+      <answer fraction="0"><text>*</text><tolerance>0</tolerance><feedback><text>No</text></feedback></answer>
+      <units><unit><multiplier>1</multiplier><unit_name>年</unit_name></unit></units>
+    </question></quiz>""".encode()
+    item = finish_preview(preview_xml(data), "000 §5").items[0]
+    assert item.status == "ok" and item.question.answer == [
+        {"value": 1822, "tolerance": 0, "credit": 1}, {"value": 1822, "tolerance": 2, "credit": 0.5}]
+    assert item.question.explanation == "答“1822”:Right\n答“1822±2”:Close\n答其他数值时:No"
+    assert any("单位" in w for w in item.warnings)
+    half = data.replace(b'fraction="100"', b'fraction="40"')
+    assert finish_preview(preview_xml(half), "000 §5").items[0].status == "fix"

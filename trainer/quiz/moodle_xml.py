@@ -24,7 +24,10 @@ Types (``WRITERS`` by our type, ``READERS`` by Moodle's; a type not in ``READERS
 - 排序题 ↔ ``ordering`` (core since Moodle 4.4; the answers in the right order, our option order in an XML comment
   Moodle ignores, so that the file reads back identical); a ``matching`` question whose
   right-hand sides are exactly 1…n is read as 排序题 too (that is how GIFT carries ours);
-- ``numerical``, other ``matching``, ``essay``, ``description``, ``multianswer`` (cloze), ``calculated…``,
+- 数值题 ↔ ``numerical`` (each accepted value with its ``tolerance`` and fraction as partial credit; a range as its
+  middle ± half its width, the range itself in a comment; ``*`` answers give the feedback for any other number;
+  units are not read: a warning says only the number is compared);
+- other ``matching``, ``essay``, ``description``, ``multianswer`` (cloze), ``calculated…``,
   ``ddwtos``, ``gapselect`` and other plugins: 不支持, each with its reason.
 Per-answer feedback is kept in the 解析 (``答“X”:…``), as the GIFT reader does. Options and feedback in HTML become
 plain text; a question with images (``@@PLUGINFILE@@``) is 需修改 (the platform stores no files).
@@ -38,6 +41,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 
 from trainer.content.model import QuestionDef
 from trainer.question_types import BLANK, QUESTION_TYPES
+from trainer.question_types.numerical import entry, entry_text, file_number, number_text
 from trainer.quiz.bankio import (
     DIFFICULTY_WORDS,
     MAX_QUESTIONS,
@@ -53,13 +57,13 @@ from trainer.quiz.question_text import HTML_MARK
 SOURCE_TAG, DIFFICULTY_TAG = "出处:", "难度:"
 ORDERING_GRADING = "LONGEST_ORDERED_SUBSET"
 ORDER_NOTE = re.compile(r"trainer option order:((?: \d+)+)")
+RANGE_NOTE = re.compile(r"trainer range: (\S+)\.\.(\S+)")
 _SIMPLE_HTML = re.compile(r"(?is)</?(p|br|div|span)\s*/?>")  # markup a plain stem wrapped by Moodle's editor
 _MARKUP = re.compile(r"<[A-Za-z/!]")
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 UNSUPPORTED = {
     "essay": "问答题需要人工评分,本平台不支持。",
     "description": "说明文字不是题目,未导入。",
-    "numerical": "数值题本平台不支持(可改成填空题,写出可接受的数值)。",
     "calculated": "计算题(随机数值)本平台不支持。",
     "calculatedsimple": "简单计算题(随机数值)本平台不支持。",
     "calculatedmulti": "计算型选择题(随机数值)本平台不支持。",
@@ -215,12 +219,55 @@ def _read_matching(question, warnings: list[str]) -> tuple[str, list[str], list,
     return "ordering", [left for left, _p in pairs], order, []
 
 
+def _range_note(answer) -> tuple[float, float] | None:
+    """The range an answer was written from (:func:`_write_numerical` leaves it in a comment Moodle ignores)."""
+    for node in answer.iter(ET.Comment):
+        match = RANGE_NOTE.fullmatch((node.text or "").strip())
+        if match:
+            low, high = file_number(match.group(1)), file_number(match.group(2))
+            if low is not None and high is not None:
+                return low, high
+    return None
+
+
+def _read_numerical(question, warnings: list[str]) -> tuple[str, list[str], list, list[str]]:
+    """Moodle's numerical: each ``<answer>`` a value with ``<tolerance>`` (nominal) and a fraction; ``*`` is the
+    feedback for any other number. Units are not read (only the number is compared)."""
+    accepted, lines = [], []
+    for answer in question.findall("answer"):
+        text, fraction = _text(answer, "text").strip(), _fraction(answer)
+        feedback = _plain(answer.find("feedback"), warnings)
+        if text == "*":
+            lines += [f"答其他数值时:{feedback}"] if feedback else []
+            continue
+        value, tolerance = file_number(text), file_number(_text(answer, "tolerance") or "0")
+        if value is None or tolerance is None:
+            raise Skip("fix", f"数值题的答案“{text}”(误差“{_text(answer, 'tolerance')}”)不是数字。")
+        written = _range_note(answer)
+        if written and abs((written[0] + written[1]) / 2 - value) <= 1e-9 * max(1.0, abs(value)):
+            parsed = entry(minimum=written[0], maximum=written[1], credit=fraction)
+        else:
+            parsed = entry(value=value, tolerance=tolerance, credit=fraction)
+        shown = entry_text({**parsed, "credit": 1})
+        lines += [f"答“{shown}”:{feedback}"] if feedback else []
+        if fraction <= 0:
+            warnings.append(f"得 {percent(fraction)} 的答案“{shown}”未作为正确答案导入(只保留其反馈)。")
+        else:
+            accepted.append(parsed)
+    if not any(a["credit"] == 1 for a in accepted):
+        raise Skip("fix", "数值题没有得满分(100%)的答案。")
+    if question.find("units/unit") is not None:
+        warnings.append("Moodle 中本题带单位;本平台只比较数值,学员只填数字。")
+    return "numerical", [], accepted, lines
+
+
 READERS = {  # Moodle question type → reader of its answers: (our type, options, answer, feedback lines)
     "multichoice": _read_choice,
     "truefalse": _read_truefalse,
     "shortanswer": _read_shortanswer,
     "ordering": _read_ordering,
     "matching": _read_matching,
+    "numerical": _read_numerical,
 }
 
 
@@ -328,10 +375,11 @@ def _moodle_fraction(value: float) -> str:
     return f"{value:.5f}".rstrip("0").rstrip(".") if value else "0"
 
 
-def _add_answer(parent, text: str, fraction: float, fmt: str = "plain_text") -> None:
+def _add_answer(parent, text: str, fraction: float, fmt: str = "plain_text"):
     answer = ET.SubElement(parent, "answer", {"fraction": _moodle_fraction(fraction), "format": fmt})
     ET.SubElement(answer, "text").text = _clean(text)
     _add_text(answer, "feedback", "", "html")
+    return answer
 
 
 def _combined_feedback(element) -> None:
@@ -376,12 +424,31 @@ def _write_ordering(element, q: QuestionDef) -> str:
     return "ordering"
 
 
+def _write_numerical(element, q: QuestionDef) -> str:
+    """Moodle keeps a value and a tolerance: a range is written as its middle ± half its width, with the range
+    itself in a comment Moodle ignores (so the file reads back exactly)."""
+    for accepted in q.answer:
+        credit = float(accepted.get("credit", 1)) * 100
+        if "min" in accepted:
+            low, high = float(accepted["min"]), float(accepted["max"])
+            answer = _add_answer(element, number_text((low + high) / 2), credit, "moodle_auto_format")
+            _add(answer, "tolerance", number_text((high - low) / 2))
+            answer.append(ET.Comment(f" trainer range: {number_text(low)}..{number_text(high)} "))
+        else:
+            answer = _add_answer(element, number_text(accepted["value"]), credit, "moodle_auto_format")
+            _add(answer, "tolerance", number_text(accepted.get("tolerance", 0)))
+    for tag, value in (("unitgradingtype", "0"), ("unitpenalty", "0.1000000"), ("showunits", "3"), ("unitsleft", "0")):
+        _add(element, tag, value)
+    return "numerical"
+
+
 WRITERS = {  # our type → writer of its Moodle fields (returns Moodle's type name)
     "single": _write_choice,
     "multiple": _write_choice,
     "true_false": _write_truefalse,
     "fill_blank": _write_shortanswer,
     "ordering": _write_ordering,
+    "numerical": _write_numerical,
 }
 
 
