@@ -14,8 +14,7 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 
 from trainer import unit_of_work
-from trainer.content.citations import citation_spans
-from trainer.content.clause_text import describe, split_sources
+from trainer.content.clause_text import describe, replace_citations, split_sources
 from trainer.errors import TrainerError
 from trainer.extensions import db, login_manager
 from trainer.features import init_features, nav_menu_for
@@ -178,12 +177,8 @@ def cite_prose(text) -> Markup:
     """``{{ html|cite_prose }}``: prose (safe HTML, or text to escape) with the citations written in it
     ("(000 §5.2.5、§5.2.7)") shown in words and linked like :func:`citations`."""
     html = str(text if isinstance(text, Markup) else Markup.escape(text or ""))
-    out, last = [], 0
-    for span in citation_spans(html):
-        ref = describe(span.citation.text)
-        out += [Markup(html[last:span.start]), _cite(ref, ref.name if span.named else ref.place or ref.code)]
-        last = span.end
-    return Markup("").join([*out, Markup(html[last:])])
+    pieces = replace_citations(html, lambda ref, named: _cite(ref, ref.name if named else ref.place or ref.code))
+    return Markup("").join(p if isinstance(p, Markup) else Markup(p) for p in pieces)  # noqa: S704 (escaped above)
 
 
 def _is_connection_error(error) -> bool:

@@ -178,8 +178,8 @@
     const add = (cls, text) => { const p = document.createElement("p"); if (cls) p.className = cls; p.textContent = text; box.appendChild(p); };
     add(verdict[0], verdict[1]);
     add("", "正确答案:" + answer);
-    if (feedback.explanation) add("explanation", "解析:" + feedback.explanation);
-    add("meta", "依据:" + feedback.source);
+    if (feedback.explanation) add("explanation", "解析:" + (feedback.explanation_text || feedback.explanation));
+    add("meta", "依据:" + (feedback.source_text || feedback.source));
     box.classList.remove("is-hidden");
   }
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from markupsafe import Markup
 
-from tests.conftest import Auth
+from tests.conftest import Auth, csrf_token_from
 from trainer.content.clause_text import describe, split_sources
 
 
@@ -68,3 +68,20 @@ def test_classroom_pages_count_in_hours(client, people, units):
     detail = client.get(f"/records/classroom/{session.id}").get_data(as_text=True)
     assert "1.5 学时" in listing and "分钟" not in listing.split("<table", 1)[1]
     assert "1.5 学时" in detail and "90 分钟" not in detail
+
+
+def test_checked_answers_carry_their_citations_in_words(client, people, content):
+    """The practice page's script shows 依据 and 解析 from the answer check: in words there too."""
+    from trainer.content.clause_text import in_words
+
+    assert in_words("000 §5.2.1") == "《供电营业员工文明服务行为规范》(南方电网)第 5.2.1 条"
+    assert in_words("道歉(004 三.3.d、三.3.e)。") == "道歉(《用电客户受理员标准化操作规程》三、3.d、三、3.e)。"
+    Auth(client).login("trainee_east")
+    csrf = {"X-CSRFToken": csrf_token_from(client.get("/modules/counter-basics/quiz").get_data(as_text=True))}
+    attempt = client.post("/api/v1/modules/counter-basics/quiz/attempts", headers=csrf).get_json()
+    item = attempt["items"][0]
+    checked = client.post(f"/api/v1/attempts/{attempt['id']}/answers", headers=csrf,
+                          json={"question_id": item["question_id"], "response": [0], "check": True}).get_json()
+    feedback = checked["feedback"]
+    assert feedback["source_text"].startswith("《供电营业员工文明服务行为规范》") and "§" not in feedback["source_text"]
+

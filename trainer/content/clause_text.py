@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from trainer.content.citations import CitationError, parse_citation
+from trainer.content.citations import CitationError, citation_spans, parse_citation
 from trainer.content.seeds import CN_NUMERALS, INDEX_PATH
 
 INDEXED_PART = 1  # the index holds 篇1 of 000 and 001 (and the whole of 002–004, which have no parts)
@@ -103,6 +103,24 @@ def split_sources(value) -> list[str]:
     if isinstance(value, str):
         return [s for s in re.split(r"\s*[、;;,,]\s*(?=\d{3}\b)", value.strip()) if s]
     return [s for item in value for s in split_sources(item)]
+
+
+def in_words(text: str | None) -> str:
+    """Plain text with every citation written in it (or, for a source field, the whole of it) in words."""
+    text = text or ""
+    if not citation_spans(text) and split_sources(text) and describe(split_sources(text)[0]).document:
+        return "、".join(describe(code).name for code in split_sources(text))
+    return "".join(replace_citations(text, lambda ref, named: ref.name if named else ref.place or ref.code))
+
+
+def replace_citations(text: str, render) -> list:
+    """``text`` in pieces: the prose between citations as it is, and ``render(ref, named)`` for each citation
+    (``named``: it names its document; False for "、§5.2.7" after "000 §5.2.5")."""
+    out, last = [], 0
+    for span in citation_spans(text):
+        out += [text[last:span.start], render(describe(span.citation.text), span.named)]
+        last = span.end
+    return [*out, text[last:]]
 
 
 @dataclass(frozen=True)

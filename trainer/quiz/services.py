@@ -28,6 +28,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from trainer import gates
 from trainer.auth import policy
 from trainer.auth.models import User
+from trainer.content.clause_text import in_words
 from trainer.courses.models import Module
 from trainer.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from trainer.extensions import db
@@ -221,6 +222,8 @@ def feedback(item: QuizItem) -> dict:
         "credit": item.credit, "correct": (item.credit or 0) >= 1.0,
         "answer": marking.to_shown(item.type, item.answer, item.option_order),
         "explanation": item.question.explanation, "source": item.question.source,
+        # The same in words, for the page's script (citations by document and clause: trainer.content.clause_text)
+        "explanation_text": in_words(item.question.explanation), "source_text": in_words(item.question.source),
     }
 
 
