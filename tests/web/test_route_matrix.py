@@ -23,6 +23,7 @@ MATRIX = {
     "courses.catalogue": (lambda f: "/courses", L),
     "courses.course": (lambda f: "/courses/demo-course", L),
     "courses.module": (lambda f: "/modules/counter-basics", L),
+    "courses.clause": (lambda f: "/clauses?ref=000 §4.4.1", L),  # a cited clause in words (the 出处 links)
     "courses.mark_read": (lambda f: f"/modules/counter-basics/sections/{f['section']}/read",
                           {"anonymous": LOGIN, "trainee": 302, "trainer": 302, "admin": 302}, "POST"),
     # The reading clock's heartbeat: without the page's signed token it counts nothing (400).
@@ -186,6 +187,9 @@ MATRIX = {
     "quiz.edit_exam": (lambda f: "/exams/demo-exam/edit", {"anonymous": LOGIN, "trainee": 403, "trainer": 403, "admin": 403}),
     "quiz.bank_list": (lambda f: "/banks", S),
     "quiz.import_bank": (lambda f: "/banks/import", S),
+    # No preview token in the body: a flash, back to the upload (tests/web/test_bank_import_preview.py confirms real ones).
+    "quiz.confirm_bank_import": (lambda f: "/banks/import/confirm",
+                                 {"anonymous": LOGIN, "trainee": 403, "trainer": 302, "admin": 302}, "POST"),
     "quiz.export_bank_xlsx": (lambda f: "/banks/demo-bank/export.xlsx", S),
     "quiz.export_bank_gift": (lambda f: "/banks/demo-bank/export.gift", S),
     "quiz.export_bank_xml": (lambda f: "/banks/demo-bank/export.xml", S),
