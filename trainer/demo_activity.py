@@ -11,7 +11,10 @@ import io
 import math
 import random
 import struct
+import threading
 import wave
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import current_app
@@ -139,3 +142,37 @@ def load_demo_activity() -> DemoActivity:
         rp_session=session.id, rp_attempt=attempt.id, rp_turn=turn.id, grant=grant.id, code=grant.code,
         assignment=assignment.id, classroom_session=classroom, year=local_year(now),
     )
+
+
+@contextmanager
+def serve(app) -> Iterator[str]:
+    """``app`` on a free local port in a thread, for as long as the block runs; gives its base URL."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+def build_demo_site(folder, password: str):
+    """A fresh demo database in ``folder`` (SQLite, recordings beside it): ``trainer setup --demo`` plus
+    :func:`load_demo_activity`. Returns (app, DemoActivity); every demo account has ``password``."""
+    from pathlib import Path
+
+    from trainer import create_app
+    from trainer.demo import run_setup
+
+    folder = Path(folder)
+    app = create_app({
+        "TESTING": True, "SECRET_KEY": "demo-pages", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'demo.sqlite'}",
+        "AUDIO_DIR": str(folder / "audio"), "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "DEMO_PASSWORD": password,
+        "ASR_ENGINE": "fake", "TTS_ENABLED": False,
+    })
+    with app.app_context():
+        run_setup(demo=True)
+        return app, load_demo_activity()

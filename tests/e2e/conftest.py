@@ -5,14 +5,12 @@
 """
 
 import shutil
-import threading
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests.conftest import CONTENT, PASSWORD
+from trainer.demo_activity import serve
 
 CHROMIUM = "/usr/bin/chromium"
 BASE_ARGS = [
@@ -58,19 +56,6 @@ def live_server(tmp_path):
         db.session.commit()
     with serve(app) as url:
         yield LiveServer(app, url)
-
-
-@contextmanager
-def serve(app):
-    """``app`` on a free local port in a thread, for as long as the block runs; gives its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ import re
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import serve
 
 pytestmark = pytest.mark.e2e
 
@@ -116,19 +115,9 @@ WORDS_JS = r"""() => {
 @pytest.fixture(scope="module")
 def demo_site(tmp_path_factory):
     """The demo database with its activity, served in a thread (module scope: built once for every walk)."""
-    from trainer import create_app
-    from trainer.demo import run_setup
-    from trainer.demo_activity import load_demo_activity
+    from trainer.demo_activity import build_demo_site, serve
 
-    folder = tmp_path_factory.mktemp("phone")
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "phone", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'demo.sqlite'}",
-        "AUDIO_DIR": str(folder / "audio"), "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "DEMO_PASSWORD": PASSWORD,
-        "ASR_ENGINE": "fake", "TTS_ENABLED": False,
-    })
-    with app.app_context():
-        run_setup(demo=True)
-        data = load_demo_activity()
+    app, data = build_demo_site(tmp_path_factory.mktemp("phone"), PASSWORD)
     with serve(app) as url:
         yield app, url, data
 
