@@ -109,8 +109,16 @@ def details_text(event: AuditEvent) -> str:
         return event.details
     if not isinstance(details, dict):
         return str(details)
-    return "\n".join(f"{key}: {json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value}"
-                     for key, value in details.items())
+    return "\n".join(f"{key}: {_value_text(value)}" for key, value in details.items())
+
+
+def _value_text(value) -> str:
+    """A detail's value as people read it: no Python None/True/False (the demo crawl found "due_days: None")."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else str(value)
 
 
 def event_json(event: AuditEvent, who: User | None) -> dict:

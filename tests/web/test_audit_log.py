@@ -88,3 +88,13 @@ def test_export_is_filtered_and_formula_safe(client, people):
     assert csv_response.headers["Content-Type"] == "text/csv; charset=utf-8"
     text = csv_response.data.decode("utf-8-sig")
     assert "hours.adjust" in text and f"user:{people['trainee_west'].id}" not in text
+
+
+def test_details_read_as_words_not_python(client, people):
+    """None, True and False in an entry's details show as —, 是, 否 (the demo's 'due_days: None')."""
+    audit.record(people["admin"], "assignment.create", "path:x", due_days=None, notify=True, late=False, units=[1, 2])
+    db.session.commit()
+    Auth(client).login("admin")
+    page = client.get("/audit").get_data(as_text=True)
+    assert "due_days: —" in page and "notify: 是" in page and "late: 否" in page and "units: [1, 2]" in page
+    assert "None" not in page and "True" not in page and "False" not in page
