@@ -173,3 +173,32 @@ def test_an_html_stem_is_rendered_sanitised_on_the_attempt_page(app):
     assert 'inputmode="decimal" name="q7"' in page and 'value="220"' in page
     plain = app.jinja_env.get_template("quiz/_question.html").render(item=item | {"stem": "<b>不是 HTML</b>"}, attempt={"mode": "exam"})
     assert "&lt;b&gt;不是 HTML&lt;/b&gt;" in plain
+
+
+def test_a_numerical_exam_from_an_imported_gift_file(client, trainer, people):
+    from tests.web.test_quiz_api import token_for
+    from trainer.quiz import exams
+
+    text = "\n\n".join(f"// 出处: 000 §5.2.1\n::n{i}::第 {i} 题:额定电压多少伏? {{#=220:5 =%50%220:20~#差太多}}" for i in range(3))
+    token = _token(_preview(client, text.encode(), "numbers.gift", title="数值题库").get_data(as_text=True))
+    assert _confirm(client, token, all_or_nothing="y").status_code == 302
+    bank = db.session.scalar(select(QuestionBank).where(QuestionBank.title == "数值题库"))
+    exam = exams.create_exam(people["trainer_east"], exams.ExamInput(
+        title="数值考试", description="", duration_minutes=30, pass_percent=60, max_attempts=3, shuffle_options=True,
+        rules=[exams.DrawRule(banks=[bank.key], type="numerical", count=3, points=1)]))
+    db.session.commit()
+    Auth(client).logout()
+    trainee = token_for(client, "trainee_east")
+    state = client.post(f"/api/v1/exams/{exam.key}/attempts", headers=trainee).get_json()
+    typed = ["２２３", "235", "两百二"]  # full-width and within 5: 1; within 20: 0.5; not a number: 0
+    for item, response in zip(state["items"], typed, strict=True):
+        saved = client.post(f"/api/v1/attempts/{state['id']}/answers", headers=trainee,
+                            json={"question_id": item["question_id"], "response": [response]})
+        assert saved.status_code == 200
+    again = client.get(f"/api/v1/attempts/{state['id']}", headers=trainee).get_json()
+    assert [i["response"] for i in again["items"]] == [[t] for t in typed]  # kept as typed
+    result = client.post(f"/api/v1/attempts/{state['id']}/submit", headers=trainee).get_json()
+    assert result["points"] == 1.5 and result["passed"] is False
+    Auth(client).login("trainee_east")
+    review = client.get(f"/attempts/{state['id']}/review").get_data(as_text=True)
+    assert "220(误差 ±5) 或 220(误差 ±20)(得 50%)" in review and "您的答案:两百二" in review
