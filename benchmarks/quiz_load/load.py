@@ -68,7 +68,9 @@ def process_tree_cpu(pid: int | None) -> float | None:
         try:
             with open(f"/proc/{current}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime (fields 14 and 15 of stat)
+            # utime, stime, and cutime, cstime: a worker gunicorn replaced (max_requests) took its CPU time
+            # with it, but its parent counts it among its reaped children (fields 14 to 17 of stat)
+            total += sum(int(x) for x in fields[11:15]) / tick
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as f:
                     todo.extend(int(child) for child in f.read().split())
