@@ -51,7 +51,9 @@ from trainer.quiz.bankio import (
     BankPreview,
     PreviewItem,
     RowError,
+    choice_key,
     finish_preview,
+    percent,
     split_list,
 )
 from trainer.quiz.question_text import HTML_MARK  # a stored stem that starts with it is sanitised HTML
@@ -194,10 +196,6 @@ def _split(answertext: str, separator: str) -> list[str]:
     return [p.strip() for p in parts]
 
 
-def _percent(fraction: float) -> str:
-    return f"{fraction * 100:g}%"
-
-
 def _feedback_lines(pairs: list[tuple[str, str]]) -> list[str]:
     return [f"答“{answer}”:{feedback}" for answer, feedback in pairs if feedback]
 
@@ -219,29 +217,11 @@ def _multichoice(answertext: str, fmt: str, warnings: list[str]) -> tuple[str, l
         fractions.append(fraction)
         feedback.append((text, said))
     lines = _feedback_lines(feedback)
-    if single:
-        full = [i for i, f in enumerate(fractions) if f >= 1]
-        partial = [options[i] for i, f in enumerate(fractions) if 0 < f < 1]
-        if partial:
-            raise NeedsFix("multichoice", f"单选题中的部分得分选项(“{partial[0]}”)本平台不支持:单选题只有一个全对的选项,"
-                                          "其余选项 0 分。请去掉部分得分,或改成多选题(每个选项写权重,不用 =)。")
-        if len(full) != 1:
-            raise NeedsFix("multichoice", "单选题只能有一个用 = 标出的正确答案;要多个正确答案请改成多选题(每个选项写权重,不用 =)。")
-        if any(f < 0 for f in fractions):
-            warnings.append("单选题错误选项的负分未导入:本平台答错得 0 分。")
-        return "single", options, full, lines
-    right = [i for i, f in enumerate(fractions) if f > 0]
-    if len(right) < 2:
-        raise NeedsFix("multichoice", "多选题(不用 = 的选择题)至少要有两个正确选项(权重大于 0);"
-                                      "只有一个正确选项时请改成单选题,用 = 标出它。")
-    total = sum(fractions[i] for i in right)
-    if abs(total - 1) > 0.011:
-        raise NeedsFix("multichoice", f"多选题正确选项的权重之和是 {_percent(total)},应为 100%。")
-    ours = [1 / len(right) if i in right else -1 / max(len(options) - len(right), 1) for i in range(len(options))]
-    if any(abs(a - b) > 0.011 for a, b in zip(ours, fractions, strict=True)):
-        warnings.append("按本平台多选题规则计分:每个正确选项得 1/k,每个错误选项扣 1/(n−k),最低 0 分"
-                        f"(文件中的权重:{'、'.join(_percent(f) for f in fractions)})。")
-    return "multiple", options, right, lines
+    try:  # Moodle's weights as our single / multiple choice: the same rules as Moodle XML
+        qtype, right = choice_key(single, options, fractions, warnings, ("(用 = 标出)", "(每个选项写权重,不用 =)"))
+    except ValueError as problem:
+        raise NeedsFix("multichoice", str(problem)) from None
+    return qtype, options, right, lines
 
 
 def _weighted(answertext: str, fmt: str, warnings: list[str], file_type: str, none: str) -> list[tuple[float, str, str]]:
@@ -261,10 +241,10 @@ def _shortanswer(answertext: str, fmt: str, warnings: list[str]) -> tuple[list, 
     for fraction, text, said in _weighted(answertext, fmt, warnings, "shortanswer", "简答题至少要有一个答案。"):
         feedback.append((text, said))
         if 0 < fraction < 1:
-            raise NeedsFix("shortanswer", f"答案“{text}”只得部分分({_percent(fraction)}):本平台填空题的答案只有全对,"
+            raise NeedsFix("shortanswer", f"答案“{text}”只得部分分({percent(fraction)}):本平台填空题的答案只有全对,"
                                           "请去掉部分得分或删去该答案。")
         if fraction <= 0:
-            warnings.append(f"得 {_percent(fraction)} 的答案“{text}”未作为正确答案导入(只保留其反馈)。")
+            warnings.append(f"得 {percent(fraction)} 的答案“{text}”未作为正确答案导入(只保留其反馈)。")
             continue
         if "*" in text:
             raise NeedsFix("shortanswer", f"答案“{text}”中的 * 在 Moodle 中是通配符,本平台按原文比对;请写出完整答案。")
@@ -299,7 +279,7 @@ def _numerical(answertext: str, fmt: str, warnings: list[str]) -> tuple[list[dic
         shown = entry_text({**parsed, "credit": 1})
         feedback.append((shown, said))
         if fraction <= 0:
-            warnings.append(f"得 {_percent(fraction)} 的答案“{shown}”未作为正确答案导入(只保留其反馈)。")
+            warnings.append(f"得 {percent(fraction)} 的答案“{shown}”未作为正确答案导入(只保留其反馈)。")
             continue
         if swapped:
             warnings.append(f"范围“{text}”的上下限写反了,已按 {shown} 导入。")
