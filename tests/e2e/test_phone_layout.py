@@ -149,8 +149,8 @@ def log_in(page, base, username):
     page.wait_for_url(f"{base}/")
 
 
-def walk(browser, base, urls, username=None) -> list[str]:
-    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True)
+def walk(browser, base, urls, username=None, viewport=PHONE) -> list[str]:
+    context = browser.new_context(viewport=viewport, device_scale_factor=1, is_mobile=True, has_touch=True)
     page = context.new_page()
     if username:
         log_in(page, base, username)
@@ -175,6 +175,14 @@ def test_every_page_fits_a_phone(demo_site, launch_browser, role):
     failures = walk(launch_browser(), base, urls, ROLES.get(role))
     if failures:
         pytest.fail(f"{len(failures)} problems at 390 px:\n" + "\n".join(failures), pytrace=False)
+
+
+def test_the_narrowest_phone_too(demo_site, launch_browser):
+    """A trainee's pages on a 360 px phone, the narrowest the issue names."""
+    app, base, data = demo_site
+    failures = walk(launch_browser(), base, page_urls(app, data), ROLES["trainee"], {"width": 360, "height": 740})
+    if failures:
+        pytest.fail(f"{len(failures)} problems at 360 px:\n" + "\n".join(failures), pytrace=False)
 
 
 def test_the_phone_menu_says_there_is_more(demo_site, launch_browser):
