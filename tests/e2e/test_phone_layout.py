@@ -8,7 +8,8 @@ the routes whose arguments :data:`URLS` fills from that data. :data:`SKIPPED` li
 
 A page fails when the document is wider than the window, when an element sticks out of the window without an
 ``overflow-x`` scroller around it, when a table hides a column, or when a chart's label is drawn smaller than
-9 px. The failure names the page, the role and the element.
+9 px; on a trainee's page also an English id or a clause code. The failure names the page, the role and the
+element. The same walk runs for a trainee at 360 px and for a trainee and an admin at 1366 × 768.
 """
 
 import re
@@ -150,7 +151,8 @@ def log_in(page, base, username):
 
 
 def walk(browser, base, urls, username=None, viewport=PHONE) -> list[str]:
-    context = browser.new_context(viewport=viewport, device_scale_factor=1, is_mobile=True, has_touch=True)
+    phone = viewport["width"] < 800
+    context = browser.new_context(viewport=viewport, device_scale_factor=1, is_mobile=phone, has_touch=phone)
     page = context.new_page()
     if username:
         log_in(page, base, username)
@@ -183,6 +185,15 @@ def test_the_narrowest_phone_too(demo_site, launch_browser):
     failures = walk(launch_browser(), base, page_urls(app, data), ROLES["trainee"], {"width": 360, "height": 740})
     if failures:
         pytest.fail(f"{len(failures)} problems at 360 px:\n" + "\n".join(failures), pytrace=False)
+
+
+@pytest.mark.parametrize("role", ["trainee", "admin"])
+def test_desktop_pages_stay_good(demo_site, launch_browser, role):
+    """The same walk at 1366 × 768: nothing wider than the window there either (and a trainee's words)."""
+    app, base, data = demo_site
+    failures = walk(launch_browser(), base, page_urls(app, data), ROLES[role], DESKTOP)
+    if failures:
+        pytest.fail(f"{len(failures)} problems at 1366 px:\n" + "\n".join(failures), pytrace=False)
 
 
 def test_the_phone_menu_says_there_is_more(demo_site, launch_browser):
