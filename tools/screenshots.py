@@ -82,6 +82,8 @@ def take(base: str, data, out: Path) -> list[tuple[str, int]]:
                 log_in(contexts[key], base, username)
             page = contexts[key]
             page.goto(base + url(data), wait_until="networkidle")
+            if page.locator("[_echarts_instance_]").count():
+                page.wait_for_timeout(1500)  # ECharts draws its bars growing: take the finished chart
             if action == "menu":
                 page.click("button.menu-toggle")
                 page.click("nav.menu summary")
