@@ -85,3 +85,13 @@ def test_checked_answers_carry_their_citations_in_words(client, people, content)
     feedback = checked["feedback"]
     assert feedback["source_text"].startswith("《供电营业员工文明服务行为规范》") and "§" not in feedback["source_text"]
 
+
+
+def test_the_review_names_the_recognizer_in_words(app, client, people, content):
+    from tests.roleplay_support import roleplay_fixtures
+
+    fixtures = roleplay_fixtures(people)
+    Auth(client).login("trainer_east")
+    detail = client.get(f"/roleplay/review/{fixtures['rp_attempt_trainee_east']}").get_data(as_text=True)
+    shown = re.sub(r'title="[^"]*"', "", detail)
+    assert "测试用识别" in shown and "fake" not in shown  # the fake engine of the tests; faster-whisper reads 离线语音识别
