@@ -212,6 +212,17 @@ def test_the_phone_menu_says_there_is_more(demo_site, launch_browser):
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], link.inner_text()
 
 
+def test_without_javascript_the_phone_menu_wraps(demo_site, launch_browser):
+    """No script, no 菜单 button: the menu shows, wrapped under the brand, inside the screen."""
+    _app, base, _data = demo_site
+    context = launch_browser().new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, base, "trainee1")
+    assert not page.locator("button.menu-toggle").is_visible() and page.locator("nav.menu").is_visible()
+    assert page.evaluate(PROBLEMS_JS) == []
+    context.close()
+
+
 @pytest.mark.parametrize("username", ["admin", "trainer1"])
 def test_the_desktop_menu_is_one_line(demo_site, launch_browser, username):
     """At 1366 px the staff tools sit in a 管理 drop-down, so the admin's menu stays on one line."""
