@@ -95,3 +95,19 @@ def test_the_review_names_the_recognizer_in_words(app, client, people, content):
     detail = client.get(f"/roleplay/review/{fixtures['rp_attempt_trainee_east']}").get_data(as_text=True)
     shown = re.sub(r'title="[^"]*"', "", detail)
     assert "测试用识别" in shown and "fake" not in shown  # the fake engine of the tests; faster-whisper reads 离线语音识别
+
+
+def test_clause_page_quotes_the_whole_clause_when_the_seeds_are_at_hand(app, client, people, tmp_path):
+    import pytest
+
+    from trainer.content.seeds import seeds_folder
+
+    if not seeds_folder(None).is_dir():
+        pytest.skip("the seed documents (../shared/seeds) are not on this machine")
+    Auth(client).login("trainee_east")
+    app.config["SEEDS_DIR"] = str(seeds_folder(None))
+    whole = client.get("/clauses", query_string={"ref": "000 §4.4.1"}).get_data(as_text=True)
+    assert "做到有则改之,无则加勉。不能顶撞和训斥客户,更不能与客户发生争执。" in whole and "开头部分" not in whole
+    app.config["SEEDS_DIR"] = str(tmp_path)  # no documents there: the index's opening words
+    opening = client.get("/clauses", query_string={"ref": "000 §4.4.1"}).get_data(as_text=True)
+    assert "做到有则改之,无…" in opening and "以上为条文开头部分" in opening

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from trainer.content.citations import CitationError, citation_spans, parse_citation
-from trainer.content.seeds import CN_NUMERALS, INDEX_PATH
+from trainer.content.seeds import CN_NUMERALS, INDEX_PATH, SeedError, extract_clauses
 
 INDEXED_PART = 1  # the index holds 篇1 of 000 and 001 (and the whole of 002–004, which have no parts)
 SHORT_TITLE = 14  # characters of a clause's opening words shown after its place
@@ -123,14 +123,29 @@ def replace_citations(text: str, render) -> list:
     return [*out, text[last:]]
 
 
+@cache
+def _whole_clauses(seeds_dir: str) -> dict[tuple[str, str], str]:
+    try:
+        found = extract_clauses(seeds_dir, limit=1_000_000)
+    except (SeedError, OSError):
+        return {}
+    return {(doc, clause.id): clause.title_excerpt for doc, clauses in found.items() for clause in clauses}
+
+
+def whole_text(ref: "ClauseRef", seeds_dir) -> str:
+    """The clause's whole text from the seed documents when they are at hand (``SEEDS_DIR``), else ""."""
+    return _whole_clauses(str(seeds_dir)).get((ref.doc, ref.clause), "") if ref.title else ""
+
+
 @dataclass(frozen=True)
 class ClausePage:
     ref: ClauseRef
     ancestors: list[ClauseRef]
     children: list[ClauseRef]
+    text: str = ""  # the whole clause when the seed documents are at hand; the index's opening words otherwise
 
 
-def clause_page(code: str) -> ClausePage | None:
+def clause_page(code: str, seeds_dir=None) -> ClausePage | None:
     """The clause, the clauses above it and the ones right under it; None when the index does not hold it."""
     ref = describe(code)
     if not ref.title:
@@ -141,4 +156,5 @@ def clause_page(code: str) -> ClausePage | None:
     ancestors = [describe(f"{ref.doc} {prefix}{'.'.join(parts[:n])}") for n in range(1, len(parts))]
     children = [describe(f"{ref.doc} {prefix}{cid}") for cid in order[ref.doc]
                 if cid.startswith(ref.clause + ".") and cid.count(".") == ref.clause.count(".") + 1]
-    return ClausePage(ref, [a for a in ancestors if a.title], children)
+    text = (whole_text(ref, seeds_dir) if seeds_dir else "") or ref.title
+    return ClausePage(ref, [a for a in ancestors if a.title], children, text)

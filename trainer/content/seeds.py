@@ -12,7 +12,7 @@ clause, and a scrape that drops a clause shows up as fewer clauses in the real-s
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 CN_NUMERALS = "一二三四五六七八九十"
@@ -131,6 +131,7 @@ class OutlineParser:
     traditional: bool = False  # 002: excerpts are shown in Simplified characters
     join_lines: bool = False
     noise: list[str] = field(default_factory=list)  # regexes removed from the text (page numbers)
+    limit: int = EXCERPT_CHARS  # characters kept of each clause (the clause page asks for whole clauses)
 
     def label(self, clause_id: str) -> str:
         return f"篇{self.part} {clause_id}" if self.part else clause_id
@@ -181,7 +182,7 @@ class OutlineParser:
         clauses = []
         for index, (clause_id, marker) in enumerate(accepted):
             end = accepted[index + 1][1].start if index + 1 < len(accepted) else len(text)
-            title = excerpt(text[marker.end:end], join_lines=self.join_lines)
+            title = excerpt(text[marker.end:end], join_lines=self.join_lines, limit=self.limit)
             clauses.append(Clause(clause_id, _to_simplified(title) if self.traditional else title))
         return clauses
 
@@ -199,6 +200,7 @@ class DottedParser:
     # The text before the first chapter's heading is itself a chapter whose number the scrape lost
     # (000: "适用范围", the scope, which content cites as §1).
     preamble: str | None = None
+    limit: int = EXCERPT_CHARS
 
     MARKER = re.compile(rf"(?<![^\s!?。\uff01\uff1f;\uff1b,\uff0c])(\d{{1,2}}(?:\.\d{{1,2}}){{1,3}})(?=[\s(\uff08]|[{CJK}])")
     HEADING = re.compile(r"[。!?\uff01\uff1f]([^\s。!?\uff01\uff1f,\uff0c、:\uff1a;\uff1b“”\"()\uff08\uff09]{2,12})[ \t]*$", re.M)
@@ -234,13 +236,13 @@ class DottedParser:
                 intro = before[heading[-1].end():] if heading else before.split("\n\n")[-1]
                 name = heading[-1].group(1) if heading else ""
                 if heading and index:  # the heading and intro are not part of the previous clause
-                    clauses[-1] = Clause(clauses[-1].id, excerpt(before[:heading[-1].start() + 1]))
+                    clauses[-1] = Clause(clauses[-1].id, excerpt(before[:heading[-1].start() + 1], limit=self.limit))
                 elif heading and self.preamble:
                     clauses.append(self._preamble(before[:heading[-1].start() + 1]))
-                intro_text = excerpt(intro)
+                intro_text = excerpt(intro, limit=self.limit)
                 title = f"{name}:{intro_text}" if name and intro_text else name or intro_text
-                clauses.append(Clause(str(number[0]), excerpt(title)))
-            clauses.append(Clause(".".join(map(str, number)), excerpt(bodies[index])))
+                clauses.append(Clause(str(number[0]), excerpt(title, limit=self.limit)))
+            clauses.append(Clause(".".join(map(str, number)), excerpt(bodies[index], limit=self.limit)))
         return clauses
 
 
@@ -248,8 +250,8 @@ class DottedParser:
         """Its heading ends the paragraph before its text ("…行为规范 适用范围" + "供电营业员工包括…")."""
         paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
         if len(paragraphs) >= 2:
-            return Clause(self.preamble, excerpt(f"{paragraphs[-2].split()[-1]}:{paragraphs[-1]}"))
-        return Clause(self.preamble, excerpt(text))
+            return Clause(self.preamble, excerpt(f"{paragraphs[-2].split()[-1]}:{paragraphs[-1]}", limit=self.limit))
+        return Clause(self.preamble, excerpt(text, limit=self.limit))
 
 
 _PAGE_NUMBERS = [  # 000: page numbers dropped into sentences ("不染彩色指 3 甲", "意识,1 具有", "慢走!10 6.4")
@@ -284,19 +286,27 @@ def seed_file(seeds_dir: Path, doc: str) -> Path:
     return matches[0]
 
 
-def extract_clauses(seeds_dir: Path | str) -> dict[str, list[Clause]]:
-    """Every numbered clause of the core documents, in document order, per document number."""
+def extract_clauses(seeds_dir: Path | str, *, limit: int = EXCERPT_CHARS) -> dict[str, list[Clause]]:
+    """Every numbered clause of the core documents, in document order, per document number; each clause's text
+    cut at ``limit`` characters (the index keeps excerpts; the clause page asks for whole clauses)."""
     seeds_dir = Path(seeds_dir)
     if not seeds_dir.is_dir():
         raise SeedError(f"seeds folder {seeds_dir} does not exist")
     result = {}
     for doc, parser in PARSERS.items():
         path = seed_file(seeds_dir, doc)
-        clauses = parser.extract(path.read_text(encoding="utf-8"), path.name)
+        clauses = replace(parser, limit=limit).extract(path.read_text(encoding="utf-8"), path.name)
         if not clauses:
             raise SeedError(f"{path.name}: no numbered clauses found")
         result[doc] = clauses
     return result
+
+
+def seeds_folder(configured: str | Path | None) -> Path:
+    """The seed documents: ``SEEDS_DIR`` when configured, else ``<repo>/../shared/seeds``."""
+    from trainer import REPO_ROOT
+
+    return Path(configured) if configured else REPO_ROOT.parent / "shared" / "seeds"
 
 
 # The vendored index lets coverage run where ../shared/seeds is absent; `trainer content coverage

@@ -83,12 +83,12 @@ def coverage_command(root, seeds, as_json, uncovered_only, declared_only, write_
     trainer/content/clauses.json is used instead)."""
     import json
 
-    from trainer import REPO_ROOT
     from trainer.content import coverage as cov
     from trainer.content.coverage_text import render
+    from trainer.content.seeds import seeds_folder
 
     explicit = seeds or current_app.config.get("SEEDS_DIR")
-    seeds_dir = Path(explicit) if explicit else REPO_ROOT.parent / "shared" / "seeds"
+    seeds_dir = seeds_folder(explicit)
     try:
         clauses, origin = cov.load_clauses(seeds_dir, required=bool(explicit) or write_index)
     except cov.SeedError as exc:
