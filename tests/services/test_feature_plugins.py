@@ -63,7 +63,7 @@ def test_menu_comes_from_the_features_in_order(app):
     assert trainee == ["home.index", "courses.catalogue", "roleplay.catalogue", "assignments.mine",
                        "records.my_hours", "certification.mine", "quiz.exams", "quiz.daily_review"]
     admin = [endpoint for endpoint, _ in nav_for(app, "admin")]
-    assert admin[-2:] == ["admin.units", "admin.import_staff"] and "ops.audit_page" in admin
+    assert admin[-3:] == ["admin.units", "admin.import_staff", "robots.index"] and "ops.audit_page" in admin
     assert "admin.units" not in [endpoint for endpoint, _ in nav_for(app, "trainer")]
 
 
