@@ -119,8 +119,8 @@ def test_trainers_see_active_time_next_to_credited_hours(client, people, content
     dashboard = client.get("/records").get_data(as_text=True)
     assert "有效学习时长" in dashboard
     rows = list(csv.reader(io.StringIO(client.get("/records/report.csv").data.decode("utf-8-sig"))))
-    assert rows[0][-2:] == ["有效学习时长(分钟)", "其中计入类别(分钟)"]
-    assert next(r for r in rows if r[0] == "trainee_east")[-2:] == ["2", "2"]
+    assert rows[0][-2:] == ["有效学习时长(学时)", "其中计入类别(学时)"]  # people read durations in 学时
+    assert next(r for r in rows if r[0] == "trainee_east")[-2:] == ["0.03", "0.03"]  # 2 minutes
     report = client.get("/api/v1/reports/hours", headers=bearer(client, "trainer_east")).get_json()["rows"]
     assert next(r for r in report if r["username"] == "trainee_east")["active_counted_minutes"] == 2
     own = client.get("/api/v1/hours", headers=bearer(client, "trainee_east")).get_json()["entries"]
