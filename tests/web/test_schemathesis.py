@@ -69,7 +69,10 @@ def test_no_server_errors_when_following_links(app, client, people, content):
     """Stateful: schemathesis follows the OpenAPI links from a started exam or quiz to saving answers,
     checking, submitting and reading the result with the real attempt ids, as a trainee."""
     token = _token(client, "trainee_east")
-    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    # The quiz operations only: links schemathesis infers between the integration API's people, units and banks
+    # make the steps depend on what earlier examples left in the database, which hypothesis rejects as a flaky
+    # strategy (those operations are fuzzed one by one in the test above).
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app).include(tag="quiz")
     base = schema.as_state_machine()
     failures: list[str] = []
 
