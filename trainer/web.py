@@ -166,18 +166,19 @@ def citations(sources, *, title: bool = True) -> Markup:
     return Markup("、").join(links)
 
 
-def _cite(ref, words) -> Markup:
-    if ref.title:
+def _cite(ref, words, link: bool = True) -> Markup:
+    if ref.title and link:
         return Markup('<a class="cite" href="{}" title="{}">{}</a>').format(
             url_for("courses.clause", ref=ref.code), ref.hover, words)
     return Markup('<span class="cite" title="{}">{}</span>').format(ref.hover, words)
 
 
-def cite_prose(text) -> Markup:
+def cite_prose(text, link: bool = True) -> Markup:
     """``{{ html|cite_prose }}``: prose (safe HTML, or text to escape) with the citations written in it
-    ("(000 §5.2.5、§5.2.7)") shown in words and linked like :func:`citations`."""
+    ("(000 §5.2.5、§5.2.7)") shown in words and linked like :func:`citations`. ``link=false`` inside an answer
+    option's label: a link there would leave the exam page when the trainee means to pick the option."""
     html = str(text if isinstance(text, Markup) else Markup.escape(text or ""))
-    pieces = replace_citations(html, lambda ref, named: _cite(ref, ref.name if named else ref.place or ref.code))
+    pieces = replace_citations(html, lambda ref, named: _cite(ref, ref.name if named else ref.place or ref.code, link))
     return Markup("").join(p if isinstance(p, Markup) else Markup(p) for p in pieces)  # noqa: S704 (escaped above)
 
 

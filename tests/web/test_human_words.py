@@ -111,3 +111,18 @@ def test_clause_page_quotes_the_whole_clause_when_the_seeds_are_at_hand(app, cli
     app.config["SEEDS_DIR"] = str(tmp_path)  # no documents there: the index's opening words
     opening = client.get("/clauses", query_string={"ref": "000 §4.4.1"}).get_data(as_text=True)
     assert "做到有则改之,无…" in opening and "以上为条文开头部分" in opening
+
+
+def test_answer_options_that_are_clause_codes_show_in_words_without_links(app):
+    """An option such as "001 篇1 八.(二).2" reads as the document and place; inside an option's label the
+    citation is not a link (a click there must pick the option, not leave the exam)."""
+    with app.test_request_context():
+        template = app.jinja_env.from_string(
+            '{% import "quiz/types/single.html" as s %}{% import "quiz/types/ordering.html" as o %}'
+            '{{ s.attempt_input(item, "q1", []) }}|{{ o.attempt_input(item, "q1", []) }}')
+        item = {"options": ["000 §5.1", "001 篇1 八.(二).2"], "checked": False, "question_id": 1}
+        html = template.render(item=item)
+    single, ordering = html.split("|", 1)
+    assert "《供电营业员工文明服务行为规范》(南方电网)第 5.1 条" in single and "<a " not in single
+    assert 'title="000 §5.1' in single  # the code stays in the hover text
+    assert "《供电营业员工文明服务行为规范》(南方电网)第 5.1 条" in ordering and "<span" not in ordering
