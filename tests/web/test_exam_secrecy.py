@@ -153,3 +153,15 @@ def test_staff_reviews_are_not_affected_by_a_trainees_exam(client, trainee, peop
     client.post("/api/v1/exams/demo-exam/attempts", headers=trainee)
     Auth(client).login("trainer_east")
     assert "正确答案:" in client.get(f"/attempts/{practice['id']}/review").get_data(as_text=True)
+
+
+def test_the_page_submit_of_such_a_practice_quiz_returns_to_it_with_the_reason(client, trainee):
+    """Without JavaScript the quiz page posts its form: the refusal is a message on the quiz, not an error page."""
+    practice = client.post("/api/v1/modules/counter-basics/quiz/attempts", headers=trainee).get_json()
+    client.post("/api/v1/exams/demo-exam/attempts", headers=trainee)
+    Auth(client).login("trainee_east")
+    refused = client.post(f"/attempts/{practice['id']}/submit", follow_redirects=True)
+    assert refused.status_code == 200 and refused.request.path == f"/attempts/{practice['id']}"
+    assert "请先交考试试卷" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(QuizAttempt, practice["id"]).status == "open"

@@ -100,7 +100,11 @@ def attempt_page(attempt_id: int):
 def submit_attempt(attempt_id: int):
     now = utcnow()
     attempt = services.get_attempt(current_user, attempt_id, now, write=True)
-    services.submit(attempt, now)
+    try:
+        services.submit(attempt, now)
+    except services.ExamSecret as refused:  # a practice quiz holding questions of the running exam: back to it
+        flash(refused.message, "error")
+        return redirect(url_for("quiz.attempt_page", attempt_id=attempt.id))
     return redirect(url_for("quiz.review_attempt", attempt_id=attempt.id))
 
 
