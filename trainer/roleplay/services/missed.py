@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from trainer import charts
-from trainer.auth import policy
 from trainer.auth.models import User
-from trainer.errors import Forbidden
 from trainer.extensions import db
 from trainer.org.models import Unit
-from trainer.roleplay.models import RoleplayAttempt, ScenarioTurn
+from trainer.roleplay.models import RoleplayAttempt
+from trainer.roleplay.services.review import in_scope
 from trainer.scoring.result import ITEM_KINDS, PHRASE
 
 MAX_ATTEMPTS = 5000
@@ -76,20 +75,10 @@ def most_missed(counts: dict[tuple[str, str], MissedItem], limit: int) -> list[M
 def missed_items(actor: User, units: list[Unit], *, unit: Unit | None = None, scenario_id: int | None = None) -> MissedReport:
     """``units``: the units to break the figures down by (each rolled up over its sub-units); ``unit`` limits
     the answers to that unit's subtree and must be visible to ``actor``."""
-    query = (select(RoleplayAttempt.items_json, User.unit_id)
-             .join(User, RoleplayAttempt.user_id == User.id)
-             .where(RoleplayAttempt.status == "scored")
-             .order_by(RoleplayAttempt.id.desc()).limit(MAX_ATTEMPTS + 1))
-    ids = policy.visible_unit_ids(actor)
-    if ids is not None:
-        query = query.where(User.unit_id.in_(ids))
-    if unit is not None:
-        if not policy.can_see_unit(actor, unit):
-            raise Forbidden("您无权查看该单位。", f"user {actor.id} cannot see unit {unit.id}")
-        query = query.where(User.unit_id.in_(unit.subtree_ids()))
-    if scenario_id is not None:
-        query = query.join(ScenarioTurn, RoleplayAttempt.turn_id == ScenarioTurn.id).where(ScenarioTurn.scenario_id == scenario_id)
-    rows = db.session.execute(query).all()
+    query = in_scope(select(RoleplayAttempt.items_json, User.unit_id)
+                     .join(User, RoleplayAttempt.user_id == User.id)
+                     .where(RoleplayAttempt.status == "scored"), actor, unit=unit, scenario_id=scenario_id)
+    rows = db.session.execute(query.order_by(RoleplayAttempt.id.desc()).limit(MAX_ATTEMPTS + 1)).all()
     report = MissedReport(capped=len(rows) > MAX_ATTEMPTS)
     rows = rows[:MAX_ATTEMPTS]
     paths = dict(db.session.execute(select(Unit.id, Unit.path)).all())

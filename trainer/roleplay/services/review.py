@@ -38,14 +38,9 @@ def can_hear(actor: User, attempt: RoleplayAttempt) -> bool:
     return policy.can_see_user(actor, attempt.user)
 
 
-def review_query(actor: User, *, unit: Unit | None = None, scenario_id: int | None = None,
-                 status: str | None = None):
-    """Attempts of the people ``actor`` may see, newest first. ``unit`` must be visible to ``actor``."""
-    query = (
-        select(RoleplayAttempt)
-        .join(User, RoleplayAttempt.user_id == User.id)
-        .order_by(RoleplayAttempt.created_at.desc(), RoleplayAttempt.id.desc())
-    )
+def in_scope(query, actor: User, *, unit: Unit | None = None, scenario_id: int | None = None):
+    """``query`` (attempts joined to their ``User``) narrowed to the people ``actor`` may see, optionally to
+    ``unit``'s subtree (which must be visible to ``actor``) and to one scenario's turns."""
     ids = policy.visible_unit_ids(actor)
     if ids is not None:
         query = query.where(User.unit_id.in_(ids))
@@ -55,8 +50,17 @@ def review_query(actor: User, *, unit: Unit | None = None, scenario_id: int | No
         query = query.where(User.unit_id.in_(unit.subtree_ids()))
     if scenario_id is not None:
         query = query.join(ScenarioTurn, RoleplayAttempt.turn_id == ScenarioTurn.id).where(
-            ScenarioTurn.scenario_id == scenario_id
-        )
+            ScenarioTurn.scenario_id == scenario_id)
+    return query
+
+
+def review_query(actor: User, *, unit: Unit | None = None, scenario_id: int | None = None,
+                 status: str | None = None):
+    """Attempts of the people ``actor`` may see, newest first. ``unit`` must be visible to ``actor``."""
+    query = in_scope(
+        select(RoleplayAttempt).join(User, RoleplayAttempt.user_id == User.id)
+        .order_by(RoleplayAttempt.created_at.desc(), RoleplayAttempt.id.desc()),
+        actor, unit=unit, scenario_id=scenario_id)
     if status in STATUS_FILTERS:
         query = query.where(STATUS_FILTERS[status]())
     return query
