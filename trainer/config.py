@@ -81,6 +81,9 @@ DEFAULTS = {
     "READING_MAX_BEAT_SECONDS": 300,  # the most one report counts, whatever the wall clock says
     "READING_PAGE_HOURS": 12,  # a module page's clock token expires after this long
     "QUIZ_SECONDS_PER_QUESTION": 120,  # cap of an untimed chapter quiz's time
+    "QUIZ_GRADING": None,  # exam submissions: auto (defer at a rush) | deferred | inline; default auto, inline when TESTING
+    "QUIZ_GRADING_SETTLE_SECONDS": 0.5,  # deferred grading waits for this long without a new submission…
+    "QUIZ_GRADING_MAX_DELAY_SECONDS": 10.0,  # …but never longer than this
     "ROLEPLAY_SECONDS_PER_ANSWER": 120,  # cap of a role-play session's time per recorded answer
     "ASSESSMENT_DEADLINE": "11-30",  # month-day of the annual self-assessment (001 篇1 第二则.四)
     "ASSESSMENT_REPORT_DUE": "12-05",  # month-day the teams' self-assessments are due at the 供电所 (trainer/assessment)

@@ -10,7 +10,9 @@ Two cohorts of ``--users`` trainees each, on a fresh set of accounts per run:
 2. **start-2**: cohort B does the same (a second, independent start burst);
 3. **autosave**: cohort A saves one answer every ``--interval`` s for ``--duration`` s (first saves spread over
    one interval); **autosave-2**: cohort B saves one answer each, spread over one interval;
-4. **submit**: cohort A submits, all within ``--submit-window`` seconds (5: everyone at the deadline);
+4. **submit**: cohort A submits, all within ``--submit-window`` seconds (60: the target's minute; 5: everyone
+   at the deadline, the rush that trainer/quiz/deferred.py answers before grading); then **grading**: how many
+   submit responses came before their grades were written and when the last was recorded;
 5. **close-expired**: cohort B's deadline passes (the bench moves it into the past) and ``trainer quiz
    close-expired``, as cron runs it, submits and grades the open attempts; timed from the command's start.
 

@@ -75,13 +75,38 @@ def _close_expired(database_url: str, cohort: Cohort) -> tuple[str, bool]:
     return line, ok
 
 
+def _deferred_grading(database_url: str, cohort: Cohort, submits_ended: float, patience: float = 120) -> str:
+    """How many submissions were answered before their grades were written (trainer/quiz/deferred.py), and
+    how long after the last submit response the grading queues had recorded them all."""
+    from sqlalchemy import func, select
+
+    from trainer.extensions import db
+    from trainer.quiz.grading import GRADING
+    from trainer.quiz.models import QuizAttempt
+
+    answered_early = sum(1 for r in cohort.results.values() if r and r.get("recorded") is False)
+    app = data._app(database_url)
+    with app.app_context():
+        while True:
+            waiting = db.session.scalar(select(func.count(QuizAttempt.id)).where(QuizAttempt.status == GRADING))
+            db.session.rollback()
+            if not waiting or time.monotonic() - submits_ended > patience:
+                break
+            time.sleep(0.05)
+        db.engine.dispose()
+    took = time.monotonic() - submits_ended
+    return (f"{'grading':13} {answered_early} of {len(cohort.results)} submissions answered before their grades were "
+            f"written (deferred at the rush); all recorded {took:.1f} s after the last submit response"
+            + (f" · {waiting} STILL WAITING" if waiting else ""))
+
+
 @click.command("quiz")
 @click.option("--users", default=1000, show_default=True, type=click.IntRange(1, 5000), help="Trainees per cohort.")
 @click.option("--expire-users", default=None, type=click.IntRange(0, 5000),
               help="Cohort B, closed at the deadline by close-expired (default: --users; 0: none).")
 @click.option("--start-window", default=60.0, show_default=True, type=click.FloatRange(1, 600),
               help="Seconds within which a cohort's starts arrive.")
-@click.option("--submit-window", default=5.0, show_default=True, type=click.FloatRange(0.1, 600),
+@click.option("--submit-window", default=60.0, show_default=True, type=click.FloatRange(0.1, 600),
               help="Seconds within which cohort A's submissions arrive.")
 @click.option("--interval", default=10.0, show_default=True, type=click.FloatRange(0.5, 120), help="Seconds between a trainee's saves.")
 @click.option("--duration", default=40.0, show_default=True, type=click.FloatRange(0, 600), help="Seconds of autosaving.")
@@ -172,6 +197,7 @@ def _run(client, tokens, database_url, start_window, submit_window, interval, du
             click.echo(phases["autosave-2"].report())
         run_phase(pool, phases["submit"], a.submit(phases["submit"]), ready, burst(len(ready), submit_window, rng))
         click.echo(phases["submit"].report())
+        click.echo(_deferred_grading(database_url, a, time.monotonic()))
     closed_ok = True
     if b.started():
         line, closed_ok = _close_expired(database_url, b)

@@ -10,4 +10,4 @@ def test_the_stub_finds_the_harness_package(runner):
 
 def test_close_expired_reports_its_count(runner):
     result = runner.invoke(args=["quiz", "close-expired"])
-    assert result.exit_code == 0 and "Closed 0 expired attempt(s)." in result.output
+    assert result.exit_code == 0 and "Closed 0 expired attempt(s);" in result.output

@@ -12,25 +12,7 @@ from trainer.extensions import db
 from trainer.quiz import services
 from trainer.quiz.exams import get_exam
 from trainer.quiz.models import QuizAttempt, QuizItem, ReviewCard
-from trainer.signals import exam_passed
 from trainer.timeutil import utcnow
-
-
-@pytest.fixture
-def trainee(people, content):
-    return people["trainee_east"]
-
-
-@pytest.fixture
-def passed_signals():
-    received = []
-
-    def receiver(sender, **kwargs):
-        received.append((sender, kwargs))
-
-    exam_passed.connect(receiver)
-    yield received
-    exam_passed.disconnect(receiver)
 
 
 def right_response(item: QuizItem) -> list:
@@ -135,7 +117,7 @@ def test_expired_attempts_close_without_the_trainee(app, trainee):
     from trainer.quiz.cli import quiz
 
     result = app.test_cli_runner().invoke(quiz, ["close-expired"])
-    assert result.exit_code == 0 and "Closed 0 expired attempt(s)." in result.output
+    assert result.exit_code == 0 and "Closed 0 expired attempt(s);" in result.output
     db.session.refresh(attempt)
     assert attempt.status == "submitted" and attempt.auto_submitted and attempt.percent == 0
 
@@ -145,7 +127,7 @@ def test_the_cli_closes_expired_attempts(app, trainee):
     from trainer.quiz.cli import quiz
 
     result = app.test_cli_runner().invoke(quiz, ["close-expired"])
-    assert "Closed 1 expired attempt(s)." in result.output
+    assert "Closed 1 expired attempt(s);" in result.output
     db.session.expire_all()
     assert db.session.get(QuizAttempt, attempt.id).status == "submitted"
 

@@ -8,6 +8,7 @@ import pytest
 
 from tests.roleplay_support import make_wav, upload_answer
 from tests.web.test_roleplay import upload
+from trainer.batch_queue import BatchQueue
 from trainer.extensions import db
 from trainer.roleplay import inline, services
 from trainer.roleplay.models import RoleplayAttempt
@@ -57,7 +58,7 @@ def test_batch_queue_takes_what_is_waiting_in_batches_and_reports_positions():
         gate.wait(10)
         seen.append(list(keys))
 
-    q = inline.BatchQueue(work, batch_size=3)
+    q = BatchQueue(work, batch_size=3, name="test")
     first = q.submit("a")
     _until(lambda: _recognising(q, "a"), "the thread never took the first key")  # now blocked in work()
     events = [q.submit(k) for k in "bcde"]
@@ -78,7 +79,7 @@ def test_a_failing_batch_does_not_stop_the_queue():
         if keys == ["bad"]:
             raise RuntimeError("engine down")
 
-    q = inline.BatchQueue(work, batch_size=1)
+    q = BatchQueue(work, batch_size=1, name="test")
     assert q.submit("bad").wait(10) and q.submit("good").wait(10)
     assert calls == [["bad"], ["good"]]
 

@@ -166,3 +166,51 @@ def test_openapi_documents_the_quiz_endpoints(client):
                          ("/api/v1/attempts/{attempt_id}", "get"), ("/api/v1/exams", "get")]:
         assert method in paths[path], path
     assert "409" in paths["/api/v1/attempts/{attempt_id}/answers"]["post"]["responses"]
+
+
+def _graded_by_the_queue(app, attempt_id: int) -> QuizAttempt:
+    import time
+
+    from trainer.quiz import deferred
+
+    queue = deferred.grader(app).queue
+    deadline = time.monotonic() + 30
+    while True:
+        db.session.expire_all()
+        attempt = db.session.get(QuizAttempt, attempt_id)
+        if attempt.status == "submitted" and not len(queue):
+            return attempt
+        assert time.monotonic() < deadline, "the grading queue never graded the attempt"
+        time.sleep(0.02)
+
+
+def test_at_a_rush_the_submit_answers_at_once_and_the_grading_thread_records_it(app, client, trainee):
+    """trainer/quiz/deferred.py with the real queue thread: the response carries the score with
+    ``recorded`` false, every read shows it, and the thread writes the same numbers moments later."""
+    app.config.update(QUIZ_GRADING="deferred", QUIZ_GRADING_SETTLE_SECONDS=0, QUIZ_GRADING_MAX_DELAY_SECONDS=1)
+    state = client.post("/api/v1/exams/demo-exam/attempts", headers=trainee).get_json()
+    answers = _answers_for(state)
+    first = state["items"][0]["question_id"]
+    client.post(f"/api/v1/attempts/{state['id']}/answers", headers=trainee, json={"question_id": first, "response": answers[first]})
+    result = client.post(f"/api/v1/attempts/{state['id']}/submit", headers=trainee).get_json()
+    assert result["recorded"] is False and result["status"] == "submitted"
+    assert result["percent"] == 20 and result["passed"] is False
+    assert client.get(result["result_url"], headers=trainee).get_json()["percent"] == 20
+    stored = _graded_by_the_queue(app, state["id"])
+    assert stored.percent == 20 and stored.passed is False and stored.points == 2
+    again = client.post(f"/api/v1/attempts/{state['id']}/submit", headers=trainee).get_json()
+    assert again["recorded"] is True and again["percent"] == 20
+
+
+def test_the_exam_page_submit_at_a_rush_shows_the_review_and_records_it(app, client, people, content):
+    app.config.update(QUIZ_GRADING="deferred", QUIZ_GRADING_SETTLE_SECONDS=0, QUIZ_GRADING_MAX_DELAY_SECONDS=1)
+    Auth(client).login("trainee_east")
+    confirm = client.get("/exams/demo-exam/start")
+    started = client.post("/exams/demo-exam/start", data={"csrf_token": csrf_token_from(confirm.get_data(as_text=True))})
+    attempt_id = int(started.headers["Location"].rstrip("/").split("/")[-1])
+    form = client.get(f"/attempts/{attempt_id}")
+    submitted = client.post(f"/attempts/{attempt_id}/submit", data={"csrf_token": csrf_token_from(form.get_data(as_text=True))})
+    assert submitted.status_code == 302 and submitted.headers["Location"].endswith(f"/attempts/{attempt_id}/review")
+    review = client.get(submitted.headers["Location"])
+    assert review.status_code == 200 and "不合格" in review.get_data(as_text=True)
+    assert _graded_by_the_queue(app, attempt_id).percent == 0

@@ -10,7 +10,7 @@ from trainer.api.bodies import validated_body
 from trainer.api.core import api_error, current_api_user, operation
 from trainer.api.openapi import operation_id
 from trainer.courses.services import get_module
-from trainer.quiz import exams, present, services
+from trainer.quiz import deferred, exams, present, services
 from trainer.timeutil import utcnow
 from trainer.unit_of_work import keep_on_error, then
 
@@ -165,6 +165,8 @@ SUBMITTED = {"description": "成绩(逐题解析见 result_url)", "content": {"a
         "id": {"type": "integer"}, "status": {"type": "string"}, "percent": {"type": "number"},
         "passed": {"type": "boolean"}, "points": {"type": "number"}, "max_points": {"type": "number"},
         "auto_submitted": {"type": "boolean"}, "result_url": {"type": "string"}, "review_url": {"type": "string"},
+        "recorded": {"type": "boolean", "description": "false:考试截止前后交卷集中时,成绩已按冻结的答案算出,"
+                                                      "几秒内写入成绩、学时与证书(分数不会改变)"},
     }}}}}
 
 
@@ -173,15 +175,22 @@ SUBMITTED = {"description": "成绩(逐题解析见 result_url)", "content": {"a
 def quiz_submit(attempt_id: int):
     now = utcnow()
     attempt = services.get_attempt(current_api_user(), attempt_id, now, write=True)
-    services.submit(attempt, now)
+    graded_later = deferred.submit(attempt, now)
     # The score only: a whole exam submits within seconds of its deadline, and the per-question review (fifty
     # items with explanations) is a read the trainee's page makes afterwards (result_url, review_url), which
     # does not hold the database's write lock. The exam page throws the body away and opens review_url.
-    return then(lambda: jsonify({
+    body = {  # taken before the commit, which forgets the grades a deferred submission holds in memory only
         "id": attempt.id, "title": attempt.title, "mode": attempt.mode, "status": attempt.status,
-        **present.result_summary(attempt),
+        **present.result_summary(attempt), "recorded": not graded_later,
         "result_url": url_for("api.quiz_result", attempt_id=attempt.id),
-        "review_url": url_for("quiz.review_attempt", attempt_id=attempt.id)}))
+        "review_url": url_for("quiz.review_attempt", attempt_id=attempt.id)}
+
+    def respond():
+        if graded_later:
+            deferred.enqueue(attempt.id)  # committed: the grading thread may take it now
+        return jsonify(body)
+
+    return then(respond)
 
 
 @operation("/attempts/<int:attempt_id>/result", "GET", summary="成绩与逐题解析(交卷后)", tags=("quiz",),

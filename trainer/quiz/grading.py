@@ -1,11 +1,17 @@
 """Grading submitted attempts, one or hundreds at a time, in a fixed number of statements (issue 18).
 
-Exactly once: an attempt is graded only by the request or command whose conditional UPDATE moved it from
-``open`` to ``submitted`` (:func:`claim_expired` here, ``services.submit`` for one attempt); whoever loses
-that race reads the stored result. Grading then reads every item of the claimed attempts in one query,
-scores each from the answer key frozen in the item, writes the credits in one executemany and the totals in
-another, feeds the review cards in one batch (``review.record_many``) and sends ``quiz_submitted`` (and
-``exam_passed``) once per attempt, inside the same transaction, so a rollback undoes all of it together.
+Exactly once, in two conditional UPDATEs: submitting moves an attempt from ``open`` to ``grading`` (the
+request's ``services.submit``, or :func:`claim_expired` for attempts past their deadline), which closes it to
+answers; :func:`finish` moves it from ``grading`` to ``submitted`` and only the caller that made that move
+scores it. Whoever loses either race reads the stored result. Usually both moves happen in the same
+transaction; at a deadline rush the request commits the first and the process's grading queue does the
+second moments later (trainer/quiz/deferred.py), while pages show the result computed in memory from the
+same frozen keys (trainer/quiz/expiry.py).
+
+Grading reads every item of the finished attempts in one query, scores each from the answer key frozen in
+the item, writes the credits in one executemany and the totals in another, feeds the review cards in one
+batch (``review.record_many``) and sends ``quiz_submitted`` (and ``exam_passed``) once per attempt, inside the
+same transaction, so a rollback undoes all of it together.
 """
 
 import json
@@ -26,15 +32,43 @@ from trainer.signals import exam_passed, quiz_submitted
 BATCH = 200  # attempts per close-expired transaction: short write locks, bounded memory
 
 
+GRADING = "grading"  # submitted (closed to answers), credits and results not yet written
+
+
 def claim_expired(ids: list[int]) -> list[int]:
     """Submit these attempts automatically, dated at their deadlines, if still open; the ids this call moved
-    (a concurrent submit or close keeps the others)."""
+    to ``grading`` (a concurrent submit or close keeps the others)."""
     if not ids:
         return []
     return list(db.session.scalars(
         update(QuizAttempt).where(QuizAttempt.id.in_(ids), QuizAttempt.status == "open")
-        .values(status="submitted", submitted_at=QuizAttempt.deadline_at, auto_submitted=True)
+        .values(status=GRADING, submitted_at=QuizAttempt.deadline_at, auto_submitted=True)
         .returning(QuizAttempt.id), execution_options={"synchronize_session": False}))
+
+
+def finish(ids: list[int]) -> list[int]:
+    """Claim these submitted attempts for scoring: the ids this call moved from ``grading`` to ``submitted``,
+    which the caller must now :func:`grade` in the same transaction."""
+    if not ids:
+        return []
+    return list(db.session.scalars(
+        update(QuizAttempt).where(QuizAttempt.id.in_(ids), QuizAttempt.status == GRADING)
+        .values(status="submitted").returning(QuizAttempt.id), execution_options={"synchronize_session": False}))
+
+
+def grade_ids(ids: list[int]) -> int:
+    """Finish and grade those of ``ids`` still waiting (see :func:`finish`); how many this call graded."""
+    finished = finish(ids)
+    grade(load(finished))
+    return len(finished)
+
+
+def waiting(limit: int, submitted_before: datetime | None = None) -> list[int]:
+    """Ids of submitted attempts still waiting for their grades, oldest first (the sweep's work)."""
+    query = select(QuizAttempt.id).where(QuizAttempt.status == GRADING)
+    if submitted_before is not None:
+        query = query.where(QuizAttempt.submitted_at < submitted_before)
+    return list(db.session.scalars(query.order_by(QuizAttempt.id).limit(limit)))
 
 
 def load(ids: list[int]) -> list[QuizAttempt]:

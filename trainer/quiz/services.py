@@ -36,7 +36,7 @@ from trainer.inserts import insert_ignore
 from trainer.quiz import exams as exam_rules
 from trainer.quiz import grading, marking
 from trainer.quiz.draw import DrawError, draw_exam, draw_practice
-from trainer.quiz.expiry import as_closed
+from trainer.quiz.expiry import as_closed, as_graded
 from trainer.quiz.models import Exam, Question, QuizAttempt, QuizItem
 from trainer.quiz.pool import Pool, pool_for
 
@@ -178,6 +178,8 @@ def get_attempt(user: User, attempt_id: int, now: datetime, *, write: bool = Fal
         raise Forbidden("这不是您的作答。", f"user {user.id} may not {'write' if write else 'read'} attempt {attempt_id}")
     if not write and attempt.status == "open" and is_expired(attempt, now):
         as_closed(with_questions(attempt, questions=True))  # writers (save, submit) deal with the deadline themselves
+    elif not write and attempt.status == grading.GRADING:
+        as_graded(with_questions(attempt, questions=True))  # its grades are being written: show them now
     return attempt
 
 
@@ -295,10 +297,12 @@ def _update_open_item(attempt: QuizAttempt, item: QuizItem, values: dict, now: d
     return item
 
 
-def submit(attempt: QuizAttempt, now: datetime) -> tuple[QuizAttempt, bool]:
-    """Submit and grade once. Returns (attempt, graded_now); a second submit returns the stored result.
+def submit(attempt: QuizAttempt, now: datetime, *, defer: bool = False) -> tuple[QuizAttempt, bool]:
+    """Submit and grade once. Returns (attempt, submitted_now); a second submit returns the stored result.
 
-    Past the deadline the submission is automatic and dated at the deadline, whoever triggers it.
+    Past the deadline the submission is automatic and dated at the deadline, whoever triggers it. ``defer``:
+    only close the attempt (status ``grading``) and leave the grading to the caller's queue after the commit
+    (trainer/quiz/deferred.py); the attempt is then shown graded in memory, as grading will store it.
     """
     if attempt.mode == "practice" and attempt.status == "open" and \
             exam_secrets(attempt.user, now) & {i.question_id for i in attempt.items}:
@@ -308,15 +312,20 @@ def submit(attempt: QuizAttempt, now: datetime) -> tuple[QuizAttempt, bool]:
     when = attempt.deadline_at if auto else now
     result = db.session.execute(
         update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.status == "open")
-        .values(status="submitted", submitted_at=when, auto_submitted=auto),
+        .values(status=grading.GRADING, submitted_at=when, auto_submitted=auto),
         execution_options={"synchronize_session": False},
     )
     if result.rowcount != 1:
-        db.session.refresh(attempt)  # graded by whoever won: read their result
+        db.session.refresh(attempt)  # submitted by whoever won: read their result
+        if attempt.status == grading.GRADING:
+            as_graded(with_questions(attempt, questions=True))
         return attempt, False
-    for name, value in {"status": "submitted", "submitted_at": when, "auto_submitted": auto}.items():
+    for name, value in {"status": grading.GRADING, "submitted_at": when, "auto_submitted": auto}.items():
         set_committed_value(attempt, name, value)  # what the row now holds
-    grading.grade([attempt])
+    if defer:
+        as_graded(with_questions(attempt, questions=False))
+    else:
+        grading.grade_ids([attempt.id])
     return attempt, True
 
 
@@ -334,9 +343,7 @@ def close_expired(now: datetime, *, user: User | None = None, exam: Exam | None 
     ids = list(db.session.scalars(query.order_by(QuizAttempt.id).limit(limit)))
     closed = 0
     for start in range(0, len(ids), grading.BATCH):
-        claimed = grading.claim_expired(ids[start:start + grading.BATCH])
-        grading.grade(grading.load(claimed))
-        closed += len(claimed)
+        closed += grading.grade_ids(grading.claim_expired(ids[start:start + grading.BATCH]))
     return closed
 
 

@@ -12,10 +12,11 @@ from trainer.errors import ValidationFailed
 from trainer.extensions import db
 from trainer.ids import db_int
 from trainer.question_types import QUESTION_TYPES
-from trainer.quiz import completion, present, review, services
+from trainer.quiz import completion, deferred, present, review, services
 from trainer.quiz import exams as exam_rules
 from trainer.quiz.models import QuizAttempt
 from trainer.timeutil import to_local, utcnow
+from trainer.unit_of_work import then
 from trainer.widgets import home_widget
 
 bp = Blueprint("quiz", __name__)
@@ -101,11 +102,19 @@ def submit_attempt(attempt_id: int):
     now = utcnow()
     attempt = services.get_attempt(current_user, attempt_id, now, write=True)
     try:
-        services.submit(attempt, now)
+        graded_later = deferred.submit(attempt, now)
     except services.ExamSecret as refused:  # a practice quiz holding questions of the running exam: back to it
         flash(refused.message, "error")
         return redirect(url_for("quiz.attempt_page", attempt_id=attempt.id))
-    return redirect(url_for("quiz.review_attempt", attempt_id=attempt.id))
+    review = url_for("quiz.review_attempt", attempt_id=attempt.id)
+    if not graded_later:
+        return redirect(review)
+
+    def enqueued():
+        deferred.enqueue(attempt.id)  # after the commit: the grading thread may take it now
+        return redirect(review)
+
+    return then(enqueued)
 
 
 @bp.route("/attempts/<int:attempt_id>/review")

@@ -24,81 +24,10 @@ import threading
 import time
 from collections.abc import Callable
 
+from trainer.batch_queue import BatchQueue
+
 log = logging.getLogger(__name__)
 EXTENSION = "trainer.inline_recognition"
-
-
-class BatchQueue:
-    """A FIFO of keys served by one worker thread in batches of at most ``batch_size``.
-
-    ``work(keys)`` is called with each batch (in the worker thread) and must not raise; an exception is
-    logged and the batch counts as done. :meth:`submit` returns an event set when the key's batch is done.
-    Pure threading, no Flask: the tests drive it with a plain function.
-    """
-
-    def __init__(self, work: Callable[[list], None], batch_size: int = 8, name: str = "recognition"):
-        self.work = work
-        self.batch_size = max(1, int(batch_size))
-        self.name = name
-        self._cond = threading.Condition()
-        self._waiting: list = []
-        self._running: list = []
-        self._events: dict = {}
-        self._since: dict = {}
-        self._thread: threading.Thread | None = None
-        self.batches: list[int] = []  # sizes of the batches run (for the bench and tests)
-
-    def submit(self, key) -> threading.Event:
-        """Queue ``key`` (a key already waiting or running is not queued twice) and start the thread."""
-        with self._cond:
-            event = self._events.get(key)
-            if event is None:
-                event = self._events[key] = threading.Event()
-                self._since[key] = time.monotonic()
-                self._waiting.append(key)
-                self._cond.notify()
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._serve, name=f"inline-{self.name}", daemon=True)
-                self._thread.start()
-            return event
-
-    def position(self, key) -> dict | None:
-        """``{"ahead": n, "state": "waiting"|"recognising", "waited_s": s}`` for a queued key, else None.
-        ``ahead`` counts the answers that will be recognised before this one's batch starts."""
-        with self._cond:
-            since = self._since.get(key)
-            waited = round(time.monotonic() - since, 1) if since is not None else None
-            if key in self._running:
-                return {"ahead": 0, "state": "recognising", "waited_s": waited}
-            if key in self._waiting:
-                index = self._waiting.index(key)
-                return {"ahead": len(self._running) + index, "state": "waiting", "waited_s": waited}
-        return None
-
-    def __len__(self) -> int:
-        with self._cond:
-            return len(self._waiting) + len(self._running)
-
-    def _serve(self) -> None:
-        while True:
-            with self._cond:
-                while not self._waiting:
-                    self._cond.wait()
-                batch = self._waiting[: self.batch_size]
-                del self._waiting[: self.batch_size]
-                self._running = batch
-            try:
-                self.work(batch)
-            except Exception:  # the work function reports its own failures; never let the thread die
-                log.exception("inline recognition batch %s failed", batch)
-            with self._cond:
-                self.batches.append(len(batch))
-                self._running = []
-                for key in batch:
-                    self._since.pop(key, None)
-                    event = self._events.pop(key, None)
-                    if event is not None:
-                        event.set()
 
 
 def eager(app) -> bool:
@@ -114,7 +43,7 @@ def get_queue(app) -> BatchQueue:
             queue = app.extensions.get(EXTENSION)
             if queue is None:
                 size = int(app.config.get("RECOGNITION_BATCH_SIZE") or 8)
-                queue = app.extensions[EXTENSION] = BatchQueue(_scorer(app), size)
+                queue = app.extensions[EXTENSION] = BatchQueue(_scorer(app), size, name="recognition")
     return queue
 
 
