@@ -112,10 +112,12 @@ def test_inline_mode_and_practice_quizzes_grade_in_the_request(app, trainee, con
     assert _stored(practice.id).status == "submitted"
 
 
-def test_an_unknown_mode_is_refused(app):
-    app.config["QUIZ_GRADING"] = "later"
-    with pytest.raises(ValueError, match="QUIZ_GRADING"):
-        deferred.mode(app)
+def test_an_unknown_mode_stops_the_start_up(_schema, tmp_path):
+    from trainer import create_app
+
+    with pytest.raises(ValueError, match="QUIZ_GRADING must be one of auto, deferred, inline"):
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": _schema, "SECRET_KEY": "t",
+                    "AUDIO_DIR": str(tmp_path), "QUIZ_GRADING": "later"})
 
 
 def test_submissions_a_stopped_process_left_waiting_are_swept(app, trainee, people):

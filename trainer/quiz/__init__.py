@@ -5,8 +5,9 @@ import/export (Excel, GIFT), item analysis, and spaced-repetition daily review."
 def init_app(app) -> None:
     """Module completion's receiver first (it must not depend on a page module being loaded), then quiz and
     exam pages and API, ``trainer quiz …``, ``trainer bench quiz`` and menu entries."""
-    from trainer.quiz import completion
+    from trainer.quiz import completion, deferred
 
+    deferred.mode(app)  # a misspelt TRAINER_QUIZ_GRADING stops the start-up, not the first exam submission
     completion.connect()
     import trainer.quiz.integration_api  # noqa: F401  (banks and exam results for other systems: register on import)
     from trainer.features import STAFF, NavEntry, add_bench, add_commands, add_nav, checkout_bench

@@ -98,6 +98,11 @@ def record_many(batch: list[tuple[int, list[tuple[int, float]], datetime]]) -> i
     return sum(len(done) for done in reviews.values())
 
 
+# Rows per multi-row INSERT. SQLAlchemy's default (1,000 rows × 10 columns) made psycopg convert each huge
+# statement's placeholders in Python, uncached: close-expired on PostgreSQL spent half its time there.
+# 100 halved its CPU per attempt (4.9 → 2.6 ms; 20 and 50 the same, 300 no gain) and changes nothing on SQLite
+# (benchmarks/quiz_profile.py --top 0, issue 18).
+CARDS_PER_STATEMENT = 100
 CARD_COLUMNS = ("id", "user_id", "question_id", "card_json", "due_at", "reps", "lapses", "last_rating", "last_review_at")
 
 
@@ -138,7 +143,8 @@ def _insert_cards(rows: list[dict]) -> set[tuple[int, int]]:
         return set()
     table = ReviewCard.__table__
     statement = INSERTS[db.session.get_bind().dialect.name](table).on_conflict_do_nothing()
-    return {tuple(row) for row in db.session.execute(statement.returning(table.c.user_id, table.c.question_id), rows)}
+    return {tuple(row) for row in db.session.execute(statement.returning(table.c.user_id, table.c.question_id), rows,
+                                                      execution_options={"insertmanyvalues_page_size": CARDS_PER_STATEMENT})}
 
 
 def _due_query(user: User, now: datetime, held: Collection[int]):
