@@ -83,6 +83,35 @@ def test_trainee_takes_and_submits_an_exam(live_server, launch_browser, login):
     assert page.url.endswith("/review")
 
 
+def test_at_a_deadline_rush_the_trainee_sees_the_result_at_once_and_it_is_recorded(live_server, launch_browser, login):
+    """trainer/quiz/deferred.py in the browser: the submission is closed and answered before its grades are
+    written; the review page shows the result computed from the frozen keys, and the grading thread stores it."""
+    import time
+
+    from trainer.extensions import db
+    from trainer.quiz.models import QuizAttempt
+
+    live_server.app.config.update(QUIZ_GRADING="deferred", QUIZ_GRADING_SETTLE_SECONDS=0.2)
+    page = phone_at_exam_list(live_server, launch_browser, login)
+    page.click("#confirm-start")
+    page.wait_for_url(re.compile(r".*/attempts/\d+$"))
+    attempt_id = int(page.url.rsplit("/", 1)[1])
+    (qid, (qtype, response)), *_rest = _right_answers(live_server, attempt_id).items()
+    _answer(page, qid, qtype, response)
+    page.click("#submit-button")
+    page.click("#submit-confirm")
+    page.wait_for_url(re.compile(r".*/attempts/\d+/review$"))
+    assert page.locator("#result .score strong").inner_text() == "20"
+    assert "不合格" in page.locator("#result").inner_text()
+    deadline = time.monotonic() + 20
+    with live_server.app.app_context():
+        while (stored := db.session.get(QuizAttempt, attempt_id)).status != "submitted":
+            assert time.monotonic() < deadline, "the grading thread never recorded the submission"
+            db.session.remove()
+            time.sleep(0.05)
+        assert stored.percent == 20 and stored.passed is False
+
+
 def test_answers_given_offline_are_saved_when_the_network_returns(live_server, launch_browser, login):
     browser = launch_browser()
     context = browser.new_context(viewport={"width": 1280, "height": 900})
