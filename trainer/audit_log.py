@@ -18,7 +18,7 @@ from openpyxl.styles import Font
 from sqlalchemy import String, cast, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
-from trainer.audit import AuditEvent
+from trainer.audit import AuditEvent, action_label
 from trainer.auth import policy
 from trainer.auth.models import User
 from trainer.errors import Forbidden, ValidationFailed
@@ -27,7 +27,7 @@ from trainer.timeutil import SHANGHAI, to_local
 
 PAGE_SIZE = 50
 EXPORT_MAX = 10_000  # rows in one export; narrow the filters for more
-HEADER = ["时间", "操作人", "操作人用户名", "操作", "对象", "详情"]
+HEADER = ["时间", "操作人", "操作人用户名", "操作", "操作代码", "对象", "详情"]
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def export_rows(session, actor: User, filters: Filters) -> list[list]:
 
 def row_cells(event: AuditEvent, who: User | None) -> list:
     return [to_local(event.created_at).strftime("%Y-%m-%d %H:%M:%S"), who.display_name if who else "系统",
-            who.username if who else "", event.action, event.target, details_text(event)]
+            who.username if who else "", action_label(event.action), event.action, event.target, details_text(event)]
 
 
 def details_text(event: AuditEvent) -> str:
@@ -126,7 +126,8 @@ def event_json(event: AuditEvent, who: User | None) -> dict:
         details = json.loads(event.details or "{}")
     except ValueError:
         details = {"raw": event.details}
-    return {"id": event.id, "at": event.created_at.isoformat() + "Z", "action": event.action, "target": event.target,
+    return {"id": event.id, "at": event.created_at.isoformat() + "Z", "action": event.action,
+            "action_label": action_label(event.action), "target": event.target,
             "actor": {"id": who.id, "username": who.username, "display_name": who.display_name} if who else None,
             "details": details}
 

@@ -81,8 +81,9 @@ def test_export_is_filtered_and_formula_safe(client, people):
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:4] == ("时间", "操作人", "操作人用户名", "操作") and len(rows) == 2
-    cell = sheet.cell(row=2, column=6)
+    assert rows[0][:5] == ("时间", "操作人", "操作人用户名", "操作", "操作代码") and len(rows) == 2
+    assert rows[1][3:5] == ("调整学时", "hours.adjust")  # the action in words, and its code for filters
+    cell = sheet.cell(row=2, column=7)
     assert cell.data_type == "s" and cell.value.startswith("note: =HYPERLINK")  # text, never a live formula
     csv_response = client.get("/audit/export.csv")
     assert csv_response.headers["Content-Type"] == "text/csv; charset=utf-8"

@@ -10,7 +10,7 @@ from trainer.ids import db_int
 
 EVENT = {"type": "object", "properties": {
     "id": {"type": "integer"}, "at": {"type": "string", "format": "date-time"}, "action": {"type": "string"},
-    "target": {"type": "string"}, "details": {"type": "object"},
+    "action_label": {"type": "string", "description": "操作的中文名称"}, "target": {"type": "string"}, "details": {"type": "object"},
     "actor": {"type": "object", "nullable": True, "properties": {
         "id": {"type": "integer"}, "username": {"type": "string"}, "display_name": {"type": "string"}}}}}
 PARAMETERS = [

@@ -4,6 +4,7 @@ from flask import Response, flash, render_template, request
 from flask_login import current_user
 
 from trainer import audit_log
+from trainer.audit import action_label
 from trainer.auth.policy import roles_required
 from trainer.errors import TrainerError
 from trainer.extensions import db
@@ -28,7 +29,8 @@ def audit_page():
     page = request.args.get("page", 1, type=db_int)
     rows, total, pages = audit_log.page_of(db.session, current_user, filters, page)
     return render_template("ops/audit.html", rows=rows, total=total, pages=pages, page=min(max(1, page), pages),
-                           filters=filters, details=audit_log.details_text)
+                           filters=filters, details=audit_log.details_text,
+                           action_label=action_label)
 
 
 @bp.route("/audit/export.<any(csv, xlsx):fmt>")
