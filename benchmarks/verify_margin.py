@@ -17,29 +17,20 @@ no absent phrase with how many present ones each accepts, and the current settin
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-SHARED = REPO.parent / "shared" / "fixtures"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.dev_sets import parse_with_folders, parser_for  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folders", nargs="*", type=Path)
+    parser = parser_for(__doc__)
     parser.add_argument("--absent", type=int, default=8, help="absent phrases drawn per recording")
     parser.add_argument("--json", type=Path, help="write every measurement here")
-    args = parser.parse_args()
-    from trainer.speech.fixtures import development_folders
-
-    try:
-        args.folders = development_folders(args.folders, SHARED)
-    except ValueError as exc:
-        parser.error(str(exc))
+    args = parse_with_folders(parser)
 
     from trainer.roleplay.cli import instance_dir
     from trainer.scoring import Rubric, normalize, score_transcript

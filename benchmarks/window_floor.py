@@ -10,31 +10,22 @@ false passes, CER, and CPU seconds per audio second (process time, all threads: 
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-SHARED = REPO.parent / "shared" / "fixtures"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.dev_sets import parse_with_folders, parser_for  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folders", nargs="*", type=Path)
+    parser = parser_for(__doc__)
     parser.add_argument("--floors", default="500,750,1000,1500,3000")
     parser.add_argument("--tails", default="200")
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--beam", type=int, default=1, help="beam size of the unbiased decode")
     parser.add_argument("--no-level", action="store_true", help="without level normalisation")
-    args = parser.parse_args()
-    from trainer.speech.fixtures import development_folders
-
-    try:
-        args.folders = development_folders(args.folders, SHARED)
-    except ValueError as exc:
-        parser.error(str(exc))
+    args = parse_with_folders(parser)
 
     from trainer.roleplay.cli import instance_dir
     from trainer.scoring import score_transcript

@@ -171,6 +171,9 @@ def test_harmless_uses_of_situational_push_offs_do_not_count(transcript):
     ("这个办不了,你去问别人。", ["办不了", "问别人"]),
     ("我忙得很、不知道。", ["不知道"]),
     ("我刚才说了,下班了。", ["下班了"]),                     # repeated, not retracted
+    ("别着急,请坐,您慢慢说,那事不归我管。", ["不归我管"]),  # an invitation to speak is no report
+    ("您请讲,这个我不知道。", ["不知道"]),
+    ("你接着说,下班了明天再来。", ["下班了", "明天再来"]),
 ])
 def test_push_offs_in_the_same_sentences_still_count(transcript, phrases):
     assert situational_in(transcript) == phrases

@@ -90,6 +90,21 @@ def test_an_absent_phrase_costs_too_much_and_the_biased_decode_is_the_last_resor
     assert not only_verify.result.passed and only_verify.rescue is None
 
 
+def test_a_phrase_nowhere_near_the_audio_skips_the_biased_decode():
+    """assess.RESCUE_GATE: past it, a second decode has never changed a verdict on the development sets."""
+    from trainer.speech.assess import RESCUE_GATE, verification_gap
+
+    far = -(RESCUE_GATE + 5)
+    fake = FakeRecognizer(lambda audio, prompt: "你好,请问您需要什么帮助吗?",
+                          likelihoods=likelihoods({"你好,请坐请问您需要什么帮助吗?": far}))
+    gated = assess(clip(), RUBRIC, fake, strategy="verify+rescue")
+    assert not gated.result.passed and gated.rescue is None and gated.passes == 1
+    assert verification_gap(gated) == pytest.approx(far)
+    assert [p is None for _, p in fake.calls] == [True]  # one decode only
+    ungated = assess(clip(), RUBRIC, fake, strategy="verify+rescue", rescue_gate=None)
+    assert ungated.rescue is not None  # without the gate the biased decode still runs
+
+
 def test_verification_never_hides_a_push_off_and_never_runs_for_one():
     heard = "你好,这个我不知道,请问您需要什么帮助吗?"
     fake = FakeRecognizer(heard, likelihoods=lambda audio, texts: [0.0] * len(texts))  # accepts anything

@@ -180,19 +180,28 @@ def default_folders() -> list[Path]:
     help="With --prompt both and one folder: write the transcripts fixture (tests/fixtures/voice/transcripts.json).",
 )
 @click.option("--fail-on-false-pass", is_flag=True, help="Exit 1 if any negative entry passes.")
-def bench_speech(folders, engine, model, beam, prompt_mode, clips, as_json, out, transcripts, fail_on_false_pass):
+@click.option("--rescue-gate", default="default", show_default=True, metavar="NATS|none",
+              help="The biased decode only for answers whose unconfirmed phrase is within NATS "
+                   "(trainer.speech.assess.RESCUE_GATE); none: for every failing answer, as before the gate.")
+def bench_speech(folders, engine, model, beam, prompt_mode, clips, as_json, out, transcripts, fail_on_false_pass,
+                 rescue_gate):
     """Recognise and score labelled FOLDERS (manifest.json + WAVs; default: the shared voice/,
     voice_human_dev/ and voice_human_holdout/); print per folder agreement, false passes/fails, CER,
     real-time factor, latency and CPU per audio second."""
-    from trainer.speech.assess import DEFAULT_STRATEGY
+    from trainer.speech.assess import DEFAULT_STRATEGY, RESCUE_GATE
     from trainer.speech.bench import run_speech_bench, transcripts_fixture
 
+    try:
+        gate = RESCUE_GATE if rescue_gate == "default" else None if rescue_gate == "none" else float(rescue_gate)
+    except ValueError:
+        raise click.BadParameter("a number of nats, default or none", param_hint="--rescue-gate") from None
     folders = list(folders) or default_folders()
     if transcripts and (prompt_mode != "both" or len(folders) != 1):
         raise click.UsageError("--transcripts needs --prompt both and one folder")
     from trainer.speech.recognizer import DEFAULT_BEAM_SIZE
 
-    meta = {"cpu_count": os.cpu_count(), "beam_size": (beam or DEFAULT_BEAM_SIZE) if engine == "faster-whisper" else None}
+    meta = {"cpu_count": os.cpu_count(), "beam_size": (beam or DEFAULT_BEAM_SIZE) if engine == "faster-whisper" else None,
+            "rescue_gate": gate}
     if engine == "faster-whisper" and not model:
         started = time.perf_counter()
         model = str(ensure_whisper_base(instance_dir() / "models"))
@@ -206,7 +215,7 @@ def bench_speech(folders, engine, model, beam, prompt_mode, clips, as_json, out,
     reports = []
     for folder in folders:
         for mode in modes:
-            report = run_speech_bench(folder, recognizer, prompt_mode=mode)
+            report = run_speech_bench(folder, recognizer, prompt_mode=mode, rescue_gate=gate)
             report.meta = meta
             reports.append(report)
             if not as_json:

@@ -27,7 +27,8 @@ and does **not** count when one of these holds:
    alternatives being weighed ("说能办或者办不了都不准").
 6. **Reported**: someone else's words retold: a subject other than the clerk (他, 有人, 工作人员, 您 …)
    with a verb of saying earlier in the clause, or a previous clause that ends with one ("有人跟您说不归他管",
-   "您是说,他们说下班了?"). 跟您说 / 给您讲 is the clerk speaking and does not count as a report.
+   "您是说,他们说下班了?"). 跟您说 / 给您讲 is the clerk speaking and does not count as a report, nor does an
+   invitation to speak (您慢慢说, 您请讲, 你接着说): the clerk's own words follow it.
 7. **Concessive**: the clause concedes it (虽然/尽管/即使/哪怕/就算 before it: "虽然快下班了,我一定给您
    办完"), or, for a statement that is not a negative predicate, the sentence goes on to promise the
    service ("已经到点了,不过我一定给您办完", "快下班了,您放心,我一定给您办完"). A negative push-off such as
@@ -84,6 +85,9 @@ _REPORTED = re.compile(
     r"(?<![跟和给对同向])" + _REPORTER + r"[^,。!?;:]{0,5}?(?:说|讲|回答|答复|告诉|回复)"
 )
 _REPORTED_AT_END = re.compile(_REPORTED.pattern + r"(?:的是|是|的|过|了|道)?$")
+# "您慢慢说" / "您请讲" / "你接着说" invite the customer to speak: what follows is the clerk's own reply, not a
+# report of the customer's words (别着急,请坐,您慢慢说,那事跟我没关系 is a push-off).
+_INVITATION = re.compile(r"(?:您们|你们|您|你)(?:请|先|慢慢|接着|继续|尽管|放心|详细|具体|再|就)+(?:地)?(?:说|讲)")
 
 FIRST_PERSON = ("我们", "咱们", "我", "咱", "俺")
 SECOND_PERSON = ("您们", "你们", "您", "你")
@@ -163,13 +167,14 @@ def _is_reported(clean: str, clause_start: int, prefix: str) -> bool:
     verb of saying must not bring the clerk back as the speaker: in "你说什么我听不懂" the clerk says it."""
     for match in _REPORTED.finditer(prefix):
         between = prefix[match.end():]
-        if not any(word in between for word in (*FIRST_PERSON, "什么", "啥")):
+        if not _INVITATION.fullmatch(match.group()) and not any(word in between for word in (*FIRST_PERSON, "什么", "啥")):
             return True
     if clause_start == 0 or clean[clause_start - 1] in SENTENCE_BREAKS:
         return False
     previous_start, _ = _clause_bounds(clean, clause_start - 1, clause_start - 1, CLAUSE_BREAKS)
     previous = "".join(c for c in clean[previous_start : clause_start - 1] if c not in _ALL_QUOTES and not c.isspace())
-    return bool(_REPORTED_AT_END.search(previous))
+    report = _REPORTED_AT_END.search(previous)
+    return bool(report) and not _INVITATION.search(previous[report.start():])
 
 
 def _is_concessive(phrase: str, clean: str, end: int, prefix: str) -> bool:

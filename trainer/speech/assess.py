@@ -39,6 +39,15 @@ from trainer.speech.verify import Verdict, near_forbidden, verify_item
 
 STRATEGIES = ("verify", "rescue", "verify+rescue", "none")
 DEFAULT_STRATEGY = "verify+rescue"
+# The biased decode is a second full decode. After verification it runs only for an answer whose unconfirmed
+# item came within this many nats of what Whisper heard (Δ ≥ -RESCUE_GATE, see trainer.speech.verify): a
+# phrase farther than that has nothing in the audio to stand on, and every bad answer of a labelled set used to
+# pay for a second decode that never changed its verdict. None: always rescue. Calibrated on the development
+# sets only (benchmarks/rescue_gate.py): of 37 answers of voice/ + voice_human_dev/ that reached the rescue,
+# it changed two verdicts, good answers whose unconfirmed phrase sat at Δ -11.0 and -12.7 (phone band); the
+# bad answers sat at -11.0 to -32.2. 18 nats leaves 5 nats of room under the lowest rescued good answer and
+# still skips 22 of the 37 second decodes (every one below it changed nothing).
+RESCUE_GATE: float | None = 18.0
 
 
 @dataclass
@@ -81,14 +90,16 @@ def assess(
     response_delay_seconds: float | None = None,
     second_pass: bool = True,
     strategy: str = DEFAULT_STRATEGY,
+    rescue_gate: float | None = RESCUE_GATE,
 ) -> Assessment:
     """Assess one answer (see the module doc); ``second_pass=False`` stops after the unbiased decode."""
     return assess_batch([Answer(audio, rubric, response_delay_seconds)], recognizer,
-                        second_pass=second_pass, strategy=strategy)[0]
+                        second_pass=second_pass, strategy=strategy, rescue_gate=rescue_gate)[0]
 
 
 def assess_batch(
     answers: list[Answer], recognizer: Recognizer, *, second_pass: bool = True, strategy: str = DEFAULT_STRATEGY,
+    rescue_gate: float | None = RESCUE_GATE,
 ) -> list[Assessment]:
     """Assess several answers: recognised together when the engine batches (``recognize_batch``), and the
     biased re-decodes of those that still fail after verification run together too (``redecode_batch``)."""
@@ -101,7 +112,8 @@ def assess_batch(
     out, rescues = [], []
     for i, (answer, decoding) in enumerate(zip(answers, decodings, strict=True)):
         heard = decoding.transcript if decoding is not None else recognizer.transcribe(answer.audio)
-        assessment, prompt = _first_steps(answer, heard, decoding, second_pass=second_pass, strategy=strategy)
+        assessment, prompt = _first_steps(answer, heard, decoding, second_pass=second_pass, strategy=strategy,
+                                          rescue_gate=rescue_gate)
         out.append(assessment)
         if prompt:
             rescues.append((i, prompt))
@@ -119,7 +131,8 @@ def _score(text: str, heard: Transcript, answer: Answer) -> ScoreResult:
                             response_delay_seconds=answer.response_delay_seconds)
 
 
-def _first_steps(answer: Answer, heard: Transcript, decoding, *, second_pass: bool, strategy: str):
+def _first_steps(answer: Answer, heard: Transcript, decoding, *, second_pass: bool, strategy: str,
+                 rescue_gate: float | None = RESCUE_GATE):
     """Score the unbiased transcript, verify near push-offs, then (for a failing answer) the missed items.
     Returns the assessment and the prompt of the biased decode still wanted (None: none)."""
     assessment = Assessment(heard, _score(heard.text, heard, answer))
@@ -132,8 +145,22 @@ def _first_steps(answer: Answer, heard: Transcript, decoding, *, second_pass: bo
         _verify(assessment, answer, decoding)
         if assessment.result.passed:
             return assessment, None
+        gap = verification_gap(assessment)
+        if rescue_gate is not None and gap is not None and gap < -rescue_gate:
+            return assessment, None  # the missing phrase is nowhere near the audio: a biased decode cannot help
     prompt = prompt_for(answer.rubric)
     return assessment, (prompt if "rescue" in strategy and prompt else None)
+
+
+def verification_gap(assessment: Assessment) -> float | None:
+    """Δ (nats) of the item verification could not confirm, the one that left the answer failing; None when
+    verification did not run, confirmed everything it tried, or could not score a candidate."""
+    if not assessment.verdicts:
+        return None
+    last = assessment.verdicts[-1]
+    if last.accepted or last.candidate is None or last.delta == float("-inf"):
+        return None
+    return last.delta
 
 
 def _redecode(recognizer, wanted: list[tuple[Answer, object, str]]) -> list[Transcript]:

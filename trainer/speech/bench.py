@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from trainer.scoring import prompt_for, score_transcript
-from trainer.speech.assess import STRATEGIES, assess
+from trainer.speech.assess import RESCUE_GATE, STRATEGIES, assess
 from trainer.speech.audio import AudioRejected, decode_upload
 from trainer.speech.fixtures import Entry, cer, load_entries, load_manifest  # noqa: F401  (load_manifest: API)
 from trainer.speech.recognizer import Recognizer
@@ -224,6 +224,7 @@ def run_speech_bench(
     *,
     prompt_mode: str = "verify+rescue",
     timer: Callable[[], float] = time.perf_counter,
+    rescue_gate: float | None = RESCUE_GATE,
 ) -> BenchReport:
     """Recognise and score every entry of ``folder`` (see the module doc); one at a time, in manifest order."""
     if prompt_mode not in PROMPT_MODES:
@@ -242,7 +243,7 @@ def run_speech_bench(
             continue
         verified, decodes = [], 1
         if prompt_mode in STRATEGIES:
-            assessment = assess(audio, rubric, recognizer, strategy=prompt_mode)
+            assessment = assess(audio, rubric, recognizer, strategy=prompt_mode, rescue_gate=rescue_gate)
             heard, result, asr_seconds = assessment.heard, assessment.result, assessment.asr_seconds
             verified = [*assessment.verified, *(f"forbidden {p}" for p in assessment.forbidden_verified)]
             decodes = assessment.passes
