@@ -59,7 +59,7 @@ def main() -> None:
         skipped = [r for r in rows if r["gap"] is not None and r["gap"] < lowest]
         print(f"lowest Δ the rescue helped at: {lowest:.2f} nats; below it {len(skipped)} of {len(rows)} rescues "
               f"changed nothing ({sum(not r['label'] for r in skipped)} bad answers)")
-    print(f"current gate: {assessing.RESCUE_GATE} nats")
+    print(f"default gate: {assessing.RESCUE_GATE}; calibrated: {assessing.CALIBRATED_RESCUE_GATE} nats")
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
 

@@ -59,6 +59,7 @@ DEFAULTS = {
     "AUDIO_DIR": None,  # default: instance/audio
     "ASR_PROMPT": True,  # follow up an answer that misses a phrase (verification / biased decode, ASR_STRATEGY)
     "ASR_STRATEGY": None,  # verify | rescue | verify+rescue | none; default trainer.speech.assess.DEFAULT_STRATEGY
+    "ASR_RESCUE_GATE": None,  # nats (18: calibrated): skip the biased decode for phrases farther from the audio; None: never skip
     "ASR_FAKE_TRANSCRIPT": None,  # engine "fake": the text it "hears" (tests, demos without a model)
     "TTS_ENABLED": True,  # customer lines spoken by pyttsx3 when a turn has no recorded file
     "TTS_VOICE": None,  # pyttsx3 voice id; default: the first voice whose languages include cmn/zh

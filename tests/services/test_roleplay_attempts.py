@@ -226,3 +226,13 @@ def test_items_json_keeps_the_matched_alternative(app, people, session):
     third = json.loads(attempt.items_json)[2]
     assert third["hit"] and third["alternative"] == "有什么可以帮您"
     assert db.session.scalar(select(RoleplayAttempt.id)) == attempt.id
+
+
+def test_the_rescue_gate_is_a_setting_and_off_by_default(app):
+    """ASR_RESCUE_GATE reaches assess_batch (trainer.speech.assess: the gate logic's own tests are in
+    tests/unit/test_speech_verify.py); from the environment it arrives as text."""
+    with app.app_context():
+        assert recognition.rescue_gate() is None
+        app.config["ASR_RESCUE_GATE"] = "18"
+        assert recognition.rescue_gate() == 18.0
+        app.config["ASR_RESCUE_GATE"] = None

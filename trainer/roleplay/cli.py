@@ -182,7 +182,7 @@ def default_folders() -> list[Path]:
 @click.option("--fail-on-false-pass", is_flag=True, help="Exit 1 if any negative entry passes.")
 @click.option("--rescue-gate", default="default", show_default=True, metavar="NATS|none",
               help="The biased decode only for answers whose unconfirmed phrase is within NATS "
-                   "(trainer.speech.assess.RESCUE_GATE); none: for every failing answer, as before the gate.")
+                   "(ASR_RESCUE_GATE; default: the app default, off); none: for every failing answer.")
 def bench_speech(folders, engine, model, beam, prompt_mode, clips, as_json, out, transcripts, fail_on_false_pass,
                  rescue_gate):
     """Recognise and score labelled FOLDERS (manifest.json + WAVs; default: the shared voice/,

@@ -21,7 +21,13 @@ from trainer.extensions import db
 from trainer.lookup import active_by_key
 from trainer.roleplay.models import RoleplayAttempt, RoleplaySession, Scenario, ScenarioTurn
 from trainer.roleplay.services import paths, storage
-from trainer.roleplay.services.recognition import app_recognizer, rubric_for, second_pass_enabled, strategy
+from trainer.roleplay.services.recognition import (
+    app_recognizer,
+    rescue_gate,
+    rubric_for,
+    second_pass_enabled,
+    strategy,
+)
 from trainer.speech.assess import Answer, assess_batch
 from trainer.speech.audio import AudioRejected, audio_seconds, check_upload, decode_upload
 
@@ -232,7 +238,7 @@ def score_attempts(
         try:
             results = assess_batch(
                 [Answer(audio, rubric_for(attempt.turn), attempt.response_delay_seconds) for attempt, audio in answers],
-                app_recognizer(), second_pass=second_pass_enabled(), strategy=strategy(),
+                app_recognizer(), second_pass=second_pass_enabled(), strategy=strategy(), rescue_gate=rescue_gate(),
             )
             assessed = {id(attempt): result for (attempt, _), result in zip(answers, results, strict=True)}
         except Exception as exc:  # any engine failure (model missing, out of memory…): keep the answers, retry later

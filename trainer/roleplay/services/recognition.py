@@ -51,6 +51,13 @@ def second_pass_enabled() -> bool:
     return bool(current_app.config.get("ASR_PROMPT", True))
 
 
+def rescue_gate() -> float | None:
+    """``ASR_RESCUE_GATE``: skip the biased decode for an answer whose missing phrase is farther than this
+    from the audio (trainer.speech.assess.CALIBRATED_RESCUE_GATE); None: never skip."""
+    value = current_app.config.get("ASR_RESCUE_GATE")
+    return None if value in (None, "") else float(value)
+
+
 def strategy() -> str:
     """``ASR_STRATEGY``: what a failing answer's follow-up is (trainer.speech.assess.STRATEGIES)."""
     from trainer.speech.assess import DEFAULT_STRATEGY
