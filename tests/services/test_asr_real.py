@@ -49,10 +49,18 @@ def test_positive_clip_is_heard_in_simplified(whisper):
 def test_negative_clip_keeps_its_push_off_even_with_the_biasing_prompt(whisper):
     from trainer.scoring import prompt_for
 
+    from trainer.speech.assess import assess
+    from trainer.speech.verify import near_forbidden
+
     recognizer, _ = whisper
     result = recognizer.transcribe(load("d08-clean.wav"), prompt=prompt_for(COUNTER_GREET))
-    assert "不知道" in result.text
+    # The prompt never talks the push-off away. Its last syllable may come out wrong (不知等 with CTranslate2
+    # 4.8's int8 kernels on AMD EPYC, 不知道 elsewhere), which is why the production path starts from the
+    # unbiased decode and verifies near push-offs against the audio.
+    assert "不知道" in result.text or near_forbidden(result.text, "不知道")
     assert not score_transcript(result.text, COUNTER_GREET, audio_seconds=result.audio_seconds).passed
+    assessed = assess(load("d08-clean.wav"), COUNTER_GREET, recognizer)
+    assert not assessed.result.passed and "不知道" in [hit.phrase for hit in assessed.result.forbidden]
 
 
 def test_noise_without_speech_is_nothing_heard(whisper):
