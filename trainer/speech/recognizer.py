@@ -33,6 +33,12 @@ from trainer.speech.model_store import ensure_whisper_base
 # sampling fallback: a trainee must get the same score for the same recording.
 DEFAULT_BEAM_SIZE = 5
 PROMPTED_BEAM_SIZE = 5
+# One CTranslate2 thread per recognising process. On two cores, CTranslate2's own default (threads for every
+# core) ran *slower* than one thread: voice_human_dev real-time factor 0.117 → 0.078, CPU per audio second
+# 0.151 → 0.098, latency p95 1.15 → 0.67 s; voice/ 0.110 → 0.083 (same transcripts and verdicts): the threads
+# wait for each other at every layer of a small model and take the core the web process needs. Several answers
+# at once are served by batching and by one worker per core instead (docs/production.md).
+DEFAULT_CPU_THREADS = 1
 
 
 @dataclass(frozen=True)
@@ -140,7 +146,8 @@ _whisper_lock = threading.Lock()
 load_seconds: dict[tuple, float] = {}  # how long each cached model took to load, for the bench
 
 
-def load_whisper_model(path: Path, device: str = "cpu", compute_type: str = "int8", cpu_threads: int = 0):
+def load_whisper_model(path: Path, device: str = "cpu", compute_type: str = "int8",
+                       cpu_threads: int = DEFAULT_CPU_THREADS):
     """The ``WhisperModel`` for a local CTranslate2 folder, loaded once per process and configuration."""
     path = Path(path).resolve()
     if not (path / "model.bin").is_file():

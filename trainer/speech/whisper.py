@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from trainer.speech.hallucination import mostly_latin
-from trainer.speech.recognizer import DEFAULT_BEAM_SIZE, PROMPTED_BEAM_SIZE
+from trainer.speech.recognizer import DEFAULT_BEAM_SIZE, DEFAULT_CPU_THREADS, PROMPTED_BEAM_SIZE
 from trainer.speech.window import (
     DEFAULT_POLICY,
     SAMPLE_RATE,
@@ -275,7 +275,7 @@ class FasterWhisperRecognizer:
 
     engine = "faster-whisper"
 
-    def __init__(self, model_path, device: str = "cpu", compute_type: str = "int8", cpu_threads: int = 0,
+    def __init__(self, model_path, device: str = "cpu", compute_type: str = "int8", cpu_threads: int = DEFAULT_CPU_THREADS,
                  beam_size: int = DEFAULT_BEAM_SIZE, prompted_beam_size: int = PROMPTED_BEAM_SIZE,
                  policy: WindowPolicy = DEFAULT_POLICY):
         from pathlib import Path
