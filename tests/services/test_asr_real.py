@@ -48,7 +48,6 @@ def test_positive_clip_is_heard_in_simplified(whisper):
 
 def test_negative_clip_keeps_its_push_off_even_with_the_biasing_prompt(whisper):
     from trainer.scoring import prompt_for
-
     from trainer.speech.assess import assess
     from trainer.speech.verify import near_forbidden
 
