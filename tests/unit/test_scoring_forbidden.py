@@ -88,6 +88,7 @@ def test_unnegated_saying_still_counts():
         "您不清楚的话我再说一遍",
         "你们也许还不清楚",
         "您要是听不懂我慢慢讲",
+        "您好 您可能不知道 我跟您说",  # Whisper's spaces elsewhere do not cut the customer from the phrase
     ],
 )
 def test_negative_predicates_about_the_customer_do_not_count(transcript):
@@ -174,6 +175,7 @@ def test_harmless_uses_of_situational_push_offs_do_not_count(transcript):
     ("别着急,请坐,您慢慢说,那事不归我管。", ["不归我管"]),  # an invitation to speak is no report
     ("您请讲,这个我不知道。", ["不知道"]),
     ("你接着说,下班了明天再来。", ["下班了", "明天再来"]),
+    ("凭证您收好 不知道问别人去", ["不知道", "问别人"]),  # Whisper's space is a pause: 您 is not its subject
 ])
 def test_push_offs_in_the_same_sentences_still_count(transcript, phrases):
     assert situational_in(transcript) == phrases

@@ -50,7 +50,9 @@ import re
 from trainer.scoring.align import strict_occurrences
 from trainer.scoring.normalize import NormalizedText
 
-CLAUSE_BREAKS = frozenset(",.。!?;:、\n")
+# A space counts as a clause break: Whisper often marks a pause in Chinese with a space instead of a comma
+# ("你收好的 没别的就走吧": without it, 你 would read as the subject of the push-off that follows).
+CLAUSE_BREAKS = frozenset(",.。!?;:、\n \u3000")
 SENTENCE_BREAKS = frozenset(".。!?;\n")
 OPENING_QUOTES = "“‘「『《"
 CLOSING_QUOTES = "”’」』》"
