@@ -16,6 +16,19 @@ import time
 from collections.abc import Callable
 
 log = logging.getLogger(__name__)
+_made = threading.Lock()
+
+
+def per_app(app, key: str, make: Callable[[], object]):
+    """``app.extensions[key]``, made by ``make()`` on first use: one queue (or its owner) per process and app,
+    made once however many request threads ask at the same moment."""
+    found = app.extensions.get(key)
+    if found is None:
+        with _made:
+            found = app.extensions.get(key)
+            if found is None:
+                found = app.extensions[key] = make()
+    return found
 
 
 class BatchQueue:

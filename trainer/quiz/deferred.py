@@ -30,7 +30,7 @@ from datetime import timedelta
 
 from flask import Flask, current_app
 
-from trainer.batch_queue import BatchQueue
+from trainer.batch_queue import BatchQueue, per_app
 from trainer.extensions import db
 from trainer.quiz import grading, services
 from trainer.quiz.models import QuizAttempt
@@ -104,14 +104,7 @@ def mode(app: Flask) -> str:
 
 
 def grader(app: Flask) -> Grader:
-    found = app.extensions.get(EXTENSION)
-    if found is None:
-        with _lock:
-            found = app.extensions.setdefault(EXTENSION, Grader(app))
-    return found
-
-
-_lock = threading.Lock()
+    return per_app(app, EXTENSION, lambda: Grader(app))
 
 
 def submit(attempt: QuizAttempt, now) -> bool:

@@ -1,12 +1,11 @@
 """Grading submitted attempts, one or hundreds at a time, in a fixed number of statements (issue 18).
 
-Exactly once, in two conditional UPDATEs: submitting moves an attempt from ``open`` to ``grading`` (the
-request's ``services.submit``, or :func:`claim_expired` for attempts past their deadline), which closes it to
-answers; :func:`finish` moves it from ``grading`` to ``submitted`` and only the caller that made that move
-scores it. Whoever loses either race reads the stored result. Usually both moves happen in the same
-transaction; at a deadline rush the request commits the first and the process's grading queue does the
-second moments later (trainer/quiz/deferred.py), while pages show the result computed in memory from the
-same frozen keys (trainer/quiz/expiry.py).
+Exactly once: an attempt is graded only by whoever's conditional UPDATE moved it to ``submitted``. From
+``open``, in the transaction that grades it: ``services.submit`` for one attempt, :func:`claim_expired` for
+attempts past their deadline. From ``grading``: an exam submitted at a deadline rush is only closed in its
+request (``open`` → ``grading``, no answer accepted from then on) and :func:`grade_ids` claims it moments later
+from the process's grading queue (trainer/quiz/deferred.py), while pages show the result computed in memory
+from the same frozen keys (trainer/quiz/expiry.py). Whoever loses a race reads the stored result.
 
 Grading reads every item of the finished attempts in one query, scores each from the answer key frozen in
 the item, writes the credits in one executemany and the totals in another, feeds the review cards in one
@@ -36,31 +35,28 @@ GRADING = "grading"  # submitted (closed to answers), credits and results not ye
 
 
 def claim_expired(ids: list[int]) -> list[int]:
-    """Submit these attempts automatically, dated at their deadlines, if still open; the ids this call moved
-    to ``grading`` (a concurrent submit or close keeps the others)."""
+    """Submit these attempts automatically, dated at their deadlines, if still open; the ids this call moved,
+    which the caller must now :func:`grade` in the same transaction (a concurrent submit or close keeps the
+    others)."""
     if not ids:
         return []
     return list(db.session.scalars(
         update(QuizAttempt).where(QuizAttempt.id.in_(ids), QuizAttempt.status == "open")
-        .values(status=GRADING, submitted_at=QuizAttempt.deadline_at, auto_submitted=True)
+        .values(status="submitted", submitted_at=QuizAttempt.deadline_at, auto_submitted=True)
         .returning(QuizAttempt.id), execution_options={"synchronize_session": False}))
 
 
-def finish(ids: list[int]) -> list[int]:
-    """Claim these submitted attempts for scoring: the ids this call moved from ``grading`` to ``submitted``,
-    which the caller must now :func:`grade` in the same transaction."""
+def grade_ids(ids: list[int]) -> int:
+    """Claim those of ``ids`` still waiting for their grades (``grading`` → ``submitted``) and grade them;
+    how many this call graded."""
     if not ids:
-        return []
-    return list(db.session.scalars(
+        return 0
+    claimed = list(db.session.scalars(
         update(QuizAttempt).where(QuizAttempt.id.in_(ids), QuizAttempt.status == GRADING)
         .values(status="submitted").returning(QuizAttempt.id), execution_options={"synchronize_session": False}))
-
-
-def grade_ids(ids: list[int]) -> int:
-    """Finish and grade those of ``ids`` still waiting (see :func:`finish`); how many this call graded."""
-    finished = finish(ids)
-    grade(load(finished))
-    return len(finished)
+    if claimed:
+        grade(load(claimed))
+    return len(claimed)
 
 
 def waiting(limit: int, submitted_before: datetime | None = None) -> list[int]:

@@ -312,7 +312,7 @@ def submit(attempt: QuizAttempt, now: datetime, *, defer: bool = False) -> tuple
     when = attempt.deadline_at if auto else now
     result = db.session.execute(
         update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.status == "open")
-        .values(status=grading.GRADING, submitted_at=when, auto_submitted=auto),
+        .values(status=grading.GRADING if defer else "submitted", submitted_at=when, auto_submitted=auto),
         execution_options={"synchronize_session": False},
     )
     if result.rowcount != 1:
@@ -320,12 +320,12 @@ def submit(attempt: QuizAttempt, now: datetime, *, defer: bool = False) -> tuple
         if attempt.status == grading.GRADING:
             as_graded(with_questions(attempt, questions=True))
         return attempt, False
-    for name, value in {"status": grading.GRADING, "submitted_at": when, "auto_submitted": auto}.items():
+    if defer:  # closed to answers; shown with the grades the queue will write
+        as_graded(with_questions(attempt, questions=False), submitted_at=when, auto_submitted=auto)
+        return attempt, True
+    for name, value in {"status": "submitted", "submitted_at": when, "auto_submitted": auto}.items():
         set_committed_value(attempt, name, value)  # what the row now holds
-    if defer:
-        as_graded(with_questions(attempt, questions=False))
-    else:
-        grading.grade_ids([attempt.id])
+    grading.grade([attempt])
     return attempt, True
 
 
@@ -343,7 +343,9 @@ def close_expired(now: datetime, *, user: User | None = None, exam: Exam | None 
     ids = list(db.session.scalars(query.order_by(QuizAttempt.id).limit(limit)))
     closed = 0
     for start in range(0, len(ids), grading.BATCH):
-        closed += grading.grade_ids(grading.claim_expired(ids[start:start + grading.BATCH]))
+        claimed = grading.claim_expired(ids[start:start + grading.BATCH])
+        grading.grade(grading.load(claimed))
+        closed += len(claimed)
     return closed
 
 

@@ -20,11 +20,10 @@ which keeps tests deterministic.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 
-from trainer.batch_queue import BatchQueue
+from trainer.batch_queue import BatchQueue, per_app
 
 log = logging.getLogger(__name__)
 EXTENSION = "trainer.inline_recognition"
@@ -37,17 +36,8 @@ def eager(app) -> bool:
 
 def get_queue(app) -> BatchQueue:
     """The app's queue, made on first use (one per process and app)."""
-    queue = app.extensions.get(EXTENSION)
-    if queue is None:
-        with _lock:
-            queue = app.extensions.get(EXTENSION)
-            if queue is None:
-                size = int(app.config.get("RECOGNITION_BATCH_SIZE") or 8)
-                queue = app.extensions[EXTENSION] = BatchQueue(_scorer(app), size, name="recognition")
-    return queue
-
-
-_lock = threading.Lock()
+    size = int(app.config.get("RECOGNITION_BATCH_SIZE") or 8)
+    return per_app(app, EXTENSION, lambda: BatchQueue(_scorer(app), size, name="recognition"))
 
 
 def _scorer(app) -> Callable[[list[int]], None]:
