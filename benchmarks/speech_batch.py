@@ -5,7 +5,13 @@ decode, one at a time and in batches of each ``--sizes``, and prints CPU seconds
 all threads) and wall time per run; then checks that batched and single transcripts are identical (a batch must
 not change anyone's score).
 
-    .venv/bin/python benchmarks/speech_batch.py [FOLDER] [--answers 16] [--sizes 1,4,8,16]
+``--lanes N`` measures a class instead, as the web process's queue serves it: the whole assessment
+(unbiased decode, verification, biased decode) of every answer against its manifest rubric, by N threads
+that each take the next ``size`` waiting answers (trainer.batch_queue), for each of ``--sizes``; it prints
+the wall time until the last answer is assessed and checks that every verdict and transcript is the one
+the answer gets alone.
+
+    .venv/bin/python benchmarks/speech_batch.py [FOLDER] [--answers 16] [--sizes 1,4,8,16] [--lanes 2]
 """
 
 from __future__ import annotations
@@ -24,7 +30,10 @@ def main() -> None:
     parser.add_argument("folder", nargs="?", type=Path, default=REPO / "benchmarks" / "voice-holdout")
     parser.add_argument("--answers", type=int, default=16)
     parser.add_argument("--sizes", default="1,4,8,16")
+    parser.add_argument("--lanes", type=int, default=0, help="assess a class with this many threads (see above)")
     args = parser.parse_args()
+    if args.lanes:
+        return class_load(args)
 
     from trainer.roleplay.cli import instance_dir
     from trainer.speech.audio import audio_seconds, decode_upload
@@ -48,6 +57,58 @@ def main() -> None:
     first = next(iter(texts.values()))
     same = all(t == first for t in texts.values())
     print("batched and single transcripts identical" if same else "TRANSCRIPTS DIFFER BETWEEN BATCH SIZES")
+
+
+def _serve_in_lanes(answers, recognizer, lanes: int, size: int) -> dict:
+    """Assess ``answers`` as the queue does: ``lanes`` threads, each taking the next ``size`` waiting."""
+    import threading
+
+    from trainer.speech.assess import assess_batch
+
+    waiting, results, lock = list(range(len(answers))), {}, threading.Lock()
+
+    def lane():
+        while True:
+            with lock:
+                taken = waiting[:size]
+                del waiting[:size]
+            if not taken:
+                return
+            for i, assessment in zip(taken, assess_batch([answers[i] for i in taken], recognizer), strict=True):
+                results[i] = assessment
+
+    threads = [threading.Thread(target=lane) for _ in range(lanes)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def class_load(args) -> None:
+    """The ``--lanes`` mode (module doc)."""
+    from trainer.roleplay.cli import instance_dir
+    from trainer.speech.assess import Answer, assess_batch
+    from trainer.speech.audio import audio_seconds, decode_upload
+    from trainer.speech.fixtures import load_entries
+    from trainer.speech.recognizer import build_recognizer
+
+    recognizer = build_recognizer("faster-whisper", None, instance_dir() / "models", lanes=args.lanes)
+    entries = load_entries(args.folder)[: args.answers]
+    answers = [Answer(decode_upload((args.folder / e.file).read_bytes(), max_bytes=1 << 26, max_seconds=600),
+                      e.rubric) for e in entries]
+    seconds = sum(audio_seconds(a.audio) for a in answers)
+    alone = [assess_batch([a], recognizer)[0] for a in answers]  # also the warm-up
+    for size in map(int, args.sizes.split(",")):
+        cpu, wall = time.process_time(), time.perf_counter()
+        results = _serve_in_lanes(answers, recognizer, args.lanes, size)
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        same = all(results[i].result.passed == alone[i].result.passed and results[i].heard.text == alone[i].heard.text
+                   for i in range(len(answers)))
+        print(f"{args.lanes} lanes, batches of {size:>2}: wall {wall:.2f} s for {len(answers)} answers "
+              f"({seconds:.1f} s of audio), CPU {cpu:.2f} s ({cpu / seconds:.3f} per audio s); "
+              f"{'verdicts and transcripts as alone' if same else 'VERDICTS OR TRANSCRIPTS DIFFER FROM ALONE'}",
+              flush=True)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """Upload-to-feedback latency of spoken answers, through HTTP on loopback, with the real recognizer.
 
 Serves the app as the one-machine demo does (werkzeug, threaded, SQLite in a temp folder, all content imported,
-no Redis: recognition in the process's own queue, trainer.roleplay.inline) and posts clips of a labelled folder
+no Redis: recognition in the process's own queue, trainer.roleplay.inline), in a process of its own as the demo
+runs (the trainees' uploads and polls come from this one: they share the machine's cores, as a pessimistic
+stand-in for the trainees' own computers, but not the server's interpreter lock), and posts clips of a labelled folder
 to POST /api/v1/roleplay/score for their own scenario turn (the held-out set names its specs
 "<scenario>#<turn>"), each padded with silence to at least --seconds, as long as a typical answer. An answer
 still queued when the upload returns (202) is polled every --poll seconds, as the practice page does; the
@@ -48,7 +50,9 @@ def padded(path: Path, seconds: float) -> bytes:
 
 
 def serve(trainees: int):
-    """The demo app on a free loopback port with ``trainees`` accounts; returns (app, server, base, tokens)."""
+    """The demo app on a free loopback port with ``trainees`` accounts, in this process (the child of
+    :func:`start_server`); prints ``{"base", "tokens"}`` as one JSON line, serves until stdin closes, then
+    prints ``{"batches": [...]}`` (the recognition batch sizes) and exits."""
     from flask_migrate import upgrade
 
     from trainer import create_app
@@ -71,12 +75,44 @@ def serve(trainees: int):
             user.set_password("bench-pass-1")
             db.session.add(user)
         db.session.commit()
+    import logging  # after the migrations: Alembic's logging set-up disables the loggers that exist then
+
+    logging.basicConfig(level=logging.INFO, force=True,
+                        format="%(relativeCreated)8.0f ms %(threadName)s %(name)s: %(message)s")
+    logging.getLogger("trainer.roleplay.inline").disabled = False  # the recognition batches and their times
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not every upload and poll
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
     tokens = [requests.post(f"{base}/api/v1/tokens", json={"username": f"bench{n}", "password": "bench-pass-1"},
                             timeout=60).json()["token"] for n in range(trainees)]
-    return app, server, base, tokens
+    print(json.dumps({"base": base, "tokens": tokens}), flush=True)
+    sys.stdin.read()  # the parent closes it when the measurement is over
+    server.shutdown()
+    queue = app.extensions.get("trainer.inline_recognition")  # trainer.roleplay.inline.EXTENSION
+    print(json.dumps({"batches": queue.batches if queue is not None else []}), flush=True)
+
+
+def start_server(trainees: int):
+    """The server process; returns (process, base, tokens)."""
+    import subprocess
+
+    child = subprocess.Popen([sys.executable, __file__, "--serve", str(trainees)], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    for line in child.stdout:
+        if line.startswith("{"):
+            ready = json.loads(line)
+            return child, ready["base"], ready["tokens"]
+    raise SystemExit("the server process stopped before it was ready")
+
+
+def stop_server(child) -> list[int]:
+    """Stop the server process; the sizes of the recognition batches it ran."""
+    out, _ = child.communicate("", timeout=60)
+    for line in out.splitlines():
+        if line.startswith("{"):
+            return json.loads(line)["batches"]
+    return []
 
 
 def answer(base: str, token: str, folder: Path, clip: dict, seconds: float, poll: float) -> tuple[float, int, dict]:
@@ -101,12 +137,15 @@ def main() -> None:
     parser.add_argument("--trainees", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=3, help="with several trainees: simultaneous rounds")
     parser.add_argument("--poll", type=float, default=1.0, help="seconds between polls of a queued answer")
+    parser.add_argument("--serve", type=int, metavar="TRAINEES", help=argparse.SUPPRESS)  # the server process
     args = parser.parse_args()
+    if args.serve:
+        return serve(args.serve)
     folder = Path(args.folder)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     clips = [c for c in manifest["clips"] if "#" in c["spec"]]
 
-    app, server, base, tokens = serve(args.trainees)
+    server, base, tokens = start_server(args.trainees)
     answer(base, tokens[0], folder, clips[0], args.seconds, args.poll)  # warm-up: loads the model once
     results: list[tuple[float, int, dict, dict]] = []
     lock = threading.Lock()
@@ -129,15 +168,13 @@ def main() -> None:
                 t.start()
             for t in threads:
                 t.join()
-    server.shutdown()
+    batches = stop_server(server)
     latencies = sorted(r[0] for r in results)
     p95 = latencies[max(0, -(-95 * len(latencies) // 100) - 1)]
     statuses: dict[int, int] = {}
     for _, status, _, _ in results:
         statuses[status] = statuses.get(status, 0) + 1
     agreed = sum(bool(body.get("passed")) == bool(clip["passed"]) for _, _, body, clip in results)
-    queue = app.extensions.get("trainer.inline_recognition")  # trainer.roleplay.inline.EXTENSION
-    batches = queue.batches if queue is not None else []
     who = "1 trainee, one answer at a time" if args.trainees == 1 else f"{args.trainees} trainees at once × {args.rounds}"
     print(f"{len(results)} answers of ≥{args.seconds:g} s from {folder} ({who}): first replies {statuses} "
           f"(200 scored at once, 202 queued and polled every {args.poll:g} s)")

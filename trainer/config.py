@@ -53,6 +53,7 @@ DEFAULTS = {
     "ASR_MODEL": None,  # folder; default: Whisper base assembled into instance/models/
     "ASR_DEVICE": "cpu",
     "ASR_COMPUTE_TYPE": "int8",
+    "ASR_PARALLEL": 0,  # answers recognised at once per process; 0: every core without Redis, 1 with (recognition.lanes)
     "ASR_THREADS": 1,  # CTranslate2 threads per recognising process (trainer.speech.recognizer.DEFAULT_CPU_THREADS); 0: CTranslate2's default
     "AUDIO_MAX_BYTES": 2 * 1024 * 1024,
     "AUDIO_MAX_SECONDS": 60,

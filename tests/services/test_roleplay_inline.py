@@ -71,6 +71,65 @@ def test_batch_queue_takes_what_is_waiting_in_batches_and_reports_positions():
     assert q.position("a") is None and len(q) == 0
 
 
+def test_several_workers_take_the_next_batches_while_one_is_busy():
+    both, seen = threading.Barrier(2, timeout=10), []
+
+    def work(keys):
+        seen.append(list(keys))
+        if keys[0] in ("a", "c"):
+            both.wait()  # passes only if two batches run at the same time
+
+    q = BatchQueue(work, batch_size=2, name="test", workers=2)
+    assert q.capacity == 4
+    with q._cond:  # five keys waiting before either worker looks
+        events = [q.submit(k) for k in "abcde"]
+    assert all(e.wait(15) for e in events)
+    assert sorted(map(tuple, seen)) == [("a", "b"), ("c", "d"), ("e",)]
+    assert sorted(q.batches) == [1, 2, 2] and len(q) == 0 and not both.broken
+
+
+def test_positions_count_every_running_batch():
+    gate = threading.Event()
+    q = BatchQueue(lambda keys: gate.wait(10), batch_size=1, name="test", workers=2)
+    q.submit("a"), q.submit("b")
+    _until(lambda: _recognising(q, "a") and _recognising(q, "b"), "two workers never took a key each")
+    q.submit("c")
+    assert q.position("c") == {"ahead": 2, "state": "waiting", "waited_s": q.position("c")["waited_s"]}
+    gate.set()
+    _drained(q, 3)
+
+
+def test_recognition_lanes_default_to_the_cores_without_redis(app, monkeypatch):
+    monkeypatch.setattr("trainer.speech.recognizer.available_cores", lambda: 3)
+    assert recognition.lanes({"ASR_PARALLEL": 0}) == 3  # the web process recognises for everyone
+    assert recognition.lanes({"ASR_PARALLEL": 0, "REDIS_URL": "redis://x"}) == 1  # a worker per core does
+    assert recognition.lanes({"ASR_PARALLEL": 2, "REDIS_URL": "redis://x"}) == 2  # an explicit setting wins
+    app.config.update(RECOGNITION_INLINE="queue", ASR_PARALLEL=0)
+    assert inline.get_queue(app).workers == 3
+
+
+def test_an_upload_waiting_for_its_score_holds_no_database_connection(app, people, session, monkeypatch):
+    """A class's uploads wait together; if each kept its pooled connection the recognising thread could
+    not get one to store the scores, and waited for them (the pool's timeout) while they waited for it."""
+    app.config.update(RECOGNITION_INLINE="queue", RECOGNITION_WAIT_SECONDS=30, ASR_PARALLEL=1,
+                      ASR_FAKE_TRANSCRIPT="您好,请坐,请问您需要什么帮助,排队四")
+    q, pool = inline.get_queue(app), db.engine.pool
+    held, real = [], q.work
+
+    def work(keys):  # runs while the upload below waits: count the connections checked out of the pool
+        held.append(pool.checkedout())
+        real(keys)
+
+    q.work = work
+    attempt = _submit(people, session, seed=51)
+    turn = services.get_turn(session.scenario, 1)
+    pending = services.receive_upload(people["trainee_east"], session, turn, make_wav(seed=52), now=utcnow())
+    db.session.commit()
+    services.dispatch(services.get_attempt(pending.id), now=utcnow())
+    assert attempt.status == "scored" and _fresh(pending.id).status == "scored"
+    assert held == [0, 0]
+
+
 def test_a_failing_batch_does_not_stop_the_queue():
     calls = []
 
@@ -104,7 +163,7 @@ def test_answers_waiting_together_are_recognised_as_one_batch(app, people, sessi
 
 
 def test_waiting_answers_show_their_place_in_the_queue(app, people, session, client, auth):
-    app.config.update(RECOGNITION_INLINE="queue", RECOGNITION_WAIT_SECONDS=0,
+    app.config.update(RECOGNITION_INLINE="queue", RECOGNITION_WAIT_SECONDS=0, ASR_PARALLEL=1,
                       ASR_FAKE_TRANSCRIPT="您好,请坐,请问您需要什么帮助,排队三")
     auth.login("trainee_east")
     q = inline.get_queue(app)
@@ -130,7 +189,7 @@ def test_waiting_answers_show_their_place_in_the_queue(app, people, session, cli
 
 
 def test_an_upload_waits_only_while_its_answer_is_next_in_line(app):
-    app.config.update(RECOGNITION_INLINE="queue", RECOGNITION_BATCH_SIZE=1, RECOGNITION_WAIT_SECONDS=30)
+    app.config.update(RECOGNITION_INLINE="queue", RECOGNITION_BATCH_SIZE=1, RECOGNITION_WAIT_SECONDS=30, ASR_PARALLEL=1)
     q = inline.get_queue(app)
     gate = threading.Event()
     q.work = lambda keys: gate.wait(10)

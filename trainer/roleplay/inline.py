@@ -1,9 +1,9 @@
-"""The recognition queue of the one-machine default (no Redis): one thread per process, answers in batches.
+"""The recognition queue of the one-machine default (no Redis): a thread per core, answers in batches.
 
 Without ``REDIS_URL`` the web process recognises answers itself. Recognising each upload in its own request
 thread made a class's answers compete for the same two cores, one model call at a time, and the trainee saw
-only “正在上传并评分” for as long as it took. Instead, an upload is handed to this queue: a single background
-thread takes up to ``RECOGNITION_BATCH_SIZE`` waiting answers at a time, recognises them as one batch
+only “正在上传并评分” for as long as it took. Instead, an upload is handed to this queue: a background
+thread per core (``ASR_PARALLEL``) takes up to ``RECOGNITION_BATCH_SIZE`` waiting answers at a time, recognises them as one batch
 (:func:`trainer.roleplay.services.attempts.score_attempts`, which claims each with the usual conditional
 UPDATE: never scored twice) and commits. The upload waits for its answer while it is in the next batch, up to
 ``RECOGNITION_WAIT_SECONDS`` (a single trainee's answer comes back in that one request); an answer queued
@@ -35,9 +35,13 @@ def eager(app) -> bool:
 
 
 def get_queue(app) -> BatchQueue:
-    """The app's queue, made on first use (one per process and app)."""
+    """The app's queue, made on first use (one per process and app): a recognising thread per lane
+    (``ASR_PARALLEL``, default every core), each taking up to ``RECOGNITION_BATCH_SIZE`` answers."""
+    from trainer.roleplay.services.recognition import lanes
+
     size = int(app.config.get("RECOGNITION_BATCH_SIZE") or 8)
-    return per_app(app, EXTENSION, lambda: BatchQueue(_scorer(app), size, name="recognition"))
+    return per_app(app, EXTENSION, lambda: BatchQueue(_scorer(app), size, name="recognition",
+                                                      workers=lanes(app.config)))
 
 
 def _scorer(app) -> Callable[[list[int]], None]:
@@ -58,11 +62,14 @@ def score_and_commit(attempt_ids: list[int]) -> None:
     from trainer.roleplay.models import RoleplayAttempt
     from trainer.timeutil import utcnow
 
+    started = time.perf_counter()
     try:
         attempts = list(db.session.scalars(select(RoleplayAttempt).where(
             RoleplayAttempt.id.in_(attempt_ids), RoleplayAttempt.status == "pending").order_by(RoleplayAttempt.id)))
+        log.info("DEBUG select %.2f s", time.perf_counter() - started)
         services.score_attempts(attempts, now=utcnow(), **services.limits())
         db.session.commit()
+        log.info("recognised %d answers in %.2f s", len(attempts), time.perf_counter() - started)
     except Exception:
         db.session.rollback()
         log.exception("batch recognition of attempts %s failed; they stay pending", attempt_ids)
@@ -79,7 +86,7 @@ def submit_and_wait(app, attempt_id: int) -> bool:
     deadline = time.monotonic() + float(app.config.get("RECOGNITION_WAIT_SECONDS") or 0)
     while not done.wait(min(POLL_SECONDS, max(0.0, deadline - time.monotonic()))):
         where = queue.position(attempt_id)
-        if time.monotonic() >= deadline or (where is not None and where["ahead"] >= queue.batch_size):
+        if time.monotonic() >= deadline or (where is not None and where["ahead"] >= queue.capacity):
             return False
     return True
 

@@ -39,6 +39,21 @@ PROMPTED_BEAM_SIZE = 5
 # wait for each other at every layer of a small model and take the core the web process needs. Several answers
 # at once are served by batching and by one worker per core instead (docs/production.md).
 DEFAULT_CPU_THREADS = 1
+# Answers recognised at the same time in one process ("lanes"): each lane runs its share of a batch on one
+# core (CTranslate2 ``inter_threads``: concurrent calls on shared weights), so a process that recognises for a
+# whole class uses every core instead of one. ``ASR_PARALLEL`` 0 means: the available cores when the web
+# process recognises (no Redis), one when ``trainer worker`` processes (one per core) do.
+DEFAULT_LANES = 1
+
+
+def available_cores() -> int:
+    """CPUs this process may run on (its affinity, not the machine's count)."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -147,13 +162,13 @@ load_seconds: dict[tuple, float] = {}  # how long each cached model took to load
 
 
 def load_whisper_model(path: Path, device: str = "cpu", compute_type: str = "int8",
-                       cpu_threads: int = DEFAULT_CPU_THREADS):
+                       cpu_threads: int = DEFAULT_CPU_THREADS, lanes: int = DEFAULT_LANES):
     """The ``WhisperModel`` for a local CTranslate2 folder, loaded once per process and configuration."""
     path = Path(path).resolve()
     if not (path / "model.bin").is_file():
         # WhisperModel treats a string that is not a folder as a model *name* and downloads it.
         raise RecognizerError(f"no CTranslate2 Whisper model (model.bin) in {path}")
-    key = (str(path), device, compute_type, int(cpu_threads))
+    key = (str(path), device, compute_type, int(cpu_threads), int(lanes))
     model = _whisper_models.get(key)
     if model is not None:
         return model
@@ -168,6 +183,7 @@ def load_whisper_model(path: Path, device: str = "cpu", compute_type: str = "int
                 device=device,
                 compute_type=compute_type,
                 cpu_threads=int(cpu_threads),
+                num_workers=max(1, int(lanes)),  # CTranslate2 inter_threads: this many calls run at once
                 local_files_only=True,
             )
             load_seconds[key] = time.perf_counter() - started
@@ -339,7 +355,7 @@ def build_recognizer(engine: str, model: str | None, models_dir: Path, **opts) -
     """The recognizer for ``engine`` (a key of ``ENGINES``), built once per process and configuration.
 
     ``model`` is a model folder (``None``: the engine's default; for faster-whisper, Whisper base assembled
-    into ``models_dir``). ``opts`` go to the engine (faster-whisper: device, compute_type, cpu_threads,
+    into ``models_dir``). ``opts`` go to the engine (faster-whisper: device, compute_type, cpu_threads, lanes,
     beam_size). Raises ``RecognizerError`` for an unknown engine or a missing model.
     """
     try:

@@ -32,7 +32,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from trainer.speech.hallucination import mostly_latin
-from trainer.speech.recognizer import DEFAULT_BEAM_SIZE, DEFAULT_CPU_THREADS, PROMPTED_BEAM_SIZE
+from trainer.speech.recognizer import (
+    DEFAULT_BEAM_SIZE,
+    DEFAULT_CPU_THREADS,
+    DEFAULT_LANES,
+    PROMPTED_BEAM_SIZE,
+)
 from trainer.speech.window import (
     DEFAULT_POLICY,
     SAMPLE_RATE,
@@ -277,7 +282,7 @@ class FasterWhisperRecognizer:
 
     def __init__(self, model_path, device: str = "cpu", compute_type: str = "int8", cpu_threads: int = DEFAULT_CPU_THREADS,
                  beam_size: int = DEFAULT_BEAM_SIZE, prompted_beam_size: int = PROMPTED_BEAM_SIZE,
-                 policy: WindowPolicy = DEFAULT_POLICY):
+                 policy: WindowPolicy = DEFAULT_POLICY, lanes: int = DEFAULT_LANES):
         from pathlib import Path
 
         from trainer.speech.recognizer import load_whisper_model
@@ -286,7 +291,8 @@ class FasterWhisperRecognizer:
         self.model = self.model_path.name
         self.beam_size = int(beam_size)
         self.prompted_beam_size = int(prompted_beam_size)
-        self._model = load_whisper_model(self.model_path, device, compute_type, cpu_threads)
+        self.lanes = max(1, int(lanes))  # answers assessed at once (trainer.speech.assess.assess_batch)
+        self._model = load_whisper_model(self.model_path, device, compute_type, cpu_threads, self.lanes)
         self.whisper = WhisperEngine(self._model, policy)
 
     def transcribe(self, audio, *, prompt: str | None = None):

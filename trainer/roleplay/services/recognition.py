@@ -37,8 +37,21 @@ def app_recognizer() -> Recognizer:
             "device": config["ASR_DEVICE"],
             "compute_type": config["ASR_COMPUTE_TYPE"],
             "cpu_threads": int(config["ASR_THREADS"] or 0),
+            "lanes": lanes(config),
         }
     return build_recognizer(engine, config.get("ASR_MODEL") or None, models_dir(), **opts)
+
+
+def lanes(config) -> int:
+    """``ASR_PARALLEL``: answers recognised at once in this process. 0 (the default): every available core
+    when the web process recognises itself (no Redis), one where ``trainer worker`` processes do (one
+    worker per core already uses every core; more lanes each would only oversubscribe them)."""
+    from trainer.speech.recognizer import available_cores
+
+    wanted = int(config.get("ASR_PARALLEL") or 0)
+    if wanted > 0:
+        return wanted
+    return 1 if config.get("REDIS_URL") else available_cores()
 
 
 def rubric_for(turn: ScenarioTurn) -> Rubric:
