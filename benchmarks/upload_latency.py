@@ -115,8 +115,10 @@ def stop_server(child) -> list[int]:
     return []
 
 
-def answer(base: str, token: str, folder: Path, clip: dict, seconds: float, poll: float) -> tuple[float, int, dict]:
-    """Upload one clip and wait for its score as the page does: (seconds, first HTTP status, final JSON)."""
+def answer(base: str, token: str, folder: Path, clip: dict, seconds: float, poll: float,
+           hold: float) -> tuple[float, int, dict]:
+    """Upload one clip and wait for its score as the page does: (seconds, first HTTP status, final JSON).
+    Each status request asks the server to hold it up to ``hold`` seconds (``?wait=``; 0: plain polls)."""
     headers = {"Authorization": f"Bearer {token}"}
     scenario, turn = clip["spec"].split("#")
     files = {"audio": ("answer.wav", padded(folder / clip["file"], seconds), "audio/wav")}
@@ -125,8 +127,11 @@ def answer(base: str, token: str, folder: Path, clip: dict, seconds: float, poll
                              data={"scenario": scenario, "turn": turn, "response_delay": "0.8"}, timeout=300)
     body, status = response.json(), response.status_code
     while body.get("status") == "pending" and body.get("queued") and time.perf_counter() - started < 300:
-        time.sleep(poll)
-        body = requests.get(base + body["status_url"], headers=headers, timeout=60).json()
+        sent = time.perf_counter()
+        body = requests.get(base + body["status_url"], params={"wait": hold} if hold else None, headers=headers,
+                            timeout=60).json()
+        if body.get("status") == "pending":
+            time.sleep(max(0.0, poll - (time.perf_counter() - sent)))
     return time.perf_counter() - started, status, body
 
 
@@ -137,6 +142,8 @@ def main() -> None:
     parser.add_argument("--trainees", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=3, help="with several trainees: simultaneous rounds")
     parser.add_argument("--poll", type=float, default=1.0, help="seconds between polls of a queued answer")
+    parser.add_argument("--hold", type=float, default=2.0,
+                        help="seconds the server may hold a status request (?wait=, as the page asks); 0: plain polls")
     parser.add_argument("--serve", type=int, metavar="TRAINEES", help=argparse.SUPPRESS)  # the server process
     args = parser.parse_args()
     if args.serve:
@@ -146,12 +153,12 @@ def main() -> None:
     clips = [c for c in manifest["clips"] if "#" in c["spec"]]
 
     server, base, tokens = start_server(args.trainees)
-    answer(base, tokens[0], folder, clips[0], args.seconds, args.poll)  # warm-up: loads the model once
+    answer(base, tokens[0], folder, clips[0], args.seconds, args.poll, args.hold)  # warm-up: loads the model once
     results: list[tuple[float, int, dict, dict]] = []
     lock = threading.Lock()
     if args.trainees == 1:
         for clip in clips:
-            results.append((*answer(base, tokens[0], folder, clip, args.seconds, args.poll), clip))
+            results.append((*answer(base, tokens[0], folder, clip, args.seconds, args.poll, args.hold), clip))
     else:
         for round_ in range(args.rounds):
             start = threading.Barrier(args.trainees)
@@ -159,7 +166,7 @@ def main() -> None:
             def trainee(n: int, round_=round_, start=start) -> None:
                 clip = clips[(round_ * args.trainees + n) % len(clips)]
                 start.wait()
-                outcome = answer(base, tokens[n], folder, clip, args.seconds, args.poll)
+                outcome = answer(base, tokens[n], folder, clip, args.seconds, args.poll, args.hold)
                 with lock:
                     results.append((*outcome, clip))
 
@@ -177,7 +184,7 @@ def main() -> None:
     agreed = sum(bool(body.get("passed")) == bool(clip["passed"]) for _, _, body, clip in results)
     who = "1 trainee, one answer at a time" if args.trainees == 1 else f"{args.trainees} trainees at once × {args.rounds}"
     print(f"{len(results)} answers of ≥{args.seconds:g} s from {folder} ({who}): first replies {statuses} "
-          f"(200 scored at once, 202 queued and polled every {args.poll:g} s)")
+          f"(200 scored at once, 202 queued and polled every {args.poll:g} s, each poll held up to {args.hold:g} s)")
     print(f"upload → feedback: median {statistics.median(latencies):.3f} s, p95 {p95:.3f} s, max {latencies[-1]:.3f} s")
     print(f"agreement with labels: {agreed}/{len(results)}; recognition batches: {len(batches)}, "
           f"sizes {sorted(batches, reverse=True)[:12]}{'…' if len(batches) > 12 else ''}")

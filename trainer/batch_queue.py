@@ -77,6 +77,12 @@ class BatchQueue:
                 thread.start()
             return event
 
+    def wait(self, key, timeout: float) -> bool:
+        """Wait until ``key``'s batch is done, at most ``timeout`` seconds; True when done or not queued."""
+        with self._cond:
+            event = self._events.get(key)
+        return True if event is None else event.wait(timeout)
+
     def position(self, key) -> dict | None:
         """``{"ahead": n, "state": "waiting"|"recognising", "waited_s": s}`` for a queued key, else None.
         ``ahead`` counts the keys taken before this one: those being worked on and those waiting in front."""

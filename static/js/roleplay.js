@@ -163,8 +163,10 @@
   }
 
   // The upload answers 202 when its answer is still queued (workers busy, or a class answering at once on
-  // the one-machine default): ask every second until it is scored or rejected, for at most two minutes
-  // (then "重新识别" stays offered), showing how many answers are ahead and how long it has waited.
+  // the one-machine default): ask until it is scored or rejected, for at most two minutes (then "重新识别"
+  // stays offered), showing how many answers are ahead and how long it has waited. Each request may be
+  // held up to two seconds and answers the moment the score is stored (?wait=2, one-machine default);
+  // a reply that comes back sooner and still pending is followed by the next one a second after it was sent.
   function waiting(data) {
     const queue = data.queue || {};
     const waited = queue.waited_s != null ? `(已等待 ${Math.round(queue.waited_s)} 秒)` : "";
@@ -172,18 +174,26 @@
     return `识别中…${queue.waited_s >= 3 ? waited : ""}`;
   }
 
+  function pause(ms) {
+    return new Promise((resolve) => window.setTimeout(resolve, Math.max(0, ms)));
+  }
+
   async function poll(url, first) {
     const until = performance.now() + 120000;
     root.dataset.polling = "1";
     setStatus(waiting(first || {}));
+    const held = url + (url.includes("?") ? "&" : "?") + "wait=2";
     while (performance.now() < until) {
-      await new Promise((resolve) => window.setTimeout(resolve, 1000));
+      const sent = performance.now();
       let data;
       try {
-        const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
-        if (!response.ok) continue;
-        data = await response.json();
+        const response = await fetch(held, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+        if (response.ok) data = await response.json();
       } catch (error) {
+        data = undefined;
+      }
+      if (!data) {
+        await pause(1000);
         continue;
       }
       if (data.status !== "pending" || !data.queued) {
@@ -193,6 +203,7 @@
       }
       root.dataset.queueAhead = data.queue ? String(data.queue.ahead) : "";
       setStatus(waiting(data));
+      await pause(1000 - (performance.now() - sent));
     }
     delete root.dataset.polling;
     setStatus("识别服务繁忙,稍后自动评分。您可以稍后回到本页查看结果。");

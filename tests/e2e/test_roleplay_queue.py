@@ -63,7 +63,7 @@ def test_page_shows_the_place_in_the_one_machine_queue(live_server, launch_brows
 
     app = live_server.app
     app.config.update(ASR_ENGINE="fake", ASR_FAKE_TRANSCRIPT=GOOD_ANSWER, TTS_ENABLED=False,
-                      RECOGNITION_INLINE="queue", RECOGNITION_BATCH_SIZE=1, RECOGNITION_WAIT_SECONDS=30)
+                      RECOGNITION_INLINE="queue", RECOGNITION_BATCH_SIZE=1, RECOGNITION_WAIT_SECONDS=30, ASR_PARALLEL=1)
     q = inline.get_queue(app)
     gate, real = threading.Event(), q.work
     q.work = lambda keys: real(keys) if keys != ["other"] else gate.wait(30)

@@ -200,3 +200,27 @@ def test_an_upload_waits_only_while_its_answer_is_next_in_line(app):
     assert time.monotonic() - started < 5
     gate.set()
     assert inline.submit_and_wait(app, 3) is True  # next in line: the upload gets its score in one request
+
+
+def test_a_status_request_may_wait_for_the_score(app, people, session, client, auth):
+    """?wait=N holds the poll of a queued answer until it is scored (at most N s), without a connection."""
+    app.config.update(RECOGNITION_INLINE="queue", RECOGNITION_WAIT_SECONDS=0, ASR_PARALLEL=1,
+                      ASR_FAKE_TRANSCRIPT="您好,请坐,请问您需要什么帮助,排队五")
+    auth.login("trainee_east")
+    q = inline.get_queue(app)
+    gate, real = threading.Event(), q.work
+    q.work = lambda keys: (gate.wait(10), real(keys))
+    body = upload(client, make_wav(seed=61), session=session.id).get_json()
+    assert body["status"] == "pending" and body["queued"]
+
+    started = time.monotonic()
+    still = client.get(body["status_url"], query_string={"wait": 0.3}).get_json()
+    assert still["status"] == "pending" and 0.25 < time.monotonic() - started < 5  # held, then answered as it is
+
+    threading.Timer(0.5, gate.set).start()
+    started = time.monotonic()
+    done = client.get(body["status_url"], query_string={"wait": 15}).get_json()
+    assert done["status"] == "scored" and done["passed"] and time.monotonic() - started < 10
+    started = time.monotonic()
+    assert client.get(body["status_url"], query_string={"wait": 15}).get_json()["status"] == "scored"
+    assert time.monotonic() - started < 1  # not pending: never held

@@ -112,11 +112,15 @@ def roleplay_score():
 
 
 @operation("/roleplay/attempts/<int:attempt_id>", "GET", summary="一次作答的结果", tags=("roleplay",),
+           parameters=[{"name": "wait", "in": "query", "required": False,
+                        "schema": {"type": "number", "minimum": 0, "maximum": 20},
+                        "description": "仍在识别队列中时,最多等待这么多秒,评分完成即返回(无 Redis 的单机部署)"}],
            responses={"200": {"description": "作答", **ATTEMPT_RESPONSE}, "404": {"description": "不存在"}})
 def roleplay_attempt(attempt_id: int):
     attempt = services.get_attempt(attempt_id)
     if not policy.can_see_user(current_api_user(), attempt.user):
         return api_error("没有权限。", 403)
+    attempt = services.wait_for_score(attempt, request.args.get("wait", default=0.0, type=float))
     body = attempt_json(attempt)
     return jsonify(body), 200
 

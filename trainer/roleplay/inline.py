@@ -94,6 +94,12 @@ def submit_and_wait(app, attempt_id: int) -> bool:
 POLL_SECONDS = 0.1
 
 
+def wait_for(app, attempt_id: int, seconds: float) -> bool:
+    """Wait until a queued answer is done, for at most ``seconds``; True when it is (or was never queued here)."""
+    queue = app.extensions.get(EXTENSION)
+    return queue.wait(attempt_id, seconds) if queue is not None else True
+
+
 def position(app, attempt_id: int) -> dict | None:
     queue = app.extensions.get(EXTENSION)
     return queue.position(attempt_id) if queue is not None else None

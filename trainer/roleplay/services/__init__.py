@@ -98,6 +98,26 @@ def dispatch(attempt, *, now, lim=None):
     return attempt
 
 
+MAX_WAIT_SECONDS = 20.0  # a status request is held at most this long (the page asks for 2 s)
+
+
+def wait_for_score(attempt, seconds: float):
+    """Hold a status request for a pending answer in this process's recognition queue until it is scored,
+    for at most ``seconds`` (capped): the page sees the score the moment it is stored instead of at its next
+    poll, and asks less often. With Redis, or for an answer not queued here, returns at once. Reads only."""
+    from trainer.roleplay import inline
+
+    seconds = min(max(0.0, float(seconds or 0)), MAX_WAIT_SECONDS)
+    if attempt.status != "pending" or seconds <= 0:
+        return attempt
+    attempt_id, app = attempt.id, current_app._get_current_object()
+    if inline.position(app, attempt_id) is None:
+        return attempt
+    _release_connection()
+    inline.wait_for(app, attempt_id, seconds)
+    return attempt  # expired by the release: reloads what the queue committed
+
+
 def _release_connection() -> None:
     """End this unit's read-only transaction before waiting for the recognition queue, which gives its
     database connection back to the pool. A class's uploads waiting together otherwise held every pooled
