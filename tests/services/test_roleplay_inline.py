@@ -162,13 +162,20 @@ def test_answers_waiting_together_are_recognised_as_one_batch(app, people, sessi
     assert all(_fresh(i).status == "scored" and _fresh(i).tries == 1 for i in ids)
 
 
-def test_waiting_answers_show_their_place_in_the_queue(app, people, session, client, auth):
+def _held_queue(app, auth, tag: str):
+    """The app's queue (one worker, nothing waited for in the upload) whose batches wait for the returned
+    gate; the trainee is logged in."""
     app.config.update(RECOGNITION_INLINE="queue", RECOGNITION_WAIT_SECONDS=0, ASR_PARALLEL=1,
-                      ASR_FAKE_TRANSCRIPT="您好,请坐,请问您需要什么帮助,排队三")
+                      ASR_FAKE_TRANSCRIPT=f"您好,请坐,请问您需要什么帮助,{tag}")
     auth.login("trainee_east")
     q = inline.get_queue(app)
     gate, real = threading.Event(), q.work
     q.work = lambda keys: (gate.wait(10), real(keys))
+    return q, gate
+
+
+def test_waiting_answers_show_their_place_in_the_queue(app, people, session, client, auth):
+    q, gate = _held_queue(app, auth, "排队三")
     try:
         bodies = []
         for seed in (41, 42, 43):
@@ -204,12 +211,7 @@ def test_an_upload_waits_only_while_its_answer_is_next_in_line(app):
 
 def test_a_status_request_may_wait_for_the_score(app, people, session, client, auth):
     """?wait=N holds the poll of a queued answer until it is scored (at most N s), without a connection."""
-    app.config.update(RECOGNITION_INLINE="queue", RECOGNITION_WAIT_SECONDS=0, ASR_PARALLEL=1,
-                      ASR_FAKE_TRANSCRIPT="您好,请坐,请问您需要什么帮助,排队五")
-    auth.login("trainee_east")
-    q = inline.get_queue(app)
-    gate, real = threading.Event(), q.work
-    q.work = lambda keys: (gate.wait(10), real(keys))
+    q, gate = _held_queue(app, auth, "排队五")
     body = upload(client, make_wav(seed=61), session=session.id).get_json()
     assert body["status"] == "pending" and body["queued"]
 
