@@ -6,8 +6,8 @@ every decode. Here the model it loaded is used one level down (``WhisperModel.mo
 
 1. :meth:`WhisperEngine.prepare`: level normalisation, VAD, the speech chunks joined, log-mel features cut
    to a window of the answer's length (:mod:`trainer.speech.window`).
-2. :meth:`WhisperEngine.encode`: answers of the same window length encoded as one batch; the encoder output
-   of each answer is kept (a numpy array) for every later step.
+2. :meth:`WhisperEngine.encode`: answers of the same window length encoded (one by one on a CPU, as a batch
+   on a GPU); the encoder output of each answer is kept (a numpy array) for every later step.
 3. :meth:`WhisperEngine.decode`: greedy decoding of a batch (Chinese, no timestamps, the usual non-speech
    tokens suppressed), or beam search with a biasing prompt, on kept encoder outputs.
 4. :meth:`WhisperEngine.log_likelihoods`: the log-likelihood of given texts under the same encoder output
@@ -138,7 +138,7 @@ class WhisperEngine:
     # ------------------------------------------------------------ 2. encode
     def encode(self, prepared: list[Prepared]) -> list[np.ndarray | None]:
         """Encoder outputs (frames/2 × d_model, float32), one per answer, None where there is no speech.
-        Answers are grouped by window length and each group is one batch."""
+        Answers are grouped by window length, each group encoded in batches of at most ``encode_batch``."""
         import ctranslate2
 
         out: list[np.ndarray | None] = [None] * len(prepared)
@@ -146,12 +146,23 @@ class WhisperEngine:
         for i, p in enumerate(prepared):
             if p.has_speech:
                 groups.setdefault(p.frames, []).append(i)
+        step = self.encode_batch
         for indexes in groups.values():
-            batch = np.stack([prepared[i].features for i in indexes])
-            encoded = np.array(self.model.model.encode(ctranslate2.StorageView.from_array(batch)))
-            for row, i in enumerate(indexes):
-                out[i] = encoded[row]
+            for first in range(0, len(indexes), step):
+                chunk = indexes[first : first + step]
+                batch = np.stack([prepared[i].features for i in chunk])
+                encoded = np.array(self.model.model.encode(ctranslate2.StorageView.from_array(batch)))
+                for row, i in enumerate(chunk):
+                    out[i] = encoded[row]
         return out
+
+    @property
+    def encode_batch(self) -> int:
+        """Answers encoded in one call. On a CPU one at a time: stacking windows only made each dearer once
+        their activations outgrew the core's cache (10 s windows, one thread: 0.148 s per answer alone,
+        0.154 / 0.160 / 0.225 s in batches of 2 / 4 / 8; benchmarks/speech_batch.py); decoding still
+        batches, which is where batching pays. On a GPU the whole group at once."""
+        return 1 if self.model.model.device == "cpu" else 1 << 16
 
     # ------------------------------------------------------------ 3. decode
     def start_for(self, prompt: str | None) -> list[int]:
