@@ -84,3 +84,15 @@ def test_model_is_loaded_once_per_process(whisper):
     assert rec.build_recognizer("faster-whisper", None, models, cpu_threads=rec.DEFAULT_CPU_THREADS) is recognizer
     assert rec.load_seconds == loads_before
     assert sum(str(models.resolve()) in key[0] for key in rec.load_seconds) == 1
+
+
+def test_two_lanes_score_and_decode_as_one_does(whisper):
+    """A recognizer with two lanes (two CTranslate2 calls at once) splits one answer's force-scoring between
+    them: every score and transcript is the one-lane result."""
+    one, models = whisper
+    two = rec.build_recognizer("faster-whisper", None, models, cpu_threads=rec.DEFAULT_CPU_THREADS, lanes=2)
+    assert two is not one and two.whisper.lanes == 2
+    texts = lambda raw: [raw, raw + "不知道", "您好" + raw, raw.replace("您", "你"), "请坐"]  # noqa: E731
+    single, double = one.recognize_batch([load("d01-clean.wav")])[0], two.recognize_batch([load("d01-clean.wav")])[0]
+    assert single.raw == double.raw
+    assert double.log_likelihoods(texts(double.raw)) == pytest.approx(single.log_likelihoods(texts(single.raw)), abs=1e-3)

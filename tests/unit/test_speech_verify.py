@@ -90,6 +90,31 @@ def test_an_absent_phrase_costs_too_much_and_the_biased_decode_is_the_last_resor
     assert not only_verify.result.passed and only_verify.rescue is None
 
 
+@pytest.mark.parametrize("cost", [-2.5, -9.0])
+def test_a_lone_answer_with_a_spare_lane_starts_its_biased_decode_beside_the_verification(cost):
+    """Same verdict as one after the other; the biased decode runs either way, and counts only where the
+    sequential path would have run it (here: when verification rejects the phrase)."""
+    import time
+
+    def run(lanes, answers=1):
+        fake = FakeRecognizer(lambda audio, prompt: "你好,请问您需要什么帮助吗?",
+                              likelihoods=likelihoods({"你好,请坐请问您需要什么帮助吗?": cost}))
+        fake.lanes = lanes
+        return fake, assess_batch([Answer(clip(seed=n), RUBRIC) for n in range(answers)], fake)
+
+    (plain_fake, [plain]), (ahead_fake, [ahead]) = run(1), run(2)
+    assert ahead.result.passed == plain.result.passed == (cost > -4.5)
+    assert ahead.result.transcript == plain.result.transcript and ahead.verified == plain.verified
+    assert (ahead.rescue is None) == (plain.rescue is None) == (cost > -4.5)
+    deadline = time.monotonic() + 10
+    while len(ahead_fake.calls) < 2 and time.monotonic() < deadline:  # an unneeded decode may still be running
+        time.sleep(0.01)
+    assert sorted(p is None for _, p in ahead_fake.calls) == [False, True]
+    assert len(plain_fake.calls) == (1 if cost > -4.5 else 2)
+    together_fake, _ = run(2, answers=2)  # answers taken together: nothing is decoded ahead
+    assert len(together_fake.calls) == (2 if cost > -4.5 else 4)
+
+
 def test_a_phrase_nowhere_near_the_audio_skips_the_biased_decode():
     """The rescue gate (ASR_RESCUE_GATE): past it, a second decode never changed a verdict on the development
     sets."""

@@ -20,7 +20,13 @@ from trainer.scoring import Rubric
 from trainer.speech.assess import assess
 from trainer.speech.audio import AudioRejected, decode_upload
 from trainer.speech.model_store import ensure_whisper_base
-from trainer.speech.recognizer import ENGINES, RecognizerError, build_recognizer, load_seconds
+from trainer.speech.recognizer import (
+    ENGINES,
+    RecognizerError,
+    available_cores,
+    build_recognizer,
+    load_seconds,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CLI_MAX_BYTES = 64 * 1024 * 1024  # files on disk, not uploads: generous limits
@@ -52,7 +58,12 @@ def rubric_from_scenario(scenario_id: str, turn: int, root: Path | None = None) 
 
 
 def _recognizer(engine: str, model: str | None, beam: int | None):
-    opts = {"beam_size": beam} if beam and engine == "faster-whisper" else {}
+    opts = {}
+    if engine == "faster-whisper":
+        # As the one-machine web process recognises: a lane per core (TRAINER_ASR_PARALLEL overrides).
+        opts["lanes"] = int(os.environ.get("TRAINER_ASR_PARALLEL") or 0) or available_cores()
+        if beam:
+            opts["beam_size"] = beam
     try:
         return build_recognizer(engine, model, instance_dir() / "models", **opts)
     except RecognizerError as exc:

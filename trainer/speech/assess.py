@@ -104,23 +104,35 @@ def assess_batch(
     rescue_gate: float | None = RESCUE_GATE,
 ) -> list[Assessment]:
     """Assess several answers: recognised together when the engine batches (``recognize_batch``), and the
-    biased re-decodes of those that still fail after verification run together too (``redecode_batch``)."""
+    biased re-decodes of those that still fail after verification run together too (``redecode_batch``).
+
+    A lone answer on an engine with several lanes (an idle machine: nobody else's answer is being taken
+    with it) that fails its unbiased decode starts its biased decode at once, beside the verification,
+    instead of after it: the trainee waits for the longer of the two, not their sum. The result is used
+    only where the sequential path would have run it, so every verdict is the same; when verification
+    confirms the answer, that decode was spent for nothing, which an idle lane can afford."""
     if strategy not in STRATEGIES:
         raise ValueError(f"strategy must be one of {STRATEGIES}, not {strategy!r}")
     if not answers:
         return []
     batch = getattr(recognizer, "recognize_batch", None)
     decodings = batch([a.audio for a in answers]) if batch else [None] * len(answers)
-    out, rescues = [], []
+    ahead = len(answers) == 1 and int(getattr(recognizer, "lanes", 1) or 1) > 1 and "rescue" in strategy
+    out, rescues, early = [], [], {}
     for i, (answer, decoding) in enumerate(zip(answers, decodings, strict=True)):
         heard = decoding.transcript if decoding is not None else recognizer.transcribe(answer.audio)
+        start_rescue = (lambda prompt, i=i: early.setdefault(i, _rescue_ahead(recognizer, decodings[i], prompt))) \
+            if ahead and second_pass and decoding is not None else None
         assessment, prompt = _first_steps(answer, heard, decoding, second_pass=second_pass, strategy=strategy,
-                                          rescue_gate=rescue_gate)
+                                          rescue_gate=rescue_gate, start_rescue=start_rescue)
         out.append(assessment)
         if prompt:
             rescues.append((i, prompt))
     if rescues:
-        heard_again = _redecode(recognizer, [(answers[i], decodings[i], prompt) for i, prompt in rescues])
+        if all(i in early for i, _ in rescues):
+            heard_again = [early[i].result() for i, _ in rescues]
+        else:
+            heard_again = _redecode(recognizer, [(answers[i], decodings[i], prompt) for i, prompt in rescues])
         for (i, _), rescue in zip(rescues, heard_again, strict=True):
             out[i].rescue = rescue
             if not rescue.nothing_heard:
@@ -133,11 +145,26 @@ def _score(text: str, heard: Transcript, answer: Answer) -> ScoreResult:
                             response_delay_seconds=answer.response_delay_seconds)
 
 
+def _rescue_ahead(recognizer, decoding, prompt: str):
+    """The biased decode of one answer, started now in a thread of its own (a future of its transcript)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(1, thread_name_prefix="rescue-ahead")
+    future = pool.submit(lambda: _redecode(recognizer, [(None, decoding, prompt)])[0])
+    pool.shutdown(wait=False)
+    return future
+
+
 def _first_steps(answer: Answer, heard: Transcript, decoding, *, second_pass: bool, strategy: str,
-                 rescue_gate: float | None = RESCUE_GATE):
+                 rescue_gate: float | None = RESCUE_GATE, start_rescue=None):
     """Score the unbiased transcript, verify near push-offs, then (for a failing answer) the missed items.
-    Returns the assessment and the prompt of the biased decode still wanted (None: none)."""
+    Returns the assessment and the prompt of the biased decode still wanted (None: none).
+    ``start_rescue(prompt)``, when given, is called as soon as that decode may be wanted (see assess_batch)."""
     assessment = Assessment(heard, _score(heard.text, heard, answer))
+    first = assessment.result
+    if (start_rescue is not None and strategy != "none" and not (first.passed or first.forbidden or heard.nothing_heard)
+            and prompt_for(answer.rubric)):
+        start_rescue(prompt_for(answer.rubric))
     if strategy != "none" and decoding is not None and not heard.nothing_heard:
         _verify_forbidden(assessment, answer, decoding)
     result = assessment.result

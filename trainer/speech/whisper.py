@@ -104,12 +104,13 @@ class EngineTimes:
 class WhisperEngine:
     """The steps above for one loaded ``faster_whisper.WhisperModel`` (thread-safe: CTranslate2 queues calls)."""
 
-    def __init__(self, model, policy: WindowPolicy = DEFAULT_POLICY, language: str = "zh"):
+    def __init__(self, model, policy: WindowPolicy = DEFAULT_POLICY, language: str = "zh", lanes: int = 1):
         from faster_whisper.tokenizer import Tokenizer
         from faster_whisper.vad import VadOptions
 
         self.model = model
         self.policy = policy
+        self.lanes = max(1, int(lanes))  # CTranslate2 calls that may run at once (the model's inter_threads)
         self.tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language=language)
         self.start = [*self.tokenizer.sot_sequence, self.tokenizer.no_timestamps]
         t = self.tokenizer
@@ -235,12 +236,24 @@ class WhisperEngine:
         scores = [0.0] * len(texts)
         if not wanted:
             return scores
-        features = ctranslate2.StorageView.from_array(np.repeat(encoded[None], len(wanted), axis=0))
-        results = self.model.model.align(features, self.start, [token_lists[i] for i in wanted],
-                                         max(1, content_frames))
-        for i, result in zip(wanted, results, strict=True):
-            probs = np.clip(np.asarray(result.text_token_probs, dtype=np.float64), 1e-30, 1.0)
-            scores[i] = float(np.sum(np.log(probs)))
+        def align(part: list[int]) -> list:
+            features = ctranslate2.StorageView.from_array(np.repeat(encoded[None], len(part), axis=0))
+            return self.model.model.align(features, self.start, [token_lists[i] for i in part], max(1, content_frames))
+
+        # The texts are independent: split among the model's lanes, they are scored side by side (one answer's
+        # verification on an idle machine takes half the time; on a busy one the calls simply queue).
+        parts = [wanted[lane :: self.lanes] for lane in range(min(self.lanes, len(wanted)))]
+        if len(parts) > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(len(parts), thread_name_prefix="align") as pool:
+                results = list(pool.map(align, parts))
+        else:
+            results = [align(wanted)]
+        for part, part_results in zip(parts, results, strict=True):
+            for i, result in zip(part, part_results, strict=True):
+                probs = np.clip(np.asarray(result.text_token_probs, dtype=np.float64), 1e-30, 1.0)
+                scores[i] = float(np.sum(np.log(probs)))
         return scores
 
 
@@ -304,7 +317,7 @@ class FasterWhisperRecognizer:
         self.prompted_beam_size = int(prompted_beam_size)
         self.lanes = max(1, int(lanes))  # answers assessed at once (trainer.speech.assess.assess_batch)
         self._model = load_whisper_model(self.model_path, device, compute_type, cpu_threads, self.lanes)
-        self.whisper = WhisperEngine(self._model, policy)
+        self.whisper = WhisperEngine(self._model, policy, lanes=self.lanes)
 
     def transcribe(self, audio, *, prompt: str | None = None):
         decoding = self.recognize_batch([audio])[0]
