@@ -186,7 +186,10 @@ def main() -> None:
     print(f"{len(results)} answers of ≥{args.seconds:g} s from {folder} ({who}): first replies {statuses} "
           f"(200 scored at once, 202 queued and polled every {args.poll:g} s, each poll held up to {args.hold:g} s)")
     print(f"upload → feedback: median {statistics.median(latencies):.3f} s, p95 {p95:.3f} s, max {latencies[-1]:.3f} s")
-    print(f"agreement with labels: {agreed}/{len(results)}; recognition batches: {len(batches)}, "
+    # The server scores each answer by its live scenario turn, whose rubric is richer than the manifest's
+    # keyword rubric the labels were made for: compare this line between runs, not with `trainer bench speech`.
+    print(f"agreement with the manifest's labels under the live rubrics: {agreed}/{len(results)}; "
+          f"recognition batches: {len(batches)}, "
           f"sizes {sorted(batches, reverse=True)[:12]}{'…' if len(batches) > 12 else ''}")
     for _, _, body, clip in results:
         if bool(body.get("passed")) != bool(clip["passed"]):
