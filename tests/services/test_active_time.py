@@ -2,7 +2,7 @@
 module credit only with enough active time (and its evidence), quiz, exam, classroom and role-play time, reports."""
 
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -18,7 +18,7 @@ from trainer.quiz.models import ModuleCompletion
 from trainer.records import activity, activity_report, classroom, crediting, reading_clock, report, services
 from trainer.records.models import ActivityClock, ActivityDay, HoursEntry
 from trainer.roleplay.models import RoleplayAttempt, RoleplaySession, Scenario, ScenarioTurn
-from trainer.timeutil import utcnow
+from trainer.timeutil import to_local, utcnow
 
 
 @pytest.fixture
@@ -227,15 +227,23 @@ def _practice(person, scenario_key, started, answers_after):
     return scenario
 
 
+def _yesterday_morning():
+    """10:00 yesterday in Shanghai, as naive UTC: two sessions an hour apart fall on one local day whatever
+    the hour the suite runs (now − 3 h and now − 2 h straddled midnight in Shanghai between 02:00 and 03:00)."""
+    local = to_local(utcnow())
+    morning = (local - timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
+    return morning.astimezone(UTC).replace(tzinfo=None)
+
+
 def test_roleplay_time_is_the_session_span_capped_per_answer(trainee):
-    now = utcnow()
-    _practice(trainee, "counter-greeting", now - timedelta(hours=3), [50, 130])  # 130 s for 2 answers (≤ 240)
-    _practice(trainee, "counter-greeting", now - timedelta(hours=2), [3000])  # left open: 1 answer, at most 120 s
+    base = _yesterday_morning()
+    _practice(trainee, "counter-greeting", base, [50, 130])  # 130 s for 2 answers (≤ 240)
+    _practice(trainee, "counter-greeting", base + timedelta(hours=1), [3000])  # left open: 1 answer, at most 120 s
     rules = services.hours_policy()
-    totals = activity_report.person_totals(trainee, rules.year_of(now), rules)
+    totals = activity_report.person_totals(trainee, rules.year_of(base), rules)
     assert totals.by_kind == {"roleplay": 250}
     assert totals.counted_seconds == 0  # counter-greeting credits 'service', which does not count
-    [row] = activity_report.person_time(trainee, rules.year_of(now), rules)
+    [row] = activity_report.person_time(trainee, rules.year_of(base), rules)
     assert (row.kind, row.subject_key, row.seconds, row.days) == ("roleplay", "counter-greeting", 250, 1)
     assert activity_report.subject_titles([row]) == {("roleplay", "counter-greeting"): "客户来到柜台"}
 
