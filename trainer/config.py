@@ -71,7 +71,7 @@ DEFAULTS = {
     "RECOGNITION_JOB_TIMEOUT": 300,  # seconds; a job past it is killed and retried
     "RECOGNITION_BATCH_SIZE": 8,  # answers recognised together (worker or the process's own queue)
     "RECOGNITION_WAIT_SECONDS": 6.0,  # without Redis: most an upload waits for its score (if next in line) before 202
-    "RECOGNITION_INLINE": None,  # without Redis: "queue" (one recognition thread) or "eager"; default eager when TESTING
+    "RECOGNITION_INLINE": None,  # without Redis: "queue" (a recognition thread per lane) or "eager"; default eager when TESTING
     "UPLOAD_LIMIT_PER_HOUR": 120,  # role-play recordings per user per hour; 0 = no limit
     "LOG_JSON": False,  # TRAINER_LOG_JSON=1: one JSON object per log line, with the request id
     "HOURS_TARGET_MINUTES": 16 * 60,
