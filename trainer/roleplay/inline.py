@@ -3,7 +3,8 @@
 Without ``REDIS_URL`` the web process recognises answers itself. Recognising each upload in its own request
 thread made a class's answers compete for the same two cores, one model call at a time, and the trainee saw
 only “正在上传并评分” for as long as it took. Instead, an upload is handed to this queue: a background
-thread per core (``ASR_PARALLEL``) takes up to ``RECOGNITION_BATCH_SIZE`` waiting answers at a time, recognises them as one batch
+thread per core (``ASR_PARALLEL``) takes up to ``RECOGNITION_BATCH_SIZE`` waiting answers at a time,
+recognises them as one batch
 (:func:`trainer.roleplay.services.attempts.score_attempts`, which claims each with the usual conditional
 UPDATE: never scored twice) and commits. The upload waits for its answer while it is in the next batch, up to
 ``RECOGNITION_WAIT_SECONDS`` (a single trainee's answer comes back in that one request); an answer queued
@@ -66,7 +67,6 @@ def score_and_commit(attempt_ids: list[int]) -> None:
     try:
         attempts = list(db.session.scalars(select(RoleplayAttempt).where(
             RoleplayAttempt.id.in_(attempt_ids), RoleplayAttempt.status == "pending").order_by(RoleplayAttempt.id)))
-        log.info("DEBUG select %.2f s", time.perf_counter() - started)
         services.score_attempts(attempts, now=utcnow(), **services.limits())
         db.session.commit()
         log.info("recognised %d answers in %.2f s", len(attempts), time.perf_counter() - started)
