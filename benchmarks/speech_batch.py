@@ -60,28 +60,22 @@ def main() -> None:
 
 
 def _serve_in_lanes(answers, recognizer, lanes: int, size: int) -> dict:
-    """Assess ``answers`` as the queue does: ``lanes`` threads, each taking the next ``size`` waiting."""
-    import threading
-
+    """Assess ``answers`` through the web process's own queue (trainer.batch_queue): ``lanes`` worker
+    threads, each taking the next ``size`` waiting; every answer is queued before any worker looks."""
+    from trainer.batch_queue import BatchQueue
     from trainer.speech.assess import assess_batch
 
-    waiting, results, lock = list(range(len(answers))), {}, threading.Lock()
+    results: dict = {}
 
-    def lane():
-        while True:
-            with lock:
-                taken = waiting[:size]
-                del waiting[:size]
-            if not taken:
-                return
-            for i, assessment in zip(taken, assess_batch([answers[i] for i in taken], recognizer), strict=True):
-                results[i] = assessment
+    def work(taken: list[int]) -> None:
+        for i, assessment in zip(taken, assess_batch([answers[i] for i in taken], recognizer), strict=True):
+            results[i] = assessment
 
-    threads = [threading.Thread(target=lane) for _ in range(lanes)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    queue = BatchQueue(work, size, name="bench", workers=lanes)
+    with queue._cond:
+        done = [queue.submit(i) for i in range(len(answers))]
+    for event in done:
+        event.wait()
     return results
 
 

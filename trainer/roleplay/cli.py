@@ -23,8 +23,8 @@ from trainer.speech.model_store import ensure_whisper_base
 from trainer.speech.recognizer import (
     ENGINES,
     RecognizerError,
-    available_cores,
     build_recognizer,
+    lanes_for,
     load_seconds,
 )
 
@@ -61,7 +61,7 @@ def _recognizer(engine: str, model: str | None, beam: int | None):
     opts = {}
     if engine == "faster-whisper":
         # As the one-machine web process recognises: a lane per core (TRAINER_ASR_PARALLEL overrides).
-        opts["lanes"] = int(os.environ.get("TRAINER_ASR_PARALLEL") or 0) or available_cores()
+        opts["lanes"] = lanes_for(os.environ.get("TRAINER_ASR_PARALLEL"))
         if beam:
             opts["beam_size"] = beam
     try:

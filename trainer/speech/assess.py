@@ -117,20 +117,22 @@ def assess_batch(
         return []
     batch = getattr(recognizer, "recognize_batch", None)
     decodings = batch([a.audio for a in answers]) if batch else [None] * len(answers)
-    ahead = len(answers) == 1 and int(getattr(recognizer, "lanes", 1) or 1) > 1 and "rescue" in strategy
-    out, rescues, early = [], [], {}
+    lone_on_spare_lane = len(answers) == 1 and int(getattr(recognizer, "lanes", 1) or 1) > 1
+    started: list = []  # the lone answer's biased decode, when it was started ahead (a future)
+    out, rescues = [], []
     for i, (answer, decoding) in enumerate(zip(answers, decodings, strict=True)):
         heard = decoding.transcript if decoding is not None else recognizer.transcribe(answer.audio)
-        start_rescue = (lambda prompt, i=i: early.setdefault(i, _rescue_ahead(recognizer, decodings[i], prompt))) \
-            if ahead and second_pass and decoding is not None else None
+        start_rescue = None
+        if lone_on_spare_lane and decoding is not None:
+            start_rescue = lambda prompt, d=decoding: started.append(_rescue_ahead(recognizer, d, prompt))  # noqa: E731
         assessment, prompt = _first_steps(answer, heard, decoding, second_pass=second_pass, strategy=strategy,
                                           rescue_gate=rescue_gate, start_rescue=start_rescue)
         out.append(assessment)
         if prompt:
             rescues.append((i, prompt))
     if rescues:
-        if all(i in early for i, _ in rescues):
-            heard_again = [early[i].result() for i, _ in rescues]
+        if started:
+            heard_again = [started[0].result()]
         else:
             heard_again = _redecode(recognizer, [(answers[i], decodings[i], prompt) for i, prompt in rescues])
         for (i, _), rescue in zip(rescues, heard_again, strict=True):
@@ -161,14 +163,17 @@ def _first_steps(answer: Answer, heard: Transcript, decoding, *, second_pass: bo
     Returns the assessment and the prompt of the biased decode still wanted (None: none).
     ``start_rescue(prompt)``, when given, is called as soon as that decode may be wanted (see assess_batch)."""
     assessment = Assessment(heard, _score(heard.text, heard, answer))
-    first = assessment.result
-    if (start_rescue is not None and strategy != "none" and not (first.passed or first.forbidden or heard.nothing_heard)
-            and prompt_for(answer.rubric)):
-        start_rescue(prompt_for(answer.rubric))
+    prompt = prompt_for(answer.rubric) if second_pass and "rescue" in strategy else None
+
+    def failing() -> bool:
+        result = assessment.result
+        return not (result.passed or result.forbidden or heard.nothing_heard)
+
+    if start_rescue is not None and prompt and failing():
+        start_rescue(prompt)
     if strategy != "none" and decoding is not None and not heard.nothing_heard:
         _verify_forbidden(assessment, answer, decoding)
-    result = assessment.result
-    if not second_pass or strategy == "none" or result.passed or result.forbidden or heard.nothing_heard:
+    if not second_pass or strategy == "none" or not failing():
         return assessment, None
     if "verify" in strategy and decoding is not None:
         _verify(assessment, answer, decoding)
@@ -177,8 +182,7 @@ def _first_steps(answer: Answer, heard: Transcript, decoding, *, second_pass: bo
         gap = verification_gap(assessment)
         if rescue_gate is not None and gap is not None and gap < -rescue_gate:
             return assessment, None  # the missing phrase is nowhere near the audio: a biased decode cannot help
-    prompt = prompt_for(answer.rubric)
-    return assessment, (prompt if "rescue" in strategy and prompt else None)
+    return assessment, prompt or None
 
 
 def verification_gap(assessment: Assessment) -> float | None:

@@ -46,6 +46,15 @@ DEFAULT_CPU_THREADS = 1
 DEFAULT_LANES = 1
 
 
+def lanes_for(wanted: int | str | None, *, one_process_per_core: bool = False) -> int:
+    """Lanes of a recognising process: ``wanted`` when set (``ASR_PARALLEL`` > 0); otherwise every available
+    core, or one where a process per core already uses them all (``trainer worker`` beside Redis)."""
+    explicit = int(wanted or 0)
+    if explicit > 0:
+        return explicit
+    return 1 if one_process_per_core else available_cores()
+
+
 def available_cores() -> int:
     """CPUs this process may run on (its affinity, not the machine's count)."""
     import os

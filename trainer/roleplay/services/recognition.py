@@ -46,12 +46,9 @@ def lanes(config) -> int:
     """``ASR_PARALLEL``: answers recognised at once in this process. 0 (the default): every available core
     when the web process recognises itself (no Redis), one where ``trainer worker`` processes do (one
     worker per core already uses every core; more lanes each would only oversubscribe them)."""
-    from trainer.speech.recognizer import available_cores
+    from trainer.speech.recognizer import lanes_for
 
-    wanted = int(config.get("ASR_PARALLEL") or 0)
-    if wanted > 0:
-        return wanted
-    return 1 if config.get("REDIS_URL") else available_cores()
+    return lanes_for(config.get("ASR_PARALLEL"), one_process_per_core=bool(config.get("REDIS_URL")))
 
 
 def rubric_for(turn: ScenarioTurn) -> Rubric:
