@@ -110,6 +110,26 @@ def test_push_offs_aimed_at_the_customer_still_count(transcript, phrase):
     assert forbidden_in(transcript) == [phrase]
 
 
+@pytest.mark.parametrize(
+    ("transcript", "forbid", "phrase"),
+    [
+        # Whisper dropped the comma after 谢谢您: the one thanked is no subject of what follows.
+        ("谢谢您下不为例东西放这儿吧", ["下不为例"], "下不为例"),
+        ("感谢你们下不为例", ["下不为例"], "下不为例"),
+        # A push-off that names the clerk is the clerk's, whoever is named before it.
+        ("表是你们弄坏的不是我弄的", ["不是我弄的"], "不是我弄的"),
+        ("您这个事不归我管", ["不归我管"], "不归我管"),
+    ],
+)
+def test_a_customer_named_before_a_push_off_does_not_always_excuse_it(transcript, forbid, phrase):
+    rubric = Rubric(phrases=[], forbid=forbid)
+    assert [hit.phrase for hit in score_transcript(transcript, rubric).forbidden] == [phrase]
+
+
+def test_thanks_do_not_hide_a_customer_subject_that_follows():
+    assert forbidden_in("谢谢您,您可能不知道") == [] and forbidden_in("谢谢您 您要是听不懂我慢慢讲") == []
+
+
 def test_customer_subject_must_be_close():
     assert forbidden_in("您那个表格的事情我们这边不清楚") == ["不清楚"]  # nearest pronoun is 我们
     assert forbidden_in("您那个表格的事情不清楚") == ["不清楚"]  # 您 too far away to be the subject

@@ -154,6 +154,27 @@ def test_a_push_off_heard_one_syllable_off_is_confirmed_against_the_audio():
     assert verify.near_forbidden("再见,您慢走", "快走") and not verify.near_forbidden("您好,请坐", "不知道")
 
 
+@pytest.mark.parametrize(
+    ("heard", "phrase", "said"),
+    [
+        # The cheapest alignment is the shorter span 不准 (a deletion): put there, the phrase would leave the
+        # mis-heard syllable beside it (收说不准); the span as long as the phrase is the reading to test.
+        ("请您放心,具体哪天回复我收不准", "说不准", "回复我说不准"),
+        # One wrong syllable next to one that differs in tone only (逃速 for 投诉): near enough to verify.
+        ("逃速也没用,规定就是这样", "投诉也没用", "投诉也没用,规定"),
+    ],
+)
+def test_a_push_off_misheard_in_one_syllable_is_tested_in_place_of_the_whole_span(heard, phrase, said):
+    rubric = Rubric(phrases=["放心"], forbid=[phrase])
+    fake = FakeRecognizer(heard, likelihoods=lambda audio, texts: [
+        0.0 if t == heard else -0.5 if said in t else -14.0 for t in texts])
+    result = assess(clip(), rubric, fake)
+    assert verify.near_forbidden(heard, phrase)
+    assert result.forbidden_verified == [phrase] and not result.result.passed
+    innocent = FakeRecognizer(heard, likelihoods=lambda audio, texts: [0.0 if t == heard else -14.0 for t in texts])
+    assert assess(clip(), rubric, innocent).forbidden_verified == []  # the audio does not support it: no push-off
+
+
 def test_an_engine_that_cannot_force_score_falls_back_to_the_biased_decode():
     fake = FakeRecognizer(lambda audio, prompt: "您好,请坐,请问您需要什么帮助" if prompt else "你好,请问您需要什么帮助")
     result = assess(clip(), RUBRIC, fake)

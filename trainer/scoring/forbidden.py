@@ -17,7 +17,9 @@ and does **not** count when one of these holds:
 4. **About the customer**: the phrase is a negative predicate (it starts with 不 or 没, or has 不 as its
    second character: 听不懂) and the nearest personal pronoun before it in the clause, at most
    ``SUBJECT_GAP`` characters away, is second person (您, 你, 您们, 你们): "您可能不知道",
-   "如果您不知道也没关系", "您不清楚的话". A greeting (您好, 你好) is not a subject. Only negative
+   "如果您不知道也没关系", "您不清楚的话". A greeting (您好, 你好) is not a subject, nor is the one
+   thanked (谢谢您下不为例: the comma Whisper dropped does not make the customer say it); and a push-off
+   that names the clerk (不是我弄的, 不归我管) is the clerk's whoever comes before it. Only negative
    predicates get this reading: an imperative push-off aimed at the customer ("你问别人", "您明天再来",
    "你爱投诉就投诉") is exactly what the codes forbid, whoever its grammatical subject is.
 
@@ -91,6 +93,10 @@ _REPORTED_AT_END = re.compile(_REPORTED.pattern + r"(?:的是|是|的|过|了|�
 # report of the customer's words (别着急,请坐,您慢慢说,那事跟我没关系 is a push-off).
 _INVITATION = re.compile(r"(?:您们|你们|您|你)(?:请|先|慢慢|接着|继续|尽管|放心|详细|具体|再|就)+(?:地)?(?:说|讲)")
 
+# A pronoun right after a verb of thanks is its object: in "谢谢您下不为例" (Whisper often drops the comma
+# after 谢谢您) nobody but the clerk says 下不为例, so it must not read as "about the customer" (rule 4).
+_THANKED = re.compile(r"(?:谢谢|感谢|多谢|谢)$")
+
 FIRST_PERSON = ("我们", "咱们", "我", "咱", "俺")
 SECOND_PERSON = ("您们", "你们", "您", "你")
 _PRONOUN = re.compile("|".join(FIRST_PERSON + SECOND_PERSON))
@@ -122,11 +128,19 @@ def _is_negative_predicate(phrase: str) -> bool:
     return phrase[:1] in ("不", "没") or phrase[1:2] == "不"
 
 
+def _names_the_clerk(phrase: str) -> bool:
+    """A push-off with 我 in it (不是我弄的, 不归我管, 跟我没关系) disowns something for the clerk: a customer
+    named before it ("表是你们弄坏的不是我弄的", the comma dropped) does not make it about the customer."""
+    return any(pronoun in phrase for pronoun in FIRST_PERSON)
+
+
 def _nearest_pronoun(prefix: str) -> tuple[str, int] | None:
     """The last personal pronoun in ``prefix`` and how many characters follow it; greetings skipped."""
     found = None
     for match in _PRONOUN.finditer(prefix):
         if prefix[match.end() : match.end() + 1] == "好":  # 您好 / 你好 greet, they are no subject
+            continue
+        if _THANKED.search(prefix[: match.start()]):  # 谢谢您 / 感谢你们: the one thanked, no subject
             continue
         found = (match.group(), len(prefix) - match.end())
     return found
@@ -151,7 +165,7 @@ def is_exempt(phrase: str, clean: str, start: int, end: int) -> bool:
         _, sentence_end = _clause_bounds(clean, end, end, SENTENCE_BREAKS)
         if _RETRACT_AFTER.search(clean[end:sentence_end]):
             return True
-    if _is_negative_predicate(phrase):
+    if _is_negative_predicate(phrase) and not _names_the_clerk(phrase):
         nearest = _nearest_pronoun(prefix)
         if nearest and nearest[0] in SECOND_PERSON and nearest[1] <= SUBJECT_GAP:
             return True
