@@ -115,6 +115,17 @@ def stop_server(child) -> list[int]:
     return []
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds a process has used so far (Linux /proc; None elsewhere)."""
+    import os
+
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def answer(base: str, token: str, folder: Path, clip: dict, seconds: float, poll: float,
            hold: float) -> tuple[float, int, dict]:
     """Upload one clip and wait for its score as the page does: (seconds, first HTTP status, final JSON).
@@ -155,6 +166,9 @@ def main() -> None:
     server, base, tokens = start_server(args.trainees)
     answer(base, tokens[0], folder, clips[0], args.seconds, args.poll, args.hold)  # warm-up: loads the model once
     results: list[tuple[float, int, dict, dict]] = []
+    # CPU used during the measurement by the server and by this load generator (its 20 "browsers" share the
+    # server's cores here, which real trainees' computers do not).
+    server_cpu, client_cpu, wall = cpu_seconds(server.pid), time.process_time(), time.perf_counter()
     lock = threading.Lock()
     if args.trainees == 1:
         for clip in clips:
@@ -175,6 +189,8 @@ def main() -> None:
                 t.start()
             for t in threads:
                 t.join()
+    wall, client_cpu = time.perf_counter() - wall, time.process_time() - client_cpu
+    server_cpu = cpu_seconds(server.pid) - server_cpu if server_cpu is not None else None
     batches = stop_server(server)
     latencies = sorted(r[0] for r in results)
     p95 = latencies[max(0, -(-95 * len(latencies) // 100) - 1)]
@@ -186,6 +202,9 @@ def main() -> None:
     print(f"{len(results)} answers of ≥{args.seconds:g} s from {folder} ({who}): first replies {statuses} "
           f"(200 scored at once, 202 queued and polled every {args.poll:g} s, each poll held up to {args.hold:g} s)")
     print(f"upload → feedback: median {statistics.median(latencies):.3f} s, p95 {p95:.3f} s, max {latencies[-1]:.3f} s")
+    if server_cpu is not None:
+        print(f"CPU during the measurement ({wall:.1f} s): server {server_cpu:.1f} s ({server_cpu / len(results):.2f} s per answer), "
+              f"load generator {client_cpu:.1f} s")
     # The server scores each answer by its live scenario turn, whose rubric is richer than the manifest's
     # keyword rubric the labels were made for: compare this line between runs, not with `trainer bench speech`.
     print(f"agreement with the manifest's labels under the live rubrics: {agreed}/{len(results)}; "
