@@ -1,8 +1,10 @@
 """What the tuning scripts share: the repository on ``sys.path`` and the labelled folders they may tune on.
 
 Each script (verify_margin, window_floor, rescue_gate) takes FOLDER arguments, defaulting to the shared
-``voice/`` and ``voice_human_dev/``; a held-out folder is refused (trainer.speech.fixtures.development_folders):
-it is measured with ``trainer bench speech``, never tuned on.
+``voice/`` and ``voice_human_dev/``; ``--all-dev`` adds this repository's synthetic development sets
+(``voice-pushoff-dev/``: push-offs, ``voice-good-dev/``: good answers in a clerk's own words). A held-out
+folder is refused (trainer.speech.fixtures.development_folders): it is measured with ``trainer bench
+speech``, never tuned on.
 """
 
 import argparse
@@ -15,9 +17,14 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 
+REPO_DEV_SETS = (REPO / "benchmarks" / "voice-pushoff-dev", REPO / "benchmarks" / "voice-good-dev")
+
+
 def parser_for(doc: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("folders", nargs="*", type=Path)
+    parser.add_argument("--all-dev", action="store_true",
+                        help="the shared development sets and this repository's (voice-pushoff-dev, voice-good-dev)")
     return parser
 
 
@@ -28,6 +35,8 @@ def parse_with_folders(parser: argparse.ArgumentParser) -> argparse.Namespace:
     args = parser.parse_args()
     try:
         args.folders = development_folders(args.folders, SHARED)
+        if args.all_dev:
+            args.folders += [folder for folder in REPO_DEV_SETS if folder not in args.folders]
     except ValueError as exc:
         parser.error(str(exc))
     return args

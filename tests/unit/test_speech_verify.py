@@ -40,6 +40,13 @@ def test_candidates_put_the_phrase_where_it_sounds_best_in_the_engines_own_scrip
     assert all(c.phrase == "电话销售" and c.text != raw for c in made)
 
 
+def test_candidates_include_the_phrase_long_span_that_ends_where_a_late_starting_alignment_ends():
+    # 电话 aligns with 化 alone (电 "dropped", 话/化 homophones: the shorter span wins the tie); the reading to
+    # test is 电话 in place of 变化, not beside it.
+    texts = [c.text for c in verify.candidates("您可以打变化何时一下", "电话")]
+    assert "您可以打电话何时一下" in texts
+
+
 def test_candidates_keep_punctuation_and_put_a_dropped_word_next_to_its_likeliest_place():
     raw = "你好,请问您需要什么帮助吗?"  # Simplified output: the phrase stays Simplified
     texts = [c.text for c in verify.candidates(raw, "请坐")]

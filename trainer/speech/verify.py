@@ -133,6 +133,10 @@ def candidates(raw: str, phrase: str, *, wide: bool = False) -> list[Candidate]:
     if found is not None and found.end > found.start:
         substitute(found.start, found.end)
         substitute(found.start, found.start + size)  # as long as the phrase: the span may have stopped short
+        # ... or started late: ties go to the shorter span, so a mis-heard first syllable is aligned as a
+        # dropped one (化 of 变化 for 电话, 不准 of 收不准 for 说不准), and the phrase put in place of that
+        # span alone would keep the wrong syllable beside it (变电话, 收说不准), which no audio supports.
+        substitute(found.end - size, found.end)
         if wide:
             for a in (0, -1, 1):
                 for b in (0, -1, 1):
@@ -173,12 +177,7 @@ def verify_item(raw: str, base_ll: float, item, decoding, *, substitute_only: bo
     (:func:`candidates`) of the best-aligned alternative and the substitutions of the others; then, only if
     the best of them came within twice the margin without passing it, the spans near its place (``wide``).
     ``substitute_only``: only candidates that replace what was heard (for a forbidden phrase that was
-    nearly heard: inserting one anywhere would be a different question), and the spans near the aligned
-    one from the first round: the cheapest alignment of a mis-heard push-off is often a shorter span
-    (不准 of 收不准 for 说不准, 速也没用 of 逃速也没用), and putting the phrase in place of that span
-    leaves the wrong syllable beside it (收说不准), which no audio supports; the span as long as the phrase
-    is the reading to test (push-off development set: Δ -14.1 → -0.5 for 收不准, -14.8 → -0.3 for
-    逃速也没用)."""
+    nearly heard: inserting one anywhere would be a different question)."""
     label = item if isinstance(item, str) else item.id
     plain, _ = plain_with_map(raw)
     alternatives = alternatives_of(item, plain)
@@ -192,7 +191,7 @@ def verify_item(raw: str, base_ll: float, item, decoding, *, substitute_only: bo
     tried: set[str] = set()
     for round_ in (0, 1):
         if round_ == 0:
-            pool = pool_of(alternatives, substitute_only)
+            pool = pool_of(alternatives, False)
         elif best is not None and not accepts(best[0], best[1].phrase) and best[0] >= -2 * margin(best[1].phrase):
             pool = [c for c in pool_of([best[1].phrase], True) if c.text not in tried]
         else:
