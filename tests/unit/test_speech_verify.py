@@ -47,6 +47,19 @@ def test_candidates_include_the_phrase_long_span_that_ends_where_a_late_starting
     assert "您可以打电话何时一下" in texts
 
 
+@pytest.mark.parametrize(
+    ("raw", "written"),
+    [
+        ("鈴纳片是线路解修下午五点左右送电", "检修"),  # one Traditional character among Simplified ones
+        ("這次試機化解修晚上6點錢就能來定", "檢修"),  # Traditional throughout
+        ("请問", "检修"),  # as many of each: Simplified
+    ],
+)
+def test_the_phrase_takes_the_script_most_of_the_transcript_is_written_in(raw, written):
+    assert verify.in_script_of("检修", raw) == written
+    assert any(written in c.text for c in verify.candidates(raw, "检修"))
+
+
 def test_candidates_keep_punctuation_and_put_a_dropped_word_next_to_its_likeliest_place():
     raw = "你好,请问您需要什么帮助吗?"  # Simplified output: the phrase stays Simplified
     texts = [c.text for c in verify.candidates(raw, "请坐")]
