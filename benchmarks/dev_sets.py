@@ -34,9 +34,11 @@ def parse_with_folders(parser: argparse.ArgumentParser) -> argparse.Namespace:
 
     args = parser.parse_args()
     try:
-        args.folders = development_folders(args.folders, SHARED)
-        if args.all_dev:
-            args.folders += [folder for folder in REPO_DEV_SETS if folder not in args.folders]
+        chosen = development_folders(args.folders, SHARED)
+        if args.all_dev:  # the shared defaults and this repository's sets, besides any folders given
+            defaults = development_folders([], SHARED)
+            chosen += [folder for folder in (*defaults, *REPO_DEV_SETS) if folder not in chosen]
+        args.folders = chosen
     except ValueError as exc:
         parser.error(str(exc))
     return args
