@@ -138,10 +138,10 @@ def candidates(raw: str, phrase: str, *, wide: bool = False) -> list[Candidate]:
         if text != raw and text not in out:
             out[text] = Candidate(text, phrase, how)
 
-    def substitute(start: int, end: int) -> None:
+    def substitute(start: int, end: int, how: str = "substitute") -> None:
         start, end = max(0, start), min(len(plain), end)
         if end > start:
-            add(raw[: where[start]] + spoken + raw[where[end - 1] + 1 :], "substitute")
+            add(raw[: where[start]] + spoken + raw[where[end - 1] + 1 :], how)
 
     found = align(normalize(phrase), plain) if plain and size else None
     if found is not None and found.end > found.start:
@@ -150,7 +150,7 @@ def candidates(raw: str, phrase: str, *, wide: bool = False) -> list[Candidate]:
         # ... or started late: ties go to the shorter span, so a mis-heard first syllable is aligned as a
         # dropped one (化 of 变化 for 电话, 不准 of 收不准 for 说不准), and the phrase put in place of that
         # span alone would keep the wrong syllable beside it (变电话, 收说不准), which no audio supports.
-        substitute(found.end - size, found.end)
+        substitute(found.end - size, found.end, "substitute-ending")
         if wide:
             for a in (0, -1, 1):
                 for b in (0, -1, 1):
@@ -199,7 +199,7 @@ def verify_item(raw: str, base_ll: float, item, decoding, *, substitute_only: bo
     def pool_of(alts: list[str], wide: bool) -> list[Candidate]:
         # The best-aligned alternative with all its candidates; the others only in place of what was heard.
         return [c for rank, alt in enumerate(alts) for c in candidates(raw, alt, wide=wide)
-                if (rank == 0 or c.how == "substitute") and (not substitute_only or c.how == "substitute")]
+                if (rank == 0 or c.how == "substitute") and (not substitute_only or c.how.startswith("substitute"))]
 
     best: tuple[float, Candidate] | None = None
     tried: set[str] = set()
