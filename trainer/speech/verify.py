@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from trainer.scoring import normalize
 from trainer.scoring.align import align, tolerance
@@ -90,6 +91,9 @@ def _characters_changed(text: str, convert) -> int:
     return sum(a != b for a, b in zip(text, converted, strict=True))
 
 
+# Asked once per candidate set (every wording, every round) of the same transcript: two whole-text conversions
+# each time otherwise.
+@lru_cache(maxsize=256)
 def is_traditional(text: str) -> bool:
     """Whether the engine wrote ``text`` mostly in Traditional characters: more of them change when it is
     converted to Simplified than when it is converted to Traditional. Whisper base mixes the scripts within
