@@ -78,6 +78,18 @@ def test_one_encoder_output_serves_the_decode_verification_and_rescue(whisper):
     assert not decoding.redecode("您好，请坐。").nothing_heard
 
 
+def test_the_model_continues_a_forced_start_with_the_rest_of_the_answer(whisper):
+    """Verification's continued candidates: the words after a phrase put into the transcript are the model's
+    own, on the same encoder output; prefixes of different lengths decode in one batch as they do alone."""
+    recognizer, _ = whisper
+    decoding = recognizer.recognize_batch([load("d01-clean.wav")])[0]  # 您好,请坐,请问您需要什么帮助吗?
+    after_seat, after_greeting = map(rec.to_simplified, decoding.continuations(["您好,请坐,", "您好,"]))
+    assert "需要" in after_seat and "帮助" in after_seat and "请坐" not in after_seat
+    assert "需要" in after_greeting
+    alone = recognizer.whisper.continue_texts(decoding.encoded, decoding.prepared.speech_seconds, ["您好,"])
+    assert rec.to_simplified(alone[0]) == after_greeting
+
+
 def test_model_is_loaded_once_per_process(whisper):
     recognizer, models = whisper
     loads_before = dict(rec.load_seconds)  # other tests in this process may have loaded other folders

@@ -216,3 +216,39 @@ def test_answers_assessed_together_are_recognised_in_one_batch():
     with pytest.raises(ValueError, match="strategy"):
         assess_batch(answers, fake, strategy="guess")
     assert assess_batch([], fake) == []
+
+
+def test_continued_candidates_put_the_phrase_in_and_leave_the_rest_to_the_model():
+    # 排队去后面 heard 排队气候面: 气 took 后 along into 气候, so the phrase in place of 气 alone leaves 候面 behind.
+    raw = "人这么多排队气候面等着"
+    asked = []
+
+    def continuations(prefixes):
+        asked.extend(prefixes)
+        return ["后面等着"] * len(prefixes)
+
+    made = verify.continued_candidates(raw, "排队去", continuations)
+    assert made[0].text == "人这么多排队去后面等着" and {c.how for c in made} == {"substitute-continued"}
+    # 排队去 aligns with 排队 (去 "dropped": ties go to the shorter span), so the phrase-long span ending there
+    # (多排队) is the other place tried, as for the plain substitution.
+    assert asked == ["人这么多排队去", "人这么排队去"]
+    assert "人这么多排队去候面等着" in [c.text for c in verify.candidates(raw, "排队去")]  # the plain substitution
+    assert verify.continued_candidates(raw, "排队去", lambda prefixes: None) == []  # the engine cannot continue
+    assert verify.continued_candidates(raw, "排队气", lambda prefixes: ["候面等着"]) == []  # the free text itself
+
+
+def test_a_push_off_whose_wrong_syllable_took_its_neighbour_along_is_confirmed_with_the_rest_redecoded():
+    heard, said = "人这么多,排队气候面等着", "人这么多,排队去后面等着"
+    rubric = Rubric(phrases=["请稍候"], forbid=["排队去"])
+    scores = {heard: 0.0, said: -1.0}  # 排队去候面 (the plain substitution) scores -100: nothing says 候面
+
+    def fake(continuations):
+        return FakeRecognizer(heard, likelihoods=lambda audio, texts: [scores.get(t, -100.0) for t in texts],
+                              continuations=continuations)
+
+    confirmed = assess(clip(), rubric, fake(lambda audio, prefix: "后面等着"))
+    assert confirmed.forbidden_verified == ["排队去"] and [f.phrase for f in confirmed.result.forbidden] == ["排队去"]
+    assert assess(clip(), rubric, fake(None)).forbidden_verified == []  # without the continuation: missed
+    # Only a push-off is verified this way; the rest the model says must still be likely.
+    unlikely = assess(clip(), rubric, fake(lambda audio, prefix: "候面等着"))
+    assert unlikely.forbidden_verified == []

@@ -17,8 +17,9 @@
    phrase from either counts. ``DEFAULT_STRATEGY`` is the one measured best (README, "Measured figures").
 
 Push-offs are verified too, for every answer: a forbidden phrase the free transcript *nearly* has (one syllable
-off: 我不知的, 下班问) is force-scored in place of what was heard and counts when it is as likely
-(:func:`trainer.speech.verify.near_forbidden`); the trimmed window mis-hears the last syllable of a clip more
+off: 我不知的, 下班问) is force-scored in place of what was heard, and with the rest of the answer decoded
+again after it (排队去 heard 排队气候面: the wrong syllable took its neighbour along), and counts when it is as
+likely (:func:`trainer.speech.verify.near_forbidden`); the trimmed window mis-hears the last syllable of a clip more
 often than a 30-second one did, and a push-off must never slip through that way.
 
 Engines without a kept encoder output (vosk, a recognizer with only ``transcribe``) get ``rescue`` through a
@@ -234,7 +235,7 @@ def _verify_forbidden(assessment: Assessment, answer: Answer, decoding) -> None:
     base = decoding.log_likelihoods([raw])
     if base is not None:
         for phrase in near:
-            verdict = verify_item(raw, base[0], phrase, decoding, substitute_only=True)
+            verdict = verify_item(raw, base[0], phrase, decoding, substitute_only=True, continued=True)
             if verdict.accepted:
                 confirmed = _score(to_simplified(verdict.candidate.text), assessment.heard, answer)
                 if any(hit.phrase == phrase for hit in confirmed.forbidden):

@@ -105,13 +105,16 @@ class Recognizer(Protocol):
 @runtime_checkable
 class Decoding(Protocol):
     """One answer recognised by an engine that keeps its encoder output (faster-whisper): the unbiased
-    ``transcript``, ``raw`` (the engine's own text), and the two follow-ups that reuse the encoder output.
-    ``log_likelihoods`` returns None when the engine cannot force-score (no speech)."""
+    ``transcript``, ``raw`` (the engine's own text), and the follow-ups that reuse the encoder output.
+    ``log_likelihoods`` returns None when the engine cannot force-score (no speech), ``continuations`` (what
+    the engine says follows each forced start of the transcript) None when it cannot decode them."""
 
     transcript: Transcript
     raw: str
 
     def log_likelihoods(self, texts: list[str]) -> list[float] | None: ...
+
+    def continuations(self, prefixes: list[str]) -> list[str] | None: ...
 
     def redecode(self, prompt: str) -> Transcript: ...
 
@@ -266,7 +269,8 @@ class FakeRecognizer:
     ``responses`` is a string (every call), a mapping from :func:`audio_fingerprint` to text (key ``"*"``
     is the default; an unknown recording is "nothing heard"), or a callable ``(audio, prompt) -> str``.
     ``likelihoods``, when given, is a callable ``(audio, texts) -> [float, …]`` that stands in for Whisper's
-    force-scoring, so phrase verification can be tested; without it the fake cannot verify.
+    force-scoring, so phrase verification can be tested; without it the fake cannot verify. ``continuations``,
+    a callable ``(audio, prefix) -> str``, stands in for Whisper's continuation of a forced prefix.
     ``calls`` records ``(fingerprint, prompt)`` for assertions, ``batches`` the size of every
     :meth:`recognize_batch` and ``rebatches`` of every :meth:`redecode_batch`.
     """
@@ -274,10 +278,12 @@ class FakeRecognizer:
     engine = "fake"
 
     def __init__(self, responses: str | Mapping[str, str] | Callable[..., str] = "", model: str = "fake",
-                 likelihoods: Callable[..., list[float]] | None = None):
+                 likelihoods: Callable[..., list[float]] | None = None,
+                 continuations: Callable[..., str | None] | None = None):
         self.responses = responses
         self.model = model
         self.likelihoods = likelihoods
+        self.continuations = continuations
         self.calls: list[tuple[str, str | None]] = []
         self.batches: list[int] = []
         self.rebatches: list[int] = []
@@ -323,6 +329,11 @@ class FakeDecoding:
         if self.recognizer.likelihoods is None or self.transcript.nothing_heard:
             return None
         return list(self.recognizer.likelihoods(self.audio, texts))
+
+    def continuations(self, prefixes: list[str]) -> list[str] | None:
+        if self.recognizer.continuations is None or self.transcript.nothing_heard:
+            return None
+        return [self.recognizer.continuations(self.audio, prefix) for prefix in prefixes]
 
     def redecode(self, prompt: str) -> Transcript:
         return self.recognizer.transcribe(self.audio, prompt=prompt)

@@ -169,6 +169,28 @@ def candidates(raw: str, phrase: str, *, wide: bool = False) -> list[Candidate]:
     return list(out.values())
 
 
+def continued_candidates(raw: str, phrase: str, continuations) -> list[Candidate]:
+    """Transcripts that keep ``raw`` up to the span that sounds most like ``phrase``, put the phrase there and
+    let the model say the rest (``continuations(prefixes)``: the words the audio supports after each, or
+    None when the engine cannot decode them). A mis-heard syllable often pulls its neighbour into a word of
+    its own (排队去后面 heard 排队气候面), and the phrase put in place of the syllable alone leaves that wrong
+    neighbour behind (排队去候面), which the audio does not support either. The span is taken where the
+    alignment starts and, as long as the phrase, where it ends (:func:`candidates`, substitute-ending)."""
+    plain, where = plain_with_map(raw)
+    size = len(normalize(phrase))
+    found = align(normalize(phrase), plain) if plain and size else None
+    if found is None or found.end <= found.start:
+        return []
+    spoken = in_script_of(phrase, raw)
+    prefixes = [raw[: where[start]] + spoken for start in dict.fromkeys((found.start, max(0, found.end - size)))]
+    rests = continuations(prefixes)
+    out: dict[str, Candidate] = {}
+    for prefix, rest in zip(prefixes, rests or [], strict=False):
+        if (text := prefix + rest) != raw:
+            out.setdefault(text, Candidate(text, phrase, "substitute-continued"))
+    return list(out.values())
+
+
 def alternatives_of(item, plain: str) -> list[str]:
     """What to verify for a missed rubric item: the ``MAX_WORDINGS`` alternatives of a standard phrase, or
     wordings of an intent, that align best with what was heard (an intent's patterns are not texts)."""
@@ -189,21 +211,27 @@ def near_forbidden(raw: str, phrase: str) -> bool:
     return found is not None and found.cost <= FORBIDDEN_NEAR
 
 
-def verify_item(raw: str, base_ll: float, item, decoding, *, substitute_only: bool = False) -> Verdict:
+def verify_item(raw: str, base_ll: float, item, decoding, *, substitute_only: bool = False,
+                continued: bool = False) -> Verdict:
     """Force-score the candidates of ``item``'s best-aligned alternatives and keep the best, in two rounds so
     that an answer pays for few (each candidate costs about a decoder pass): first the main candidates
     (:func:`candidates`) of the best-aligned alternative and the substitutions of the others; then, only if
     the best of them came within twice the margin without passing it, the spans near its place (``wide``).
     ``substitute_only``: only candidates that replace what was heard (for a forbidden phrase that was
-    nearly heard: inserting one anywhere would be a different question)."""
+    nearly heard: inserting one anywhere would be a different question). ``continued``: the best-aligned
+    alternative is also tried with the rest of the answer left to the model (:func:`continued_candidates`),
+    where the decoding can continue a text."""
     label = item if isinstance(item, str) else item.id
     plain, _ = plain_with_map(raw)
     alternatives = alternatives_of(item, plain)
 
     def pool_of(alts: list[str], wide: bool) -> list[Candidate]:
         # The best-aligned alternative with all its candidates; the others only in place of what was heard.
-        return [c for rank, alt in enumerate(alts) for c in candidates(raw, alt, wide=wide)
+        pool = [c for rank, alt in enumerate(alts) for c in candidates(raw, alt, wide=wide)
                 if (rank == 0 or c.how == "substitute") and (not substitute_only or c.how.startswith("substitute"))]
+        if continued and not wide and alts:
+            pool += continued_candidates(raw, alts[0], decoding.continuations)
+        return pool
 
     best: tuple[float, Candidate] | None = None
     tried: set[str] = set()
