@@ -202,8 +202,8 @@ class WhisperEngine:
         starts = [self.start_for(p) for p in prompts]
         if len({len(start) for start in starts}) > 1:
             raise ValueError("prompts of one batch must give start sequences of one length")
-        new_tokens = max(min(MAX_NEW_TOKENS, MIN_NEW_TOKENS + math.ceil(TOKENS_PER_SECOND * s)) for s in seconds)
-        suppress = self.suppress + self.latin_tokens() if suppress_latin else self.suppress
+        new_tokens = max(map(token_budget, seconds))
+        suppress = self.suppressed(suppress_latin)
         results = self.model.model.generate(
             ctranslate2.StorageView.from_array(np.stack(encoded)), starts,
             beam_size=beam_size, return_scores=True, return_no_speech_prob=True, suppress_blank=True,
@@ -229,13 +229,13 @@ class WhisperEngine:
         if not prefixes:
             return []
         forced = [self.tokenizer.encode(prefix) for prefix in prefixes]
-        new_tokens = min(MAX_NEW_TOKENS, MIN_NEW_TOKENS + math.ceil(TOKENS_PER_SECOND * seconds))
+        new_tokens = token_budget(seconds)
         results = self.model.model.generate(
             ctranslate2.StorageView.from_array(np.repeat(encoded[None], len(prefixes), axis=0)),
             [self.start + tokens for tokens in forced], beam_size=1,
             # An end straight after the prefix must stay possible (the phrase may be the answer's last words),
             # so no blank suppression at this first step.
-            suppress_blank=False, suppress_tokens=self.suppress + self.latin_tokens() if suppress_latin else self.suppress,
+            suppress_blank=False, suppress_tokens=self.suppressed(suppress_latin),
             max_length=len(self.start) + max(map(len, forced)) + new_tokens,
         )
         rests = []
@@ -256,6 +256,10 @@ class WhisperEngine:
             for i, d in zip(again, redone, strict=True):
                 first[i] = d
         return first
+
+    def suppressed(self, latin: bool) -> list[int]:
+        """The tokens no decode may produce: the non-speech ones, and with ``latin`` every Latin spelling."""
+        return self.suppress + self.latin_tokens() if latin else self.suppress
 
     def latin_tokens(self) -> list[int]:
         """Every text token whose spelling has a Latin letter (built once: ~50k decodes)."""
@@ -300,6 +304,11 @@ class WhisperEngine:
                 probs = np.clip(np.asarray(result.text_token_probs, dtype=np.float64), 1e-30, 1.0)
                 scores[i] = float(np.sum(np.log(probs)))
         return scores
+
+
+def token_budget(speech_seconds: float) -> int:
+    """The most tokens a decode of this much speech may write (see ``TOKENS_PER_SECOND``)."""
+    return min(MAX_NEW_TOKENS, MIN_NEW_TOKENS + math.ceil(TOKENS_PER_SECOND * speech_seconds))
 
 
 def timed(fn, *args, **kwargs):
