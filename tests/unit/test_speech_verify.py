@@ -252,3 +252,15 @@ def test_a_push_off_whose_wrong_syllable_took_its_neighbour_along_is_confirmed_w
     # Only a push-off is verified this way; the rest the model says must still be likely.
     unlikely = assess(clip(), rubric, fake(lambda audio, prefix: "候面等着"))
     assert unlikely.forbidden_verified == []
+
+
+def test_every_wording_is_tried_in_place_of_the_phrase_long_span_where_the_alignment_ends():
+    # 检修 heard 解修: 检 "dropped" and 修 aligned alone, tied with 抢修 (listed first). Only 检修 in place of 解修
+    # is the reading the audio supports; it must be tried although 抢修 is the wording ranked first.
+    heard, said = "您那片是线路解修,下午五点送电", "您那片是线路检修,下午五点送电"
+    rubric = Rubric(phrases=["抢修|检修"])
+    fake = FakeRecognizer(heard, likelihoods=lambda audio, texts: [
+        0.0 if t == heard else -1.4 if t == said else -12.0 for t in texts])
+    result = assess(clip(), rubric, fake, strategy="verify")
+    assert result.result.passed and result.verdicts[0].candidate.text == said
+    assert result.verdicts[0].candidate.how == "substitute-ending"

@@ -49,6 +49,11 @@ MAX_WORDINGS = 3  # an item is verified through its best-aligned alternatives (o
 # mis-heard syllable. 1.0 left out a wrong syllable whose neighbour differed in tone only (投诉也没用 heard
 # 逃速也没用: 1.05) on the push-off development set (benchmarks/voice-pushoff-dev/).
 FORBIDDEN_NEAR = 1.2
+# The candidates every alternative of an item gets (the best-aligned one gets all): the phrase in place of the
+# span that sounds like it, and of the phrase-long span ending where that span ends. The second matters when the
+# alignment started late: 检修 heard 解修 aligns with 修 alone, tied with 抢修 of 抢修|检修, and only 检修 in place
+# of 解修 is the reading the audio supports.
+IN_PLACE = ("substitute", "substitute-ending")
 _CLAUSE_PUNCT = set(",，。.!！?？;；:：、")  # closing marks: a phrase put "at the end" goes before them
 
 
@@ -215,8 +220,9 @@ def verify_item(raw: str, base_ll: float, item, decoding, *, substitute_only: bo
                 continued: bool = False) -> Verdict:
     """Force-score the candidates of ``item``'s best-aligned alternatives and keep the best, in two rounds so
     that an answer pays for few (each candidate costs about a decoder pass): first the main candidates
-    (:func:`candidates`) of the best-aligned alternative and the substitutions of the others; then, only if
-    the best of them came within twice the margin without passing it, the spans near its place (``wide``).
+    (:func:`candidates`) of the best-aligned alternative and the in-place ones (``IN_PLACE``) of the others;
+    then, only if the best of them came within twice the margin without passing it, the spans near its place
+    (``wide``).
     ``substitute_only``: only candidates that replace what was heard (for a forbidden phrase that was
     nearly heard: inserting one anywhere would be a different question). ``continued``: the best-aligned
     alternative is also tried with the rest of the answer left to the model (:func:`continued_candidates`),
@@ -228,7 +234,7 @@ def verify_item(raw: str, base_ll: float, item, decoding, *, substitute_only: bo
     def pool_of(alts: list[str], wide: bool) -> list[Candidate]:
         # The best-aligned alternative with all its candidates; the others only in place of what was heard.
         pool = [c for rank, alt in enumerate(alts) for c in candidates(raw, alt, wide=wide)
-                if (rank == 0 or c.how == "substitute") and (not substitute_only or c.how.startswith("substitute"))]
+                if (rank == 0 or c.how in IN_PLACE) and (not substitute_only or c.how.startswith("substitute"))]
         if continued and not wide and alts:
             pool += continued_candidates(raw, alts[0], decoding.continuations)
         return pool
