@@ -279,7 +279,7 @@ class FakeRecognizer:
 
     def __init__(self, responses: str | Mapping[str, str] | Callable[..., str] = "", model: str = "fake",
                  likelihoods: Callable[..., list[float]] | None = None,
-                 continuations: Callable[..., str | None] | None = None):
+                 continuations: Callable[..., str] | None = None):
         self.responses = responses
         self.model = model
         self.likelihoods = likelihoods

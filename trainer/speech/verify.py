@@ -28,9 +28,10 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from trainer.scoring import normalize
-from trainer.scoring.align import align, tolerance
+from trainer.scoring.align import Alignment, align, tolerance
 from trainer.scoring.result import split_alternatives
 
 # Δ must be at least -(MARGIN_BASE + MARGIN_PER_CHAR × characters of the phrase), in nats. Calibrated on
@@ -132,15 +133,35 @@ def plain_with_map(raw: str) -> tuple[str, list[int]]:
     return "".join(plain), where
 
 
+class Placement(NamedTuple):
+    """Where ``phrase`` sounds most like a part of ``raw``: ``raw`` normalised with its map back
+    (:func:`plain_with_map`), the phrase as the engine would write it there (:func:`in_script_of`), its
+    length in normalised characters, and the aligned span of ``plain`` (None when nothing aligns)."""
+
+    plain: str
+    where: list[int]
+    spoken: str
+    size: int
+    found: Alignment | None
+
+
+def placement(raw: str, phrase: str) -> Placement:
+    """The :class:`Placement` of ``phrase`` in ``raw``, which every candidate of it starts from."""
+    plain, where = plain_with_map(raw)
+    size = len(normalize(phrase))
+    found = align(normalize(phrase), plain) if plain and size else None
+    if found is not None and found.end <= found.start:
+        found = None
+    return Placement(plain, where, in_script_of(phrase, raw), size, found)
+
+
 def candidates(raw: str, phrase: str, *, wide: bool = False) -> list[Candidate]:
     """Transcripts with ``phrase`` (one alternative, Simplified) put into ``raw``, most plausible first: in
     place of the span of ``raw`` that sounds most like it (and of the span as long as the phrase starting
     there), inserted right before or after that span, at the start and at the end. ``wide`` adds the spans near the aligned one (either edge moved by one character,
     or as long as the phrase: the alignment may stop short where the words around it sound alike, matching
     only 难意 of 难意宠不上 for 难易程度). Duplicates and ``raw`` itself are dropped."""
-    spoken = in_script_of(phrase, raw)
-    plain, where = plain_with_map(raw)
-    size = len(normalize(phrase))
+    plain, where, spoken, size, found = placement(raw, phrase)
     out: dict[str, Candidate] = {}
 
     def add(text: str, how: str) -> None:
@@ -152,8 +173,7 @@ def candidates(raw: str, phrase: str, *, wide: bool = False) -> list[Candidate]:
         if end > start:
             add(raw[: where[start]] + spoken + raw[where[end - 1] + 1 :], how)
 
-    found = align(normalize(phrase), plain) if plain and size else None
-    if found is not None and found.end > found.start:
+    if found is not None:
         substitute(found.start, found.end)
         substitute(found.start, found.start + size)  # as long as the phrase: the span may have stopped short
         # ... or started late: ties go to the shorter span, so a mis-heard first syllable is aligned as a
@@ -181,12 +201,9 @@ def continued_candidates(raw: str, phrase: str, continuations) -> list[Candidate
     its own (排队去后面 heard 排队气候面), and the phrase put in place of the syllable alone leaves that wrong
     neighbour behind (排队去候面), which the audio does not support either. The span is taken where the
     alignment starts and, as long as the phrase, where it ends (:func:`candidates`, substitute-ending)."""
-    plain, where = plain_with_map(raw)
-    size = len(normalize(phrase))
-    found = align(normalize(phrase), plain) if plain and size else None
-    if found is None or found.end <= found.start:
+    _, where, spoken, size, found = placement(raw, phrase)
+    if found is None:
         return []
-    spoken = in_script_of(phrase, raw)
     prefixes = [raw[: where[start]] + spoken for start in dict.fromkeys((found.start, max(0, found.end - size)))]
     rests = continuations(prefixes)
     out: dict[str, Candidate] = {}
